@@ -1,0 +1,376 @@
+"""What an array holds, said once and checked once.
+
+A plain array is a probability vector. :func:`logits`, :func:`log_probs` and
+:func:`counts` wrap an array to say it holds something else; every measure accepts every
+kind for every argument. This module turns any of them into the two views the measures
+need (probabilities and log-probabilities), checks them, and words the errors.
+
+Counts are the only thing ever normalised. Probabilities that do not sum to one are an
+error, never silently rescaled (``scipy.stats.entropy`` rescales, and
+``entropy([.5, .5], [.3, .3])`` returns 0.0 there).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._errors import DistributionError
+
+__all__ = [
+    "Kind",
+    "Prepared",
+    "Tagged",
+    "counts",
+    "log_probs",
+    "logits",
+    "prepare",
+    "sum_tolerance",
+]
+
+Axis = int | tuple[int, ...]
+
+
+class Kind(enum.Enum):
+    PROBS = "probabilities"
+    LOGITS = "logits"
+    LOG_PROBS = "log-probabilities"
+    COUNTS = "counts"
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """An array together with what it holds. Made by :func:`logits`, :func:`log_probs`
+    or :func:`counts`; pass it wherever a distribution is expected."""
+
+    values: Any
+    kind: Kind
+
+    def __repr__(self) -> str:
+        fn = {Kind.LOGITS: "logits", Kind.LOG_PROBS: "log_probs", Kind.COUNTS: "counts"}
+        return f"ib.{fn.get(self.kind, 'probs')}({self.values!r})"
+
+
+def logits(z: Any) -> Tagged:
+    """Mark ``z`` as logits: unnormalised log-probabilities, q = softmax(z).
+
+    The softmax is taken along the measure's ``axis`` in log space (log-sum-exp), never
+    as exp-then-log, so logits of any size are exact. ``-inf`` is a zero probability.
+    Shapes: any; the measure's ``axis`` is the outcome axis.
+
+    >>> import infobits as ib
+    >>> float(ib.entropy(ib.logits([0.0, 0.0, 0.0, 0.0])))  # uniform over 4: 2 bits
+    2.0
+    >>> float(ib.entropy(ib.logits([1000.0, 1000.0, -np.inf])))  # no overflow, no NaN
+    1.0
+    """
+    return Tagged(z, Kind.LOGITS)
+
+
+def log_probs(lp: Any) -> Tagged:
+    """Mark ``lp`` as natural-log probabilities, log q; ``-inf`` is a zero probability.
+
+    They must already be normalised: ``logsumexp(lp, axis)`` is 0 within the tolerance of
+    :func:`sum_tolerance`. Shapes: any.
+
+    >>> import infobits as ib
+    >>> float(ib.entropy(ib.log_probs(np.log([0.5, 0.25, 0.25]))))
+    1.5
+    """
+    return Tagged(lp, Kind.LOG_PROBS)
+
+
+def counts(c: Any) -> Tagged:
+    """Mark ``c`` as counts (a histogram); they are divided by their total along ``axis``.
+
+    This is the only normalisation infobits ever does, and it happens only because you
+    asked for it. Counts must be finite, non-negative whole numbers (integer or float
+    dtype), with a positive total along the axis. Shapes: any.
+
+    >>> import infobits as ib
+    >>> float(ib.entropy(ib.counts([3, 1])))  # p = (3/4, 1/4)
+    0.8112781244591328
+    """
+    return Tagged(c, Kind.COUNTS)
+
+
+def sum_tolerance(dtype: Any) -> float:
+    """How far from 1 a probability vector's sum may be: ``sqrt(eps)`` of its dtype.
+
+    That is 1.5e-8 for float64, 3.5e-4 for float32 and 3.1e-2 for float16: loose enough
+    for any vector that was normalised in that precision, tight enough to catch a
+    vector that was not normalised at all.
+
+    >>> sum_tolerance(np.float64)
+    1.4901161193847656e-08
+    """
+    return math.sqrt(float(np.finfo(dtype).eps))
+
+
+def _where(name: str, index: Sequence[int] | tuple[int, ...]) -> str:
+    return f"{name}[{', '.join(str(int(i)) for i in index)}]" if len(index) else name
+
+
+def _first(mask: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
+def _row_where(name: str, index: tuple[int, ...], axes: tuple[int, ...], ndim: int) -> str:
+    """Name a slice such as ``p[2, :]`` for the reduced ``axes`` at batch ``index``."""
+    parts: list[str] = []
+    it = iter(index)
+    for d in range(ndim):
+        parts.append(":" if d in axes else str(next(it)))
+    return f"{name}[{', '.join(parts)}]"
+
+
+def _norm_axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
+    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
+    out = []
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise np.exceptions.AxisError(
+                f"axis {a} is out of bounds for {name} with {ndim} dimension(s)"
+            )
+        out.append(int(a) % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"axis {axis!r} repeats an axis")
+    return tuple(out)
+
+
+@dataclass
+class Prepared:
+    """A checked input in the compute dtype, in the caller's layout.
+
+    ``probs()`` and ``logp()`` give probabilities and natural-log probabilities along the
+    outcome ``axes``; each is computed once, on first use.
+    """
+
+    name: str
+    kind: Kind
+    values: np.ndarray
+    axes: tuple[int, ...]
+    out_dtype: np.dtype
+    _probs: np.ndarray | None = None
+    _logp: np.ndarray | None = None
+
+    def probs(self) -> np.ndarray:
+        if self._probs is None:
+            if self.kind is Kind.PROBS:
+                self._probs = self.values
+            elif self.kind is Kind.COUNTS:
+                self._probs = self.values / self.values.sum(axis=self.axes, keepdims=True)
+            else:
+                self._probs = np.exp(self.logp())
+        return self._probs
+
+    def logp(self) -> np.ndarray:
+        if self._logp is None:
+            v = self.values
+            with np.errstate(divide="ignore"):
+                if self.kind is Kind.PROBS:
+                    self._logp = np.log(v)
+                elif self.kind is Kind.COUNTS:
+                    self._logp = np.log(v) - np.log(v.sum(axis=self.axes, keepdims=True))
+                elif self.kind is Kind.LOG_PROBS:
+                    self._logp = v
+                else:
+                    self._logp = v - _logsumexp(v, self.axes)
+        return self._logp
+
+
+def _logsumexp(z: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """log Σ exp(z) along ``axes``, keepdims; rows of all ``-inf`` give ``-inf``."""
+    m = np.max(z, axis=axes, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):
+        return np.log(np.sum(np.exp(z - m), axis=axes, keepdims=True)) + m
+
+
+def _as_array(x: Any, name: str, kind: Kind) -> tuple[np.ndarray, np.dtype]:
+    """Convert to a floating array in the compute dtype; return it and the output dtype."""
+    a = np.asarray(x)
+    dt = a.dtype
+    if dt.kind == "f":
+        if dt.itemsize < 4:  # half precision accumulates in float32, reports in its own dtype
+            return a.astype(np.float32), dt
+        return a, dt
+    if dt.kind in "iu" and kind is Kind.COUNTS:
+        return a.astype(np.float64), np.dtype(np.float64)
+    if dt.kind in "iub" and kind is Kind.PROBS:
+        raise TypeError(
+            f"{name} has {'boolean' if dt.kind == 'b' else 'integer'} dtype {dt}, but "
+            f"probabilities must be floating point; if {name} holds counts, pass "
+            f"ib.counts({name}), otherwise convert it with np.asarray({name}, dtype=float)"
+        )
+    if dt.kind in "iub":
+        raise TypeError(f"{name} has {dt} dtype, but {kind.value} must be floating point")
+    raise TypeError(
+        f"{name} has non-numeric dtype {dt}; expected a real floating-point array "
+        f"of {kind.value}"
+    )
+
+
+def prepare(
+    x: Any,
+    name: str,
+    axis: Axis,
+    *,
+    check: bool = True,
+    min_ndim: int = 1,
+) -> Prepared:
+    """Unwrap, convert and (unless ``check=False``) validate one argument."""
+    kind = x.kind if isinstance(x, Tagged) else Kind.PROBS
+    raw = x.values if isinstance(x, Tagged) else x
+    if isinstance(raw, Tagged):
+        raise TypeError(f"{name} is wrapped twice ({x!r}); wrap the array once")
+    a, out_dtype = _as_array(raw, name, kind)
+    if a.ndim < min_ndim:
+        raise DistributionError(
+            f"{name} is a scalar, but a distribution needs an axis of outcomes; "
+            f"pass a 1-D array such as [{name}, 1 - {name}]"
+        )
+    axes = _norm_axes(axis, a.ndim, name)
+    if any(a.shape[d] == 0 for d in axes):
+        raise DistributionError(
+            f"{name} has an empty outcome axis (shape {a.shape}, axis {axis}); "
+            "a distribution needs at least one outcome"
+        )
+    prep = Prepared(name=name, kind=kind, values=a, axes=axes, out_dtype=out_dtype)
+    if check:
+        validate(prep)
+    return prep
+
+
+def validate(prep: Prepared) -> None:
+    """Raise the first problem with ``prep``, worded for the user; return if it is valid."""
+    check = {
+        Kind.PROBS: check_probs,
+        Kind.COUNTS: _check_counts,
+        Kind.LOGITS: _check_logits,
+        Kind.LOG_PROBS: _check_log_probs,
+    }[prep.kind]
+    check(prep.values, prep.name, prep.axes)
+
+
+def check_elements(a: np.ndarray, name: str, *, upper: float | None = None) -> None:
+    """Probabilities as single numbers: finite, >= 0 and, with ``upper``, <= upper."""
+    if not np.isfinite(a).all():
+        pos = _first(~np.isfinite(a))
+        raise DistributionError(
+            f"{name} contains {a[pos]} at {_where(name, pos)}; "
+            "probabilities must be finite numbers in [0, 1]"
+        )
+    if (a < 0).any():
+        pos = _first(a < 0)
+        raise DistributionError(
+            f"{name} has a negative entry {a[pos]:.6g} at {_where(name, pos)}; probabilities "
+            f"must be >= 0 (if {name} holds log-probabilities, pass ib.log_probs({name}); "
+            f"if logits, ib.logits({name}))"
+        )
+    if upper is not None and (a > upper).any():
+        pos = _first(a > upper)
+        raise DistributionError(
+            f"{name} has an entry {a[pos]:.6g} > 1 at {_where(name, pos)}; "
+            "probabilities must lie in [0, 1]"
+        )
+
+
+def check_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+    """A probability array: finite, non-negative, summing to 1 along ``axes``."""
+    check_elements(a, name)
+    s = a.sum(axis=axes)
+    tol = sum_tolerance(a.dtype)
+    bad = np.abs(s - 1) > tol
+    if bad.any():
+        pos = _first(bad) if s.ndim else ()
+        total = s[pos] if s.ndim else s
+        n_bad, n = int(np.count_nonzero(bad)), int(bad.size)
+        axis_txt = axes[0] - a.ndim if len(axes) == 1 else axes
+        where = f" at {_row_where(name, pos, axes, a.ndim)}" if s.ndim else ""
+        many = f" ({n_bad} of {n} are off)" if n > 1 else ""
+        raise DistributionError(
+            f"{name} sums to {float(total):.8g} along axis {axis_txt}{where}{many}; "
+            f"probabilities must sum to 1 within {tol:.2g} ({a.dtype}). infobits never "
+            f"rescales silently: if {name} holds counts or weights, pass ib.counts({name})"
+        )
+
+
+def _check_counts(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+    if not np.isfinite(a).all():
+        pos = _first(~np.isfinite(a))
+        raise DistributionError(
+            f"counts {name} contain {a[pos]} at {_where(name, pos)}; counts must be finite"
+        )
+    if (a < 0).any():
+        pos = _first(a < 0)
+        raise DistributionError(
+            f"counts {name} have a negative entry {a[pos]:.6g} at {_where(name, pos)}; "
+            "counts must be >= 0"
+        )
+    frac = a != np.floor(a)
+    if frac.any():
+        pos = _first(frac)
+        raise DistributionError(
+            f"counts {name} have a non-integer entry {a[pos]:.6g} at {_where(name, pos)}; "
+            f"counts must be whole numbers (for weights, pass {name} / {name}.sum() "
+            "as probabilities)"
+        )
+    s = a.sum(axis=axes)
+    zero = s <= 0
+    if np.any(zero):
+        pos = _first(zero) if s.ndim else ()
+        raise DistributionError(
+            f"counts {name} total 0 at {_row_where(name, pos, axes, a.ndim)}; "
+            "at least one count must be positive to define a distribution"
+        )
+
+
+def _check_logits(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+    bad = np.isnan(a) | (a == np.inf)
+    if bad.any():
+        pos = _first(bad)
+        raise DistributionError(
+            f"logits {name} contain {a[pos]} at {_where(name, pos)}; logits must be "
+            "finite or -inf (a zero probability)"
+        )
+    alive = np.any(a > -np.inf, axis=axes)
+    if not np.all(alive):
+        pos = _first(~alive) if alive.ndim else ()
+        raise DistributionError(
+            f"logits {name} are all -inf at {_row_where(name, pos, axes, a.ndim)}; "
+            "at least one outcome needs a finite logit"
+        )
+
+
+def _check_log_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+    bad = np.isnan(a) | (a == np.inf)
+    if bad.any():
+        pos = _first(bad)
+        raise DistributionError(
+            f"log-probabilities {name} contain {a[pos]} at {_where(name, pos)}; they must "
+            "be finite or -inf (a zero probability)"
+        )
+    tol = sum_tolerance(a.dtype)
+    if (a > tol).any():
+        pos = _first(a > tol)
+        raise DistributionError(
+            f"log-probabilities {name} have a positive entry {a[pos]:.6g} at "
+            f"{_where(name, pos)}; log-probabilities are <= 0 (for unnormalised scores, "
+            f"pass ib.logits({name}))"
+        )
+    lse = np.squeeze(_logsumexp(a, axes), axis=axes)
+    off = ~(np.abs(lse) <= tol)
+    if np.any(off):
+        pos = _first(off) if lse.ndim else ()
+        total = float(np.exp(lse[pos] if lse.ndim else lse))
+        raise DistributionError(
+            f"log-probabilities {name} exponentiate to a total of {total:.8g} at "
+            f"{_row_where(name, pos, axes, a.ndim)}; they must sum to 1 within {tol:.2g} "
+            f"(for unnormalised scores, pass ib.logits({name}))"
+        )
