@@ -180,7 +180,13 @@ class Prepared:
                 elif self.kind is Kind.LOG_PROBS:
                     self._logp = v
                 else:
-                    self._logp = v - _logsumexp(v, self.axes)
+                    # Shift by the max first: z - m is exact near the max, whereas
+                    # z - (m + log Σ) would round at the scale of |z|.
+                    m = np.max(v, axis=self.axes, keepdims=True)
+                    shifted = v - np.where(np.isfinite(m), m, 0.0)
+                    self._logp = shifted - np.log(
+                        np.sum(np.exp(shifted), axis=self.axes, keepdims=True)
+                    )
         return self._logp
 
 

@@ -31,19 +31,30 @@ from ._engine import (
 __all__ = ["cross_entropy", "js_distance", "js_divergence", "kl_divergence"]
 
 
-def _ce_kernel(blocks: list[np.ndarray], buf: np.ndarray) -> tuple[list[np.ndarray], float]:
+def _with_stats(
+    total: np.ndarray, p: np.ndarray, q: np.ndarray, ones: np.ndarray, check: bool
+) -> tuple[list[np.ndarray], float]:
+    if not check:
+        return [total], 0.0
+    sums = [np.vecdot(p, ones), np.vecdot(q, ones)]
+    return [total, *sums], float(np.minimum(p.min(), q.min()))
+
+
+def _ce_kernel(
+    blocks: list[np.ndarray], buf: np.ndarray, ones: np.ndarray, check: bool
+) -> tuple[list[np.ndarray], float]:
     p, q = blocks
     np.log(q, out=buf)
-    buf *= p
-    return [buf.sum(axis=1), p.sum(axis=1), q.sum(axis=1)], float(np.minimum(p.min(), q.min()))
+    return _with_stats(np.vecdot(p, buf), p, q, ones, check)
 
 
-def _kl_kernel(blocks: list[np.ndarray], buf: np.ndarray) -> tuple[list[np.ndarray], float]:
+def _kl_kernel(
+    blocks: list[np.ndarray], buf: np.ndarray, ones: np.ndarray, check: bool
+) -> tuple[list[np.ndarray], float]:
     p, q = blocks
     np.divide(p, q, out=buf)
     np.log(buf, out=buf)
-    buf *= p
-    return [buf.sum(axis=1), p.sum(axis=1), q.sum(axis=1)], float(np.minimum(p.min(), q.min()))
+    return _with_stats(np.vecdot(p, buf), p, q, ones, check)
 
 
 def _fast_rows(pp: Prepared, qp: Prepared) -> tuple[np.ndarray, np.ndarray] | None:
@@ -109,7 +120,7 @@ def cross_entropy(
     if fast is not None:
         rp, rq = fast
         with np.errstate(all="ignore"):
-            acc, low = blocked(_ce_kernel, [rp, rq], 3)
+            acc, low = blocked(_ce_kernel, [rp, rq], 3, check)
         if check:
             check_blocked_probs(pp, acc[1], low)
             check_blocked_probs(qp, acc[2], low)
@@ -175,7 +186,7 @@ def kl_divergence(
     if fast is not None:
         rp, rq = fast
         with np.errstate(all="ignore"):
-            acc, low = blocked(_kl_kernel, [rp, rq], 3)
+            acc, low = blocked(_kl_kernel, [rp, rq], 3, check)
         if check:
             check_blocked_probs(pp, acc[1], low)
             check_blocked_probs(qp, acc[2], low)

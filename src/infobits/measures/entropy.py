@@ -26,11 +26,15 @@ from ._engine import (
 __all__ = ["entropy", "self_information"]
 
 
-def _entropy_kernel(blocks: list[np.ndarray], buf: np.ndarray) -> tuple[list[np.ndarray], float]:
+def _entropy_kernel(
+    blocks: list[np.ndarray], buf: np.ndarray, ones: np.ndarray, check: bool
+) -> tuple[list[np.ndarray], float]:
     (p,) = blocks
     np.log(p, out=buf)
-    buf *= p
-    return [buf.sum(axis=1), p.sum(axis=1)], float(p.min())
+    total = np.vecdot(p, buf)
+    if not check:
+        return [total], 0.0
+    return [total, np.vecdot(p, ones)], float(p.min())
 
 
 def entropy(
@@ -79,7 +83,7 @@ def entropy(
     rows = as_rows(pp.values, pp.axes[0]) if pp.kind is Kind.PROBS else None
     if rows is not None:
         with np.errstate(all="ignore"):
-            acc, low = blocked(_entropy_kernel, [rows], 2)
+            acc, low = blocked(_entropy_kernel, [rows], 2, check)
         if check:
             check_blocked_probs(pp, acc[1], low)
         h = -acc[0]

@@ -13,7 +13,7 @@ import numpy as np
 
 from .._inputs import Prepared, prepare
 from .._units import Base
-from ._engine import finish, kept_shape, kl_terms
+from ._engine import finish, kept_shape, kl_terms_log
 
 __all__ = ["conditional_entropy", "joint_entropy", "mutual_information"]
 
@@ -128,9 +128,12 @@ def mutual_information(
     """
     prep, ax = _table(pxy, axes, check)
     prob = prep.probs()
-    px = prob.sum(axis=ax[1], keepdims=True)
-    py = prob.sum(axis=ax[0], keepdims=True)
-    t, d = kl_terms(prob, px * py)
+    # In log space: the product p(x)p(y) of two tiny marginals underflows to 0.
+    with np.errstate(divide="ignore"):
+        lq = np.log(prob.sum(axis=ax[1], keepdims=True)) + np.log(
+            prob.sum(axis=ax[0], keepdims=True)
+        )
+    t, d = kl_terms_log(prob, np.exp(lq), prep.logp(), lq)
     nats = t.sum(axis=ax) + d.sum(axis=ax)
     ks = kept_shape(prep.values.shape, ax, keepdims)
     return finish(np.maximum(nats, 0.0), base, prep.out_dtype, ks)
