@@ -217,8 +217,7 @@ def _as_array(x: Any, name: str, kind: Kind) -> tuple[np.ndarray, np.dtype]:
     if dt.kind in "iub":
         raise TypeError(f"{name} has {dt} dtype, but {kind.value} must be floating point")
     raise TypeError(
-        f"{name} has non-numeric dtype {dt}; expected a real floating-point array "
-        f"of {kind.value}"
+        f"{name} has non-numeric dtype {dt}; expected a real floating-point array of {kind.value}"
     )
 
 

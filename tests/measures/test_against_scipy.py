@@ -36,9 +36,11 @@ def test_kl_matches_the_sum_of_scipy_rel_entr(pq: tuple) -> None:  # type: ignor
 @given(distribution_pairs())
 def test_js_distance_matches_scipy_jensenshannon(pq: tuple) -> None:  # type: ignore[type-arg]
     p, q = pq
+    with np.errstate(invalid="ignore"):  # scipy takes sqrt of a slightly negative rounding
+        ref = np.nan_to_num(scipy.spatial.distance.jensenshannon(p, q, base=2))
     np.testing.assert_allclose(
         ib.js_distance(p, q, base=2),
-        scipy.spatial.distance.jensenshannon(p, q, base=2),
+        ref,
         atol=1e-7,  # scipy takes sqrt of a value rounded near 0; sqrt amplifies it
     )
 
@@ -62,5 +64,5 @@ def test_batched_axes_match_scipy(axis: int) -> None:
 
 def test_scipy_renormalises_silently_and_infobits_refuses() -> None:
     assert scipy.stats.entropy([0.5, 0.5], [0.3, 0.3]) == 0.0
-    with pytest.raises(ib.DistributionError, match="q sums to 0.6"):
+    with pytest.raises(ib.DistributionError, match=r"q sums to 0\.6"):
         ib.kl_divergence([0.5, 0.5], [0.3, 0.3])

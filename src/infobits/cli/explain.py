@@ -153,7 +153,9 @@ def explain(
         qv = parse_vector(q, "--q") if q is not None else parse_vector(q_logits or "", "--q-logits")
         if pv.size != qv.size:
             q_opt = "--q" if q is not None else "--q-logits"
-            raise CLIError(f"--p has {pv.size} values but {q_opt} has {qv.size}; give one per outcome")
+            raise CLIError(
+                f"--p has {pv.size} values but {q_opt} has {qv.size}; give one per outcome"
+            )
         if q_logits is not None:
             qv = as_logits(qv)
     e = explanation(pv, qv, b)

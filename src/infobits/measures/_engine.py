@@ -27,8 +27,10 @@ BLOCK = 1 << 14
 KL_RECOMPUTE_BELOW = 1e-3
 
 
-def _shape_of(x: Any) -> tuple[int, ...]:
+def _shape_of(x: Any, name: str) -> tuple[int, ...]:
     v = x.values if isinstance(x, Tagged) else x
+    if isinstance(v, Tagged):
+        raise TypeError(f"{name} is wrapped twice ({x!r}); wrap the array once")
     return tuple(np.shape(v))
 
 
@@ -40,7 +42,7 @@ def prepare_many(
     ``axis`` counts in the broadcast shape. Broadcasting is allowed across batch axes
     only: every argument must have the outcome axes, with the same lengths.
     """
-    shapes = [_shape_of(x) for x, _ in args]
+    shapes = [_shape_of(x, name) for x, name in args]
     try:
         bshape = np.broadcast_shapes(*shapes)
     except ValueError:
@@ -157,9 +159,7 @@ def blocked(
     return acc, low
 
 
-def check_blocked_probs(
-    prep: Prepared, sums: np.ndarray, low: float
-) -> None:
+def check_blocked_probs(prep: Prepared, sums: np.ndarray, low: float) -> None:
     """Validate a probability input from statistics gathered in a blocked pass; on any
     doubt, rerun the full check so the error names the first offending position."""
     tol = np.sqrt(np.finfo(prep.values.dtype).eps)
@@ -265,4 +265,3 @@ def broadcast_axes(preps: Sequence[Prepared], bshape: tuple[int, ...]) -> tuple[
     first = preps[0]
     nd0 = first.values.ndim
     return tuple((a - nd0) % nd for a in first.axes)
-

@@ -11,8 +11,10 @@ from typing import Any
 import numpy as np
 import scipy.special as sc
 
+from .. import _backend
 from .._inputs import Kind, Tagged, _as_array, check_elements, prepare, sum_tolerance, validate
 from .._units import Base, log_of_base
+from . import _xp
 from ._engine import (
     as_rows,
     blocked,
@@ -77,6 +79,8 @@ def entropy(
 
     Reference: C. E. Shannon, "A Mathematical Theory of Communication", 1948, §6.
     """
+    if not _backend.is_numpy(p):
+        return _xp.entropy(p, base=base, axis=axis, keepdims=keepdims, check=check)
     (pp,), shape = prepare_many([(p, "p")], axis, check=False)
     odt = out_dtype(pp)
     ks = kept_shape(shape, pp.axes, keepdims)
@@ -127,6 +131,8 @@ def self_information(q: Any, *, base: Base = 2, axis: int = -1, check: bool = Tr
 
     Reference: I. Goodfellow, Y. Bengio, A. Courville, *Deep Learning*, 2016, §3.13.
     """
+    if not _backend.is_numpy(q):
+        return _xp.self_information(q, base=base, axis=axis, check=check)
     if not isinstance(q, Tagged):
         arr, odt = _as_array(q, "q", Kind.PROBS)
         if check:

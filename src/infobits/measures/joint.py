@@ -11,8 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import _backend
 from .._inputs import Prepared, prepare
 from .._units import Base
+from . import _xp
 from ._engine import finish, kept_shape, kl_terms_log
 
 __all__ = ["conditional_entropy", "joint_entropy", "mutual_information"]
@@ -52,6 +54,8 @@ def joint_entropy(
 
     Reference: Cover & Thomas 2006, §2.2.
     """
+    if not _backend.is_numpy(pxy):
+        return _xp.joint_entropy(pxy, base=base, axes=axes, keepdims=keepdims, check=check)
     prep, ax = _table(pxy, axes, check)
     prob, lp = prep.probs(), prep.logp()
     with np.errstate(invalid="ignore"):
@@ -88,6 +92,8 @@ def conditional_entropy(
 
     Reference: Cover & Thomas 2006, §2.2.
     """
+    if not _backend.is_numpy(pxy):
+        return _xp.conditional_entropy(pxy, base=base, axes=axes, keepdims=keepdims, check=check)
     prep, ax = _table(pxy, axes, check)
     prob, lp = prep.probs(), prep.logp()
     with np.errstate(divide="ignore"):
@@ -126,6 +132,8 @@ def mutual_information(
 
     Reference: Cover & Thomas 2006, §2.4.
     """
+    if not _backend.is_numpy(pxy):
+        return _xp.mutual_information(pxy, base=base, axes=axes, keepdims=keepdims, check=check)
     prep, ax = _table(pxy, axes, check)
     prob = prep.probs()
     # In log space: the product p(x)p(y) of two tiny marginals underflows to 0.

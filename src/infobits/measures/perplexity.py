@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import _backend
+from . import _xp
 from .divergence import cross_entropy
 from .entropy import entropy
 
@@ -47,6 +49,8 @@ def perplexity(
     Reference: F. Jelinek et al., "Perplexity—a measure of the difficulty of speech
     recognition tasks", J. Acoust. Soc. Am. 62, 1977.
     """
+    if not _backend.is_numpy(p, q):
+        return _xp.perplexity(p, q, axis=axis, keepdims=keepdims, check=check)
     if q is None:
         h = entropy(p, base="nats", axis=axis, keepdims=keepdims, check=check)
     else:

@@ -1,0 +1,457 @@
+"""The measures on any array-API library (PyTorch, JAX, CuPy, array-api-strict, ...).
+
+The NumPy engine is tuned for speed on the host; this one is written for the training
+loop. It computes in the caller's library, dtype and device, and every formula is arranged
+so that gradients are right at the edges, where naive code returns NaN:
+
+* a zero probability pᵢ = 0 makes its term identically 0 (0·log 0 = 0). The term is
+  computed from a "safe" copy of its operands, so no infinity ever meets the zero
+  cotangent that ``where`` sends back (0·∞ = NaN is the known failure). Its gradient is
+  0 in both p and q. In p that is a convention: the one-sided derivative of p·log p at
+  p = 0 is infinite, and 0 is the derivative along the face of the simplex that p lives on;
+* a tiny q > 0 gives the exact, large, finite derivative −p/q;
+* logits at −inf are zero probabilities with zero gradient;
+* p = q gives D(p‖q) = 0 with its exact derivatives (log(p/q) + 1 = 1 in p, −p/q = −1 in
+  q), through the same cancellation-free form of the KL that the NumPy engine uses.
+
+Validation gives the NumPy engine's messages: the cheap checks run in the array's own
+library and are brought to the host as one boolean; only when they fail is the array
+copied to NumPy, to word the error with the position of the first bad entry. Inside a
+traced function (``jax.jit``) pass ``check=False``. Everything is in nats until the end.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .. import _backend
+from .._errors import DistributionError
+from .._inputs import (
+    Kind,
+    Tagged,
+    _check_counts,
+    _check_log_probs,
+    _check_logits,
+    check_elements,
+    check_probs,
+)
+from .._units import Base, log_of_base
+from ._engine import _F_COEF, _H_COEF, _SERIES_U
+
+__all__ = [
+    "conditional_entropy",
+    "cross_entropy",
+    "entropy",
+    "joint_entropy",
+    "js_distance",
+    "js_divergence",
+    "kl_divergence",
+    "mutual_information",
+    "perplexity",
+    "self_information",
+]
+
+_NP_CHECKS: dict[Kind, Callable[[np.ndarray, str, tuple[int, ...]], None]] = {
+    Kind.PROBS: check_probs,
+    Kind.COUNTS: _check_counts,
+    Kind.LOGITS: _check_logits,
+    Kind.LOG_PROBS: _check_log_probs,
+}
+
+
+def _const(xp: Any, like: Any, value: float) -> Any:
+    """A 0-d array of ``like``'s dtype and device (scalars in ``where`` are not portable)."""
+    return xp.asarray(value, dtype=like.dtype, device=_backend.device_of(like))
+
+
+@dataclass
+class _Arg:
+    """One checked argument in its compute dtype, with the three views the formulas use.
+
+    ``pos`` marks outcomes of positive probability; ``prob`` is exact 0 elsewhere; ``lsafe``
+    is log-probability on ``pos`` and 0 elsewhere, so no -inf (and no infinite
+    derivative) is ever formed where the term is defined to vanish.
+    """
+
+    xp: Any
+    name: str
+    kind: Kind
+    v: Any
+    axes: tuple[int, ...]
+    out_dtype: Any
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def pos(self) -> Any:
+        if "pos" not in self._cache:
+            v = self.v
+            if self.kind in (Kind.PROBS, Kind.COUNTS):
+                self._cache["pos"] = v > 0
+            else:
+                self._cache["pos"] = v > -math.inf
+        return self._cache["pos"]
+
+    def _total(self) -> Any:
+        if "total" not in self._cache:
+            self._cache["total"] = self.xp.sum(self.v, axis=self.axes, keepdims=True)
+        return self._cache["total"]
+
+    def logp_full(self) -> Any:
+        """Log-probabilities with -inf at zeros (for values, not for gradients)."""
+        if "lfull" not in self._cache:
+            xp, v = self.xp, self.v
+            if self.kind is Kind.LOG_PROBS:
+                out = v
+            elif self.kind is Kind.LOGITS:
+                out = _backend.log_softmax(xp, v, self.axes)
+            else:
+                out = xp.where(self.pos(), self.lsafe(), _const(xp, v, -math.inf))
+            self._cache["lfull"] = out
+        return self._cache["lfull"]
+
+    def lsafe(self) -> Any:
+        if "lsafe" not in self._cache:
+            xp, v, pos = self.xp, self.v, self.pos()
+            zero, one = _const(xp, v, 0.0), _const(xp, v, 1.0)
+            if self.kind is Kind.PROBS:
+                out = xp.log(xp.where(pos, v, one))
+            elif self.kind is Kind.COUNTS:
+                out = xp.where(pos, xp.log(xp.where(pos, v, one)) - xp.log(self._total()), zero)
+            else:
+                out = xp.where(pos, self.logp_full(), zero)
+            self._cache["lsafe"] = out
+        return self._cache["lsafe"]
+
+    def prob(self) -> Any:
+        if "prob" not in self._cache:
+            xp, v = self.xp, self.v
+            if self.kind is Kind.PROBS:
+                out = v
+            elif self.kind is Kind.COUNTS:
+                out = v / self._total()
+            else:
+                out = xp.where(self.pos(), xp.exp(self.lsafe()), _const(xp, v, 0.0))
+            self._cache["prob"] = out
+        return self._cache["prob"]
+
+
+# ---------------------------------------------------------------------------
+# Conversion and validation
+
+
+def _convert(x: Any, name: str, xp: Any, device: Any, like: Any) -> tuple[Kind, Any, Any]:
+    """Unwrap and bring ``x`` into ``xp``: returns (kind, compute array, output dtype)."""
+    kind = x.kind if isinstance(x, Tagged) else Kind.PROBS
+    raw = x.values if isinstance(x, Tagged) else x
+    if isinstance(raw, Tagged):
+        raise TypeError(f"{name} is wrapped twice ({x!r}); wrap the array once")
+    if _backend.is_numpy(raw):
+        host = np.asarray(raw)
+        a = xp.asarray(host, device=device)
+        # Lists and Python scalars take the library array's precision, as scalars do in
+        # the array API; NumPy arrays keep their own dtype.
+        if not isinstance(raw, np.ndarray | np.generic) and host.dtype.kind == "f":
+            a = xp.astype(a, like)
+    else:
+        a = raw
+    dt = a.dtype
+    if xp.isdtype(dt, "real floating"):
+        if _backend.eps_of(xp, dt) > 1e-4:  # half precision: accumulate in float32
+            return kind, xp.astype(a, xp.float32), dt
+        return kind, a, dt
+    if xp.isdtype(dt, "integral") and kind is Kind.COUNTS:
+        return kind, xp.astype(a, xp.float64), xp.float64
+    if xp.isdtype(dt, "integral") or xp.isdtype(dt, "bool"):
+        if kind is Kind.PROBS:
+            what = "boolean" if xp.isdtype(dt, "bool") else "integer"
+            raise TypeError(
+                f"{name} has {what} dtype {dt}, but probabilities must be floating point; "
+                f"if {name} holds counts, pass ib.counts({name}), otherwise convert it to a "
+                "floating dtype"
+            )
+        raise TypeError(f"{name} has {dt} dtype, but {kind.value} must be floating point")
+    raise TypeError(
+        f"{name} has non-numeric dtype {dt}; expected a real floating-point array of {kind.value}"
+    )
+
+
+def _tol(xp: Any, a: Any) -> float:
+    return math.sqrt(_backend.eps_of(xp, a.dtype))
+
+
+def _all(xp: Any, *conds: Any) -> Any:
+    out = xp.all(conds[0])
+    for c in conds[1:]:
+        out = out & xp.all(c)
+    return out
+
+
+def _validate(arg: _Arg) -> None:
+    """The checks of :mod:`infobits._inputs`, as one device-side boolean."""
+    xp, v, axes = arg.xp, arg.v, arg.axes
+    tol = _tol(xp, v)
+    if arg.kind is Kind.PROBS:
+        s = xp.sum(v, axis=axes)
+        ok = _all(xp, xp.isfinite(v), v >= 0, xp.abs(s - 1) <= tol)
+    elif arg.kind is Kind.COUNTS:
+        ok = _all(xp, xp.isfinite(v), v >= 0, v == xp.floor(v), xp.sum(v, axis=axes) > 0)
+    elif arg.kind is Kind.LOGITS:
+        ok = _all(xp, ~xp.isnan(v), v < math.inf, xp.any(v > -math.inf, axis=axes))
+    else:
+        lse = _backend.logsumexp(xp, v, axes, keepdims=False)
+        ok = _all(xp, ~xp.isnan(v), v < math.inf, v <= tol, xp.abs(lse) <= tol)
+    if _backend.host_bool(ok, arg.name):
+        return
+    host = _backend.to_numpy(v)
+    _NP_CHECKS[arg.kind](host, arg.name, tuple(a % host.ndim for a in axes))
+    # The host check rounds differently at the edge of the tolerance; it has the last word.
+
+
+def _prepare(
+    args: Sequence[tuple[Any, str]],
+    axis: int | Sequence[int],
+    check: bool,
+    *,
+    min_ndim: int = 1,
+) -> tuple[Any, list[_Arg], tuple[int, ...], tuple[int, ...]]:
+    """Bring arguments into one namespace; check shapes as the NumPy engine does.
+
+    Returns (xp, args, broadcast shape, outcome axes as negative integers).
+    """
+    xp = _backend.namespace(*(x for x, _ in args))
+    foreign = [
+        (x.values if isinstance(x, Tagged) else x) for x, _ in args if not _backend.is_numpy(x)
+    ]
+    device = _backend.device_of(foreign[0])
+    like = next((f.dtype for f in foreign if xp.isdtype(f.dtype, "real floating")), xp.float64)
+    converted = [_convert(x, name, xp, device, like) for x, name in args]
+    shapes = [tuple(a.shape) for _, a, _ in converted]
+    names = [name for _, name in args]
+    for name, shape in zip(names, shapes, strict=True):
+        if len(shape) < min_ndim:
+            if min_ndim == 1:
+                raise DistributionError(
+                    f"{name} is a scalar, but a distribution needs an axis of outcomes; "
+                    f"pass a 1-D array such as [{name}, 1 - {name}]"
+                )
+            raise DistributionError(
+                f"{name} has {len(shape)} dimension(s), but a joint table needs at least {min_ndim}"
+            )
+    try:
+        bshape = tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        desc = " and ".join(f"{n} with shape {s}" for n, s in zip(names, shapes, strict=True))
+        raise DistributionError(
+            f"{desc} cannot be broadcast together; give them the same number of "
+            "outcomes and broadcast-compatible batch shapes"
+        ) from None
+    axes = _backend.norm_axes(axis, len(bshape), names[0] if len(names) == 1 else "inputs")
+    out = []
+    for (kind, a, odt), name, shape in zip(converted, names, shapes, strict=True):
+        for ax in axes:
+            if -ax > len(shape):
+                raise DistributionError(
+                    f"{name} with shape {shape} has no outcome axis {ax + len(bshape)} of the "
+                    f"broadcast shape {bshape}; give {name} that axis explicitly"
+                )
+            if shape[ax] != bshape[ax]:
+                raise DistributionError(
+                    f"{name} has {shape[ax]} outcome(s) along axis {ax + len(bshape)} but the "
+                    f"broadcast shape has {bshape[ax]}; every distribution needs the same "
+                    "outcomes"
+                )
+            if shape[ax] == 0:
+                raise DistributionError(
+                    f"{name} has an empty outcome axis (shape {shape}, axis {axis}); "
+                    "a distribution needs at least one outcome"
+                )
+        arg = _Arg(xp=xp, name=name, kind=kind, v=a, axes=axes, out_dtype=odt)
+        if check:
+            _validate(arg)
+        out.append(arg)
+    return xp, out, bshape, axes
+
+
+def _finish(xp: Any, nats: Any, base: Base, *args: _Arg) -> Any:
+    ln = log_of_base(base)
+    res = nats / ln if ln != 1.0 else nats
+    dt = args[0].out_dtype
+    for a in args[1:]:
+        dt = xp.result_type(dt, a.out_dtype)
+    return xp.astype(res, dt) if res.dtype != dt else res
+
+
+# ---------------------------------------------------------------------------
+# Cancellation-free KL terms (see measures/_engine.py for the derivation)
+
+
+def _poly(x: Any, coef: list[float]) -> Any:
+    out = x * 0 + coef[-1]
+    for c in reversed(coef[:-1]):
+        out = out * x + c
+    return out
+
+
+def _kl_terms(xp: Any, p: Any, ppos: Any, q: Any, qpos: Any) -> tuple[Any, Any]:
+    """(t, d) with Σt + Σd = Σ p·log(p/q), from probabilities; gradient-safe."""
+    zero, one = _const(xp, p, 0.0), _const(xp, p, 1.0)
+    both = ppos & qpos
+    ps, qs = xp.where(both, p, one), xp.where(both, q, one)
+    u = (ps - qs) / qs
+    small = xp.abs(u) < _SERIES_U
+    mid = (u >= -0.5) & (u <= 1.0)
+    us = xp.where(small, u, zero)
+    um = xp.where(mid, u, zero)
+    lr = xp.where(mid, xp.log1p(um), xp.log(ps) - xp.log(qs))
+    t = xp.where(small, qs * us * us * _poly(us, _F_COEF), ps * lr - (ps - qs))
+    t = xp.where(both, t, zero)
+    t = xp.where(ppos & ~qpos, _const(xp, p, math.inf), t)
+    d = xp.where(ppos, p - q, zero)
+    return t, d
+
+
+def _kl_terms_log(xp: Any, pa: _Arg, qa: _Arg) -> tuple[Any, Any]:
+    """As :func:`_kl_terms`, from log-probabilities (for logits and log-probs)."""
+    p, q = pa.prob(), qa.prob()
+    zero = _const(xp, p, 0.0)
+    both = pa.pos() & qa.pos()
+    v = xp.where(both, pa.lsafe() - qa.lsafe(), zero)
+    small = xp.abs(v) < _SERIES_U
+    vs = xp.where(small, v, zero)
+    t = xp.where(small, q * vs * vs * _poly(vs, _H_COEF), p * v - (p - q))
+    # An outcome with p = 0 has h = 1: its t is q and its d is -q, so that Σd = Σ(p - q)
+    # vanishes identically for two softmaxes.
+    t = xp.where(both, t, xp.where(pa.pos(), zero, q))
+    t = xp.where(pa.pos() & ~qa.pos(), _const(xp, p, math.inf), t)
+    return t, p - q
+
+
+def _kl_nats(xp: Any, pa: _Arg, qa: _Arg, axes: tuple[int, ...], keepdims: bool) -> Any:
+    plain = (Kind.PROBS, Kind.COUNTS)
+    if pa.kind in plain and qa.kind in plain:
+        t, d = _kl_terms(xp, pa.prob(), pa.pos(), qa.prob(), qa.pos())
+        return xp.sum(t, axis=axes, keepdims=keepdims) + xp.sum(d, axis=axes, keepdims=keepdims)
+    # Σ(p - q) is 0 by definition for a softmax, or the other side's own sum minus one:
+    # summing rounded differences would leave ~1e-16, as large as a KL near 1e-15.
+    t, d = _kl_terms_log(xp, pa, qa)
+    total = xp.sum(t, axis=axes, keepdims=keepdims)
+    if pa.kind is Kind.LOGITS and qa.kind is Kind.LOGITS:
+        return total
+    if pa.kind is Kind.LOGITS:
+        return total + (1.0 - xp.sum(qa.prob() + xp.zeros_like(t), axis=axes, keepdims=keepdims))
+    if qa.kind is Kind.LOGITS:
+        return total + (xp.sum(pa.prob() + xp.zeros_like(t), axis=axes, keepdims=keepdims) - 1.0)
+    return total + xp.sum(d, axis=axes, keepdims=keepdims)
+
+
+def _safe_sqrt(xp: Any, x: Any) -> Any:
+    """√x with derivative 0 (not ∞·0 = NaN) at x = 0."""
+    pos = x > 0
+    return xp.where(pos, xp.sqrt(xp.where(pos, x, _const(xp, x, 1.0))), _const(xp, x, 0.0))
+
+
+# ---------------------------------------------------------------------------
+# The measures (signatures and meaning as in the NumPy modules)
+
+
+def entropy(p: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
+    xp, (pa,), _, axes = _prepare([(p, "p")], axis, check)
+    terms = xp.where(pa.pos(), -pa.prob() * pa.lsafe(), _const(xp, pa.v, 0.0))
+    return _finish(xp, xp.sum(terms, axis=axes, keepdims=keepdims), base, pa)
+
+
+def self_information(q: Any, *, base: Base, axis: int, check: bool) -> Any:
+    if isinstance(q, Tagged):
+        xp, (qa,), _, _ = _prepare([(q, "q")], axis, check)
+        return _finish(xp, -qa.logp_full(), base, qa)
+    xp = _backend.namespace(q)
+    kind, a, odt = _convert(q, "q", xp, _backend.device_of(q), q.dtype)
+    if check:
+        ok = _all(xp, xp.isfinite(a), a >= 0, a <= 1.0 + _tol(xp, a))
+        if not _backend.host_bool(ok, "q"):
+            host = _backend.to_numpy(a)
+            check_elements(host, "q", upper=1.0 + _tol(xp, a))
+    arg = _Arg(xp=xp, name="q", kind=kind, v=a, axes=(), out_dtype=odt)
+    return _finish(xp, -xp.log(a), base, arg)
+
+
+def cross_entropy(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
+    xp, (pa, qa), _, axes = _prepare([(p, "p"), (q, "q")], axis, check)
+    ppos = pa.pos()
+    zero = _const(xp, pa.prob(), 0.0)
+    terms = xp.where(ppos, -pa.prob() * qa.lsafe(), zero)
+    terms = xp.where(ppos & ~qa.pos(), _const(xp, pa.prob(), math.inf), terms)
+    return _finish(xp, xp.sum(terms, axis=axes, keepdims=keepdims), base, pa, qa)
+
+
+def kl_divergence(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
+    xp, (pa, qa), _, axes = _prepare([(p, "p"), (q, "q")], axis, check)
+    return _finish(xp, _kl_nats(xp, pa, qa, axes, keepdims), base, pa, qa)
+
+
+def js_divergence(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
+    xp, (pa, qa), _, axes = _prepare([(p, "p"), (q, "q")], axis, check)
+    a, b = pa.prob(), qa.prob()
+    m = 0.5 * a + 0.5 * b
+    mpos = pa.pos() | qa.pos()
+    t1, d1 = _kl_terms(xp, a, pa.pos(), m, mpos)
+    t2, d2 = _kl_terms(xp, b, qa.pos(), m, mpos)
+    nats = 0.5 * (
+        xp.sum(t1 + t2, axis=axes, keepdims=keepdims)
+        + xp.sum(d1 + d2, axis=axes, keepdims=keepdims)
+    )
+    return _finish(xp, xp.maximum(nats, _const(xp, nats, 0.0)), base, pa, qa)
+
+
+def js_distance(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
+    js = js_divergence(p, q, base=base, axis=axis, keepdims=keepdims, check=check)
+    return _safe_sqrt(_backend.namespace(js), js)
+
+
+def perplexity(p: Any, q: Any, *, axis: int, keepdims: bool, check: bool) -> Any:
+    if q is None:
+        h = entropy(p, base="nats", axis=axis, keepdims=keepdims, check=check)
+    else:
+        h = cross_entropy(p, q, base="nats", axis=axis, keepdims=keepdims, check=check)
+    return _backend.namespace(h).exp(h)
+
+
+def _table(pxy: Any, axes: Sequence[int], check: bool) -> tuple[Any, _Arg, tuple[int, int]]:
+    if len(axes) != 2:
+        raise ValueError(f"axes must name two axes (X, Y) of the joint table, got {axes!r}")
+    xp, (pa,), _, ax = _prepare([(pxy, "pxy")], tuple(axes), check, min_ndim=2)
+    return xp, pa, (ax[0], ax[1])
+
+
+def joint_entropy(pxy: Any, *, base: Base, axes: Sequence[int], keepdims: bool, check: bool) -> Any:
+    xp, pa, ax = _table(pxy, axes, check)
+    terms = xp.where(pa.pos(), -pa.prob() * pa.lsafe(), _const(xp, pa.v, 0.0))
+    return _finish(xp, xp.sum(terms, axis=ax, keepdims=keepdims), base, pa)
+
+
+def conditional_entropy(
+    pxy: Any, *, base: Base, axes: Sequence[int], keepdims: bool, check: bool
+) -> Any:
+    xp, pa, ax = _table(pxy, axes, check)
+    prob, pos = pa.prob(), pa.pos()
+    zero, one = _const(xp, prob, 0.0), _const(xp, prob, 1.0)
+    px = xp.sum(prob, axis=ax[1], keepdims=True)
+    lpx = xp.log(xp.where(px > 0, px, one))
+    terms = xp.where(pos, prob * (lpx - pa.lsafe()), zero)
+    nats = xp.sum(terms, axis=ax, keepdims=keepdims)
+    return _finish(xp, xp.maximum(nats, _const(xp, nats, 0.0)), base, pa)
+
+
+def mutual_information(
+    pxy: Any, *, base: Base, axes: Sequence[int], keepdims: bool, check: bool
+) -> Any:
+    xp, pa, ax = _table(pxy, axes, check)
+    prob = pa.prob()
+    prod = xp.sum(prob, axis=ax[1], keepdims=True) * xp.sum(prob, axis=ax[0], keepdims=True)
+    t, d = _kl_terms(xp, prob, pa.pos(), prod, prod > 0)
+    nats = xp.sum(t, axis=ax, keepdims=keepdims) + xp.sum(d, axis=ax, keepdims=keepdims)
+    return _finish(xp, xp.maximum(nats, _const(xp, nats, 0.0)), base, pa)

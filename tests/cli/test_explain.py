@@ -1,0 +1,87 @@
+"""``infobits explain`` prints the documented numbers, and fails in one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from infobits.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_default_example_shows_the_essay_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain")
+    assert code == 0
+    assert "the best code for p averages 3.000 bits" in out
+    assert "the code built for q averages 4.250 bits on data from p" in out
+    assert "1.250 bits a symbol are wasted" in out
+
+
+def test_json_has_per_outcome_rows_and_totals(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "--p", "1/2,1/4,1/4", "--q", "1/4,1/4,1/2", "--json")
+    assert code == 0
+    e = json.loads(out)
+    assert e["unit"] == "bits"
+    assert e["entropy"] == pytest.approx(1.5)
+    assert e["cross_entropy"] == pytest.approx(0.5 * 2 + 0.25 * 2 + 0.25 * 1)
+    assert e["kl_divergence"] == pytest.approx(e["cross_entropy"] - e["entropy"])
+    assert [r["code_length"] for r in e["outcomes"]] == pytest.approx([2, 2, 1])
+    assert [r["contribution"] for r in e["outcomes"]] == pytest.approx([1, 0.5, 0.25])
+
+
+def test_logits_and_nats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "explain", "--p", "0.5,0.5", "--q-logits", "0,0", "--base", "nats", "--json"
+    )
+    e = json.loads(out)
+    assert code == 0 and e["unit"] == "nats"
+    assert e["kl_divergence"] == pytest.approx(0.0, abs=1e-15)
+    assert e["outcomes"][0]["q"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--p", "0.5,x", "--q", "0.5,0.5"], "--p: item 2 ('x') is not a number"),
+        (["--p", "0.5,0.5", "--q", "0.2,0.3,0.5"], "--p has 2 values but --q has 3"),
+        (["--p", "0.5,0.5", "--q", "0.3,0.3"], "q sums to 0.6"),
+        (["--p", "0.5,0.5"], "--q is missing"),
+        (["--q", "0.5,0.5"], "--p is missing"),
+        (["--base", "1"], "--base"),
+        (["--p", "0.5,0.5", "--q", "1,0", "--q-logits", "0,0"], "not both"),
+        (["--bogus"], "No such option"),
+    ],
+)
+def test_bad_arguments_print_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "explain", *args)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("infobits: error: ")
+    assert message in err
+
+
+def test_impossible_outcome_reads_as_infinite_cost(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "--p", "0.5,0.5", "--q", "1,0")
+    assert code == 0
+    assert "infinite" in out
+
+
+def test_console_script_exits_2_without_traceback() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", "from infobits.cli import main; main()", "explain", "--p", "1,2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
