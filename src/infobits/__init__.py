@@ -11,6 +11,7 @@ cross-entropy H(p, q); the waste is the KL divergence D(p‖q) = H(p, q) − H(p
 (3.0, 4.25, 1.25)
 """
 
+from . import codes
 from ._errors import DistributionError
 from ._inputs import counts, log_probs, logits, sum_tolerance
 from .measures import (
@@ -30,6 +31,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DistributionError",
+    "codes",
     "conditional_entropy",
     "counts",
     "cross_entropy",
