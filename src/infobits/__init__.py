@@ -11,7 +11,7 @@ cross-entropy H(p, q); the waste is the KL divergence D(p‖q) = H(p, q) − H(p
 (3.0, 4.25, 1.25)
 """
 
-from . import codes
+from . import codes, plot
 from ._errors import DistributionError
 from ._inputs import counts, log_probs, logits, sum_tolerance
 from .measures import (
@@ -44,6 +44,7 @@ __all__ = [
     "logits",
     "mutual_information",
     "perplexity",
+    "plot",
     "self_information",
     "sum_tolerance",
 ]
