@@ -14,6 +14,16 @@ cross-entropy H(p, q); the waste is the KL divergence D(p‖q) = H(p, q) − H(p
 from . import codes, plot
 from ._errors import DistributionError
 from ._inputs import counts, log_probs, logits, sum_tolerance
+from .estimators import (
+    Estimate,
+    count_values,
+    estimate_conditional_entropy,
+    estimate_cross_entropy,
+    estimate_differential_entropy,
+    estimate_entropy,
+    estimate_kl_divergence,
+    estimate_mutual_information,
+)
 from .measures import (
     conditional_entropy,
     cross_entropy,
@@ -31,11 +41,19 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DistributionError",
+    "Estimate",
     "codes",
     "conditional_entropy",
+    "count_values",
     "counts",
     "cross_entropy",
     "entropy",
+    "estimate_conditional_entropy",
+    "estimate_cross_entropy",
+    "estimate_differential_entropy",
+    "estimate_entropy",
+    "estimate_kl_divergence",
+    "estimate_mutual_information",
     "joint_entropy",
     "js_distance",
     "js_divergence",

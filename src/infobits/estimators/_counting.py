@@ -1,0 +1,631 @@
+"""Streaming counts: the one step of estimation that touches raw data.
+
+Every discrete estimator needs only the histogram of the samples, and histograms merge by
+addition. So this module reads data in bounded chunks (NumPy arrays, pandas or Polars
+columns, Arrow arrays, CSV and Parquet files) and adds up per-chunk counts, or, for Dask
+collections, lets the Dask scheduler (and so a cluster) do the counting. The data-frame
+and file libraries are imported only when such an input arrives, so ``import infobits``
+stays light.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["ValueCounts", "count_values"]
+
+#: Rows read at a time from files, data frames and large arrays.
+DEFAULT_CHUNK_ROWS = 1 << 20
+
+_PARQUET = (".parquet", ".pq", ".parq")
+_CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".csv.bz2")
+
+
+@dataclass(frozen=True)
+class ValueCounts:
+    """How often each distinct value occurred: ``labels[i]`` was seen ``counts[i]`` times.
+
+    ``labels`` are sorted when they can be; ``counts`` are int64 and positive. Missing
+    values (NaN, None, nulls) are not labels: they are tallied in ``missing``. Two
+    ``ValueCounts`` add up to the counts of the pooled data.
+    """
+
+    labels: np.ndarray
+    counts: np.ndarray
+    missing: int = 0
+    source: str = field(default="", compare=False)
+
+    @property
+    def total(self) -> int:
+        """The number of (non-missing) samples."""
+        return int(self.counts.sum())
+
+    @property
+    def support(self) -> int:
+        """The number of distinct values seen."""
+        return int(self.counts.size)
+
+    def __len__(self) -> int:
+        return int(self.counts.size)
+
+    def __add__(self, other: ValueCounts) -> ValueCounts:
+        if not isinstance(other, ValueCounts):
+            return NotImplemented
+        labels, counts = _merge([(self.labels, self.counts), (other.labels, other.counts)])
+        return ValueCounts(labels, counts, self.missing + other.missing, self.source)
+
+    def to_dict(self) -> dict[Any, int]:
+        """``{label: count}`` with plain Python labels and counts."""
+        return {
+            (k.item() if isinstance(k, np.generic) else k): int(c)
+            for k, c in zip(self.labels, self.counts, strict=True)
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"ValueCounts({self.support} distinct values, {self.total} samples"
+            + (f", {self.missing} missing" if self.missing else "")
+            + ")"
+        )
+
+
+def count_values(
+    data: Any,
+    *,
+    column: str | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    as_text: bool = False,
+    progress: bool = False,
+) -> ValueCounts:
+    """Count how often each distinct value occurs, reading the data in bounded chunks.
+
+    ``count_values(x).counts`` is the histogram n_i = #{j : x_j = label_i}; entropy and
+    the other discrete estimators need nothing else, and histograms of parts add up to
+    the histogram of the whole, which is what lets the count stream and parallelise.
+
+    Args:
+        data: the samples. A sequence or 1-D NumPy array of hashable labels (numbers,
+            strings, booleans); a pandas or Polars Series, or a DataFrame with
+            ``column``; a PyArrow array or table; a path to a CSV/TSV or Parquet file
+            (with ``column``); or a Dask array, Series or DataFrame, counted on the Dask
+            scheduler (so on a ``dask.distributed`` cluster if a client is active).
+        column: the column to count, for data frames, tables and files.
+        chunk_rows: rows per chunk; memory use is bounded by a few times this.
+        as_text: read file columns as text, so a column that mixes numbers and words is
+            counted as labels instead of rejected.
+        progress: show a progress bar (on stderr) while reading.
+
+    Returns:
+        a :class:`ValueCounts`. Missing values are not counted as a label; their number
+        is in ``.missing``.
+
+    Raises:
+        ValueError: for a missing column, a file that is not CSV or Parquet, values of
+            mixed types (numbers and text), or a 2-D array.
+
+    >>> import infobits as ib
+    >>> vc = ib.count_values(["a", "b", "a", "c", "a", None])
+    >>> vc.to_dict(), vc.missing
+    ({'a': 3, 'b': 1, 'c': 1}, 1)
+    >>> (ib.count_values([1, 2, 2]) + ib.count_values([2, 3])).to_dict()
+    {1: 1, 2: 3, 3: 1}
+
+    Reference: the merge-by-addition of histograms is the combiner of MapReduce
+    (Dean & Ghemawat 2004); Dask's ``value_counts`` is its tree reduction.
+    """
+    if chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be a positive number of rows, got {chunk_rows}")
+    if isinstance(data, ValueCounts):
+        return data
+    if isinstance(data, str | os.PathLike):
+        return _count_file(Path(data), column, chunk_rows, as_text, progress)
+    mod = type(data).__module__ or ""
+    if mod.startswith("dask"):
+        return _count_dask(data, column)
+    if mod.startswith("pandas"):
+        return _count_pandas(data, column, chunk_rows, progress)
+    if mod.startswith("polars"):
+        return _count_polars(data, column, chunk_rows, progress)
+    if mod.startswith("pyarrow"):
+        return _count_arrow_object(data, column, chunk_rows, progress)
+    if column is not None and isinstance(data, dict):
+        if column not in data:
+            raise ValueError(_no_column(column, list(data), "the mapping"))
+        data = data[column]
+    if not isinstance(data, np.ndarray):
+        if isinstance(data, list | tuple):
+            # np.asarray(["a", 1]) silently turns 1 into "1"; check the Python objects first
+            obj = np.empty(len(data), dtype=object)
+            obj[:] = data
+            _check_types(obj[~_is_missing_object(obj)], "the samples")
+        data = np.asarray(data)
+    return _count_numpy(data, chunk_rows, progress)
+
+
+# ----------------------------------------------------------------------------- merging
+
+
+def _merge(pieces: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Add up several (labels, counts) pairs into one, labels sorted and distinct."""
+    pieces = [p for p in pieces if p[0].size]
+    if not pieces:
+        return np.array([]), np.zeros(0, dtype=np.int64)
+    if len(pieces) == 1:
+        return pieces[0][0], pieces[0][1].astype(np.int64, copy=False)
+    labels = _concat([p[0] for p in pieces])
+    counts = np.concatenate([p[1] for p in pieces]).astype(np.int64, copy=False)
+    uniq, inv = _unique(labels, return_inverse=True)
+    total = np.zeros(uniq.size, dtype=np.int64)
+    np.add.at(total, inv.ravel(), counts)
+    return uniq, total
+
+
+def _concat(arrays: list[np.ndarray]) -> np.ndarray:
+    kinds = {a.dtype.kind for a in arrays}
+    if len(kinds) > 1 and ("O" in kinds or "U" in kinds or "S" in kinds):
+        _check_types(np.concatenate([a.astype(object) for a in arrays]), "the data")
+        return np.concatenate([a.astype(object) for a in arrays])
+    return np.concatenate(arrays)
+
+
+def _unique(a: np.ndarray, return_inverse: bool = False) -> Any:
+    try:
+        return np.unique(a, return_inverse=return_inverse)  # type: ignore[call-overload]
+    except TypeError:
+        _check_types(a, "the data")
+        raise
+
+
+class _Merger:
+    """Accumulates per-chunk counts, merging every few chunks to bound memory."""
+
+    def __init__(self) -> None:
+        self.pieces: list[tuple[np.ndarray, np.ndarray]] = []
+        self.missing = 0
+        self._pending = 0
+
+    def add(self, labels: np.ndarray, counts: np.ndarray) -> None:
+        self.pieces.append((labels, counts))
+        self._pending += labels.size
+        if len(self.pieces) >= 16 or self._pending > 4 * DEFAULT_CHUNK_ROWS:
+            self.pieces = [_merge(self.pieces)]
+            self._pending = self.pieces[0][0].size
+
+    def result(self, source: str) -> ValueCounts:
+        labels, counts = _merge(self.pieces)
+        return ValueCounts(labels, counts, self.missing, source)
+
+
+# ----------------------------------------------------------------------------- numpy
+
+
+def _type_family(v: Any) -> str:
+    if isinstance(v, bool | np.bool_):
+        return "boolean"
+    if isinstance(v, int | float | np.integer | np.floating):
+        return "number"
+    if isinstance(v, str | np.str_):
+        return "text"
+    if isinstance(v, bytes):
+        return "bytes"
+    return type(v).__name__
+
+
+def _check_types(a: np.ndarray, name: str) -> None:
+    """Raise a worded error if an object array mixes numbers, text and other types."""
+    families: dict[str, Any] = {}
+    for v in a.ravel():
+        families.setdefault(_type_family(v), v)
+        if len(families) > 1:
+            shown = ", ".join(f"{f} (e.g. {x!r})" for f, x in families.items())
+            raise ValueError(
+                f"{name} mixes types: {shown}; labels must all be numbers or all text. "
+                "Convert the column to one type first (or read a file with as_text=True / "
+                "--as-text)"
+            )
+
+
+def _is_missing_object(a: np.ndarray) -> np.ndarray:
+    out = np.fromiter(
+        (v is None or (isinstance(v, float) and v != v) for v in a), dtype=bool, count=a.size
+    )
+    return out
+
+
+def _count_chunk(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """(labels, counts, missing) of one 1-D chunk."""
+    kind = a.dtype.kind
+    missing = 0
+    if kind == "f" or kind == "c":
+        bad = np.isnan(a)
+        missing = int(np.count_nonzero(bad))
+        if missing:
+            a = a[~bad]
+    elif kind == "O":
+        bad = _is_missing_object(a)
+        missing = int(np.count_nonzero(bad))
+        if missing:
+            a = a[~bad]
+        _check_types(a, "the data")
+    elif kind == "M" or kind == "m":
+        bad = np.isnat(a)
+        missing = int(np.count_nonzero(bad))
+        if missing:
+            a = a[~bad]
+    if a.size == 0:
+        return a, np.zeros(0, dtype=np.int64), missing
+    if kind in "iub":
+        lo, hi = int(a.min()), int(a.max())
+        # a dense tally is 10-50x faster than sorting when the values span a small range
+        if hi - lo <= max(4 * a.size, 1 << 16):
+            shifted = a.astype(np.int64, copy=False) - lo if lo else a
+            c = np.bincount(shifted.astype(np.intp, copy=False), minlength=hi - lo + 1)
+            nz = np.flatnonzero(c)
+            labels = (nz + lo).astype(a.dtype if kind != "b" else np.int64)
+            if kind == "b":
+                labels = labels.astype(bool)
+            return labels, c[nz].astype(np.int64), missing
+    uniq, c = np.unique(a, return_counts=True)
+    return uniq, c.astype(np.int64), missing
+
+
+def _progress(total: float | None, what: str, enabled: bool) -> AbstractContextManager[Any]:
+    if not enabled:
+        return nullcontext(None)
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    return Progress(
+        TextColumn(f"counting {what}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+class _Bar:
+    def __init__(self, prog: Any, total: float | None) -> None:
+        self.prog = prog
+        self.task = prog.add_task("count", total=total) if prog is not None else None
+
+    def advance(self, rows: int) -> None:
+        if self.prog is not None:
+            self.prog.update(self.task, advance=rows)
+
+
+def _count_numpy(a: np.ndarray, chunk_rows: int, progress: bool) -> ValueCounts:
+    if a.ndim != 1:
+        if a.ndim == 0:
+            a = a.reshape(1)
+        else:
+            raise ValueError(
+                f"samples must be a 1-D array, got shape {a.shape}; flatten it with "
+                "x.ravel() if every entry is one sample, or pass a table of counts as "
+                "ib.counts(table)"
+            )
+    m = _Merger()
+    with _progress(a.size, "array", progress and a.size > chunk_rows) as prog:
+        bar = _Bar(prog, a.size)
+        for start in range(0, a.size, chunk_rows):
+            labels, c, miss = _count_chunk(a[start : start + chunk_rows])
+            m.add(labels, c)
+            m.missing += miss
+            bar.advance(min(chunk_rows, a.size - start))
+    return m.result("array")
+
+
+# ----------------------------------------------------------------------------- data frames
+
+
+def _no_column(column: str, names: list[Any], where: str) -> str:
+    shown = ", ".join(repr(n) for n in names[:20]) + (" ..." if len(names) > 20 else "")
+    return f"column {column!r} is not in {where}; its columns are {shown}"
+
+
+def _count_pandas(data: Any, column: str | None, chunk_rows: int, progress: bool) -> ValueCounts:
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        if column is None:
+            raise ValueError(
+                f"data is a DataFrame with columns {list(data.columns)[:20]}; say which to "
+                "count with column=..."
+            )
+        if column not in data.columns:
+            raise ValueError(_no_column(column, list(data.columns), "the DataFrame"))
+        data = data[column]
+    elif isinstance(data, pd.Index):
+        data = data.to_series()
+    if not isinstance(data, pd.Series):
+        raise TypeError(f"cannot count a {type(data).__name__}; pass a Series or DataFrame")
+    m = _Merger()
+    n = len(data)
+    with _progress(n, "column", progress) as prog:
+        bar = _Bar(prog, n)
+        for start in range(0, max(n, 1), chunk_rows):
+            chunk = data.iloc[start : start + chunk_rows]
+            m.missing += int(chunk.isna().sum())
+            vc = chunk.value_counts(dropna=True, sort=False)
+            labels = vc.index.to_numpy()
+            if labels.dtype.kind == "O":
+                _check_types(labels, f"column {data.name!r}")
+            m.add(labels, vc.to_numpy().astype(np.int64))
+            bar.advance(len(chunk))
+    return m.result(f"column {data.name!r}")
+
+
+def _count_polars(data: Any, column: str | None, chunk_rows: int, progress: bool) -> ValueCounts:
+    import polars as pl
+
+    if isinstance(data, pl.LazyFrame):
+        data = data.collect()
+    if isinstance(data, pl.DataFrame):
+        if column is None:
+            raise ValueError(
+                f"data is a DataFrame with columns {data.columns[:20]}; say which to count "
+                "with column=..."
+            )
+        if column not in data.columns:
+            raise ValueError(_no_column(column, data.columns, "the DataFrame"))
+        data = data.get_column(column)
+    if not isinstance(data, pl.Series):
+        raise TypeError(f"cannot count a {type(data).__name__}; pass a Series or DataFrame")
+    if data.dtype == pl.Object:
+        return _count_numpy(data.to_numpy(), chunk_rows, progress)
+    m = _Merger()
+    n = len(data)
+    with _progress(n, "column", progress) as prog:
+        bar = _Bar(prog, n)
+        for start in range(0, max(n, 1), chunk_rows):
+            chunk = data.slice(start, chunk_rows)
+            m.missing += int(chunk.null_count())
+            if chunk.dtype.is_float():
+                m.missing += int(chunk.is_nan().sum() or 0)
+                chunk = chunk.fill_nan(None)
+            vc = chunk.drop_nulls().value_counts(sort=False)
+            labels = vc.get_column(vc.columns[0]).to_numpy()
+            m.add(labels, vc.get_column(vc.columns[1]).to_numpy().astype(np.int64))
+            bar.advance(len(chunk))
+    return m.result(f"column {data.name!r}")
+
+
+# ----------------------------------------------------------------------------- arrow / files
+
+
+def _arrow_chunk(arr: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    missing = arr.null_count
+    if pa.types.is_floating(arr.type):
+        nan = pc.is_nan(arr)
+        missing += int(pc.sum(nan).as_py() or 0)
+        arr = pc.filter(arr, pc.invert(nan), null_selection_behavior="drop")
+    arr = pc.drop_null(arr)
+    if len(arr) == 0:
+        return np.array([]), np.zeros(0, dtype=np.int64), missing
+    if pa.types.is_integer(arr.type):
+        labels, c, _ = _count_chunk(arr.to_numpy())
+        return labels, c, missing
+    vc = pc.value_counts(arr)
+    labels = vc.field("values").to_numpy(zero_copy_only=False)
+    return labels, vc.field("counts").to_numpy().astype(np.int64), missing
+
+
+def _count_arrow_batches(
+    batches: Iterator[Any], total: int | None, source: str, progress: bool
+) -> ValueCounts:
+    m = _Merger()
+    with _progress(total, source, progress) as prog:
+        bar = _Bar(prog, total)
+        for arr in batches:
+            labels, c, miss = _arrow_chunk(arr)
+            m.add(labels, c)
+            m.missing += miss
+            bar.advance(len(arr))
+    return m.result(source)
+
+
+def _count_arrow_object(
+    data: Any, column: str | None, chunk_rows: int, progress: bool
+) -> ValueCounts:
+    import pyarrow as pa
+
+    if isinstance(data, pa.Table | pa.RecordBatch):
+        if column is None:
+            raise ValueError(
+                f"data is a table with columns {data.schema.names[:20]}; say which to count "
+                "with column=..."
+            )
+        if column not in data.schema.names:
+            raise ValueError(_no_column(column, data.schema.names, "the table"))
+        data = data.column(column)
+    if isinstance(data, pa.ChunkedArray):
+        chunks: list[Any] = list(data.chunks)
+    else:
+        chunks = [data]
+    pieces = (c.slice(s, chunk_rows) for c in chunks for s in range(0, len(c), chunk_rows))
+    return _count_arrow_batches(pieces, len(data), "arrow array", progress)
+
+
+def _count_file(
+    path: Path, column: str | None, chunk_rows: int, as_text: bool, progress: bool
+) -> ValueCounts:
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {str(path)!r}")
+    if path.is_dir():
+        raise IsADirectoryError(f"{str(path)!r} is a directory; give a CSV or Parquet file")
+    name = path.name.lower()
+    if column is None:
+        raise ValueError(f"say which column of {path.name} to count, with column=... (--column)")
+    if name.endswith(_PARQUET):
+        return _count_parquet(path, column, chunk_rows, progress)
+    if name.endswith(_CSV):
+        return _count_csv(path, column, chunk_rows, as_text, progress)
+    raise ValueError(
+        f"cannot tell the format of {path.name!r} from its name; use a .csv, .tsv or .parquet file"
+    )
+
+
+def _count_parquet(path: Path, column: str, chunk_rows: int, progress: bool) -> ValueCounts:
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as e:  # pyarrow raises ArrowInvalid and friends, all worded for us
+        raise ValueError(f"cannot read {path.name} as Parquet: {e}") from None
+    names = pf.schema_arrow.names
+    if column not in names:
+        raise ValueError(_no_column(column, names, path.name))
+    total = pf.metadata.num_rows
+    batches = (b.column(0) for b in pf.iter_batches(batch_size=chunk_rows, columns=[column]))
+    return _count_arrow_batches(batches, total, path.name, progress)
+
+
+def _csv_options(path: Path) -> tuple[Any, Any]:
+    import pyarrow.csv as pcsv
+
+    delim = "\t" if ".tsv" in path.name.lower() else ","
+    return pcsv.ParseOptions(delimiter=delim), pcsv.ReadOptions(block_size=1 << 22)
+
+
+def _count_csv(
+    path: Path, column: str, chunk_rows: int, as_text: bool, progress: bool
+) -> ValueCounts:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    if path.stat().st_size == 0:
+        raise ValueError(f"{path.name} is empty; it has no header and no rows")
+    parse, read = _csv_options(path)
+    try:
+        with pcsv.open_csv(path, parse_options=parse, read_options=read) as head:
+            names = head.schema.names
+    except pa.ArrowInvalid as e:
+        raise ValueError(f"cannot read {path.name} as CSV: {e}") from None
+    if column not in names:
+        raise ValueError(_no_column(column, names, path.name))
+    conv = pcsv.ConvertOptions(
+        include_columns=[column],
+        column_types={column: pa.string()} if as_text else None,
+        strings_can_be_null=not as_text,
+    )
+
+    def batches() -> Iterator[Any]:
+        with pcsv.open_csv(
+            path, parse_options=parse, read_options=read, convert_options=conv
+        ) as reader:
+            first_type = reader.schema.field(column).type
+            while True:
+                try:
+                    b = reader.read_next_batch()
+                except StopIteration:
+                    return
+                except pa.ArrowInvalid as e:
+                    if "conversion error" in str(e).lower():
+                        raise ValueError(
+                            f"column {column!r} of {path.name} mixes types: it starts as "
+                            f"{first_type} but later holds a value that is not ({e}); "
+                            "clean the column, or count every value as text with "
+                            "as_text=True (--as-text)"
+                        ) from None
+                    raise ValueError(f"cannot read {path.name} as CSV: {e}") from None
+                arr = b.column(0)
+                for s in range(0, len(arr), chunk_rows):
+                    yield arr.slice(s, chunk_rows)
+
+    vc = _count_arrow_batches(batches(), None, path.name, progress)
+    if not as_text and vc.labels.dtype.kind == "O":
+        _check_text_numbers(vc.labels, column, path.name)
+    return vc
+
+
+def _check_text_numbers(labels: np.ndarray, column: str, fname: str) -> None:
+    """A text column whose values are partly numbers is almost always a data error."""
+    num = text = None
+    for v in labels:
+        try:
+            float(v)
+            num = num if num is not None else v
+        except (TypeError, ValueError):
+            text = text if text is not None else v
+        if num is not None and text is not None:
+            raise ValueError(
+                f"column {column!r} of {fname} mixes types: numbers (e.g. {num!r}) and "
+                f"text (e.g. {text!r}); clean the column, or count every value as text "
+                "with as_text=True (--as-text)"
+            )
+
+
+# ----------------------------------------------------------------------------- dask
+
+
+def _count_block(block: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    return _count_chunk(np.asarray(block).ravel())
+
+
+def _add_blocks(
+    a: tuple[np.ndarray, np.ndarray, int], b: tuple[np.ndarray, np.ndarray, int]
+) -> tuple[np.ndarray, np.ndarray, int]:
+    labels, counts = _merge([(a[0], a[1]), (b[0], b[1])])
+    return labels, counts, a[2] + b[2]
+
+
+def _count_dask(data: Any, column: str | None) -> ValueCounts:
+    import dask
+
+    if hasattr(data, "columns") and hasattr(data, "npartitions"):  # DataFrame
+        if column is None:
+            raise ValueError(
+                f"data is a Dask DataFrame with columns {list(data.columns)[:20]}; say "
+                "which to count with column=..."
+            )
+        if column not in data.columns:
+            raise ValueError(_no_column(column, list(data.columns), "the Dask DataFrame"))
+        data = data[column]
+    if hasattr(data, "value_counts") and hasattr(data, "npartitions"):  # Series
+        vc, missing = dask.compute(data.value_counts(dropna=True), data.isna().sum())
+        labels = vc.index.to_numpy()
+        if labels.dtype.kind == "O":
+            _check_types(labels, f"column {data.name!r}")
+        order = np.argsort(labels, kind="stable") if labels.dtype.kind != "O" else None
+        counts = vc.to_numpy().astype(np.int64)
+        if order is not None:
+            labels, counts = labels[order], counts[order]
+        else:
+            labels, counts = _merge([(labels, counts)])
+        return ValueCounts(labels, counts, int(missing), f"column {data.name!r}")
+    if hasattr(data, "to_delayed") and hasattr(data, "chunks"):  # Array
+        parts = [dask.delayed(_count_block)(b) for b in data.ravel().to_delayed().ravel()]
+        # pairwise tree: the cluster merges partial counts, the client gets one histogram
+        while len(parts) > 1:
+            nxt = [
+                dask.delayed(_add_blocks)(parts[i], parts[i + 1])
+                for i in range(0, len(parts) - 1, 2)
+            ]
+            if len(parts) % 2:
+                nxt.append(parts[-1])
+            parts = nxt
+        labels, counts, missing = dask.compute(parts[0])[0]
+        return ValueCounts(labels, counts, int(missing), "dask array")
+    raise TypeError(f"cannot count a {type(data).__name__}; pass a Dask array, Series or DataFrame")
