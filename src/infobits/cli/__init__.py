@@ -15,6 +15,7 @@ from typer.exceptions import Abort, TyperException
 from .._errors import DistributionError
 from ._common import CLIError
 from .explain import explain
+from .explore import explore
 
 __all__ = ["app", "main"]
 
@@ -34,6 +35,7 @@ def _root() -> None:
 
 
 app.command()(explain)
+app.command()(explore)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,467 @@
+// infobits explorer: the page only draws. Every number it shows comes from the
+// library through /api; this script keeps the weights the user set, asks the API,
+// and turns its answer into text and SVG.
+"use strict";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const MAX_SLIDER = 100;
+const DENSE_K = 16;
+
+const state = {
+  p: [],
+  q: [],
+  base: "bits",
+  maxK: 16,
+  maxN: 200000,
+  presets: [],
+  seq: 0,          // number of the latest /api/diagram request
+  shown: 0,        // number of the request whose answer is on screen
+  last: null,      // the last good answer
+};
+
+const $ = (id) => document.getElementById(id);
+
+// JSON has no infinity: the API sends "inf".
+function num(x) {
+  if (x === "inf") return Infinity;
+  if (x === "-inf") return -Infinity;
+  return x;
+}
+
+function fmt(x, digits = 3) {
+  x = num(x);
+  if (x === Infinity) return "∞";
+  if (x === -Infinity) return "−∞";
+  if (x !== 0 && Math.abs(x) < 1e-3) return x.toPrecision(3);
+  return x.toFixed(digits);
+}
+
+function svg(tag, attrs, parent) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+function text(tag, attrs, content, parent) {
+  const el = svg(tag, attrs, parent);
+  el.textContent = content;
+  return el;
+}
+
+function setOutput(id, value, unit) {
+  const el = $(id);
+  el.textContent = `${fmt(value)} ${unit}`;
+  el.dataset.value = String(value);
+}
+
+// ---------------------------------------------------------------- the API
+
+async function postJSON(path, body, signal) {
+  const r = await fetch(path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal,
+  });
+  let data = null;
+  try {
+    data = await r.json();
+  } catch (e) {
+    data = { detail: `the server answered ${r.status} without JSON` };
+  }
+  if (!r.ok) {
+    const err = new Error(data && data.detail ? data.detail : `HTTP ${r.status}`);
+    err.status = r.status;
+    throw err;
+  }
+  return data;
+}
+
+function request() {
+  return { p: state.p.slice(), q: state.q.slice(), kind: "counts", base: state.base };
+}
+
+function showError(message) {
+  const box = $("error");
+  if (message) {
+    box.textContent = message;
+    box.hidden = false;
+  } else {
+    box.textContent = "";
+    box.hidden = true;
+  }
+  for (const id of ["picture", "readings"]) $(id).classList.toggle("stale", !!message);
+}
+
+let pending = null;
+let controller = null;
+
+function refresh() {
+  // Coalesce bursts of slider events into one request per animation frame.
+  if (pending) return;
+  pending = requestAnimationFrame(async () => {
+    pending = null;
+    const seq = ++state.seq;
+    if (controller) controller.abort();
+    controller = new AbortController();
+    document.body.dataset.busy = "1";
+    try {
+      const d = await postJSON("/api/diagram", request(), controller.signal);
+      if (seq < state.shown) return;
+      state.shown = seq;
+      state.last = d;
+      showError(null);
+      render(d);
+    } catch (e) {
+      if (e.name === "AbortError") return;
+      if (seq < state.shown) return;
+      state.shown = seq;
+      showError(e.message);
+    } finally {
+      if (seq === state.seq) {
+        delete document.body.dataset.busy;
+        document.body.dataset.seq = String(seq);
+      }
+    }
+  });
+}
+
+// ---------------------------------------------------------------- controls
+
+function buildRows() {
+  const body = $("rows");
+  body.textContent = "";
+  const k = state.p.length;
+  for (let i = 0; i < k; i++) {
+    const tr = document.createElement("tr");
+    tr.dataset.i = String(i);
+    const cell = (cls) => {
+      const td = document.createElement("td");
+      if (cls) td.className = cls;
+      tr.appendChild(td);
+      return td;
+    };
+    cell().textContent = String(i);
+    for (const which of ["p", "q"]) {
+      const td = cell("weight");
+      const range = document.createElement("input");
+      range.type = "range";
+      range.min = "0";
+      range.step = "1";
+      range.id = `${which}-range-${i}`;
+      range.setAttribute("aria-label", `weight of outcome ${i} in ${which}`);
+      const box = document.createElement("input");
+      box.type = "number";
+      box.min = "0";
+      box.step = "1";
+      box.id = `${which}-weight-${i}`;
+      box.setAttribute("aria-label", `weight of outcome ${i} in ${which}, exact`);
+      const setFrom = (el) => {
+        const v = Number(el.value);
+        if (!Number.isFinite(v) || v < 0 || !Number.isInteger(v)) {
+          showError(`weight of outcome ${i} in ${which} must be a whole number ≥ 0`);
+          return;
+        }
+        state[which][i] = v;
+        syncRow(i);
+        refresh();
+      };
+      range.addEventListener("input", () => setFrom(range));
+      box.addEventListener("input", () => setFrom(box));
+      td.append(range, " ", box);
+      const prob = cell("prob");
+      prob.id = `${which}-prob-${i}`;
+    }
+    for (const id of ["best-length", "code-length"]) cell("length").id = `${id}-${i}`;
+    for (const which of ["p", "q"]) cell("codeword").id = `${which}-codeword-${i}`;
+    body.appendChild(tr);
+    syncRow(i);
+  }
+  $("k").value = String(k);
+}
+
+function syncRow(i) {
+  for (const which of ["p", "q"]) {
+    const w = state[which][i];
+    const range = $(`${which}-range-${i}`);
+    const box = $(`${which}-weight-${i}`);
+    range.max = String(Math.max(MAX_SLIDER, w));
+    if (Number(range.value) !== w) range.value = String(w);
+    if (document.activeElement !== box && box.value !== String(w)) box.value = String(w);
+  }
+}
+
+function setK(k) {
+  k = Math.max(2, Math.min(state.maxK, Math.round(k)));
+  if (!Number.isFinite(k)) return;
+  while (state.p.length < k) {
+    state.p.push(10);
+    state.q.push(10);
+  }
+  state.p.length = k;
+  state.q.length = k;
+  $("preset").value = "";
+  $("preset-description").textContent = "";
+  buildRows();
+  refresh();
+}
+
+function applyPreset(id) {
+  const preset = state.presets.find((x) => x.id === id);
+  if (!preset) return;
+  state.p = preset.p.slice();
+  state.q = preset.q.slice();
+  $("preset").value = id;
+  $("preset-description").textContent = preset.description;
+  buildRows();
+  refresh();
+}
+
+// ---------------------------------------------------------------- drawing
+
+function niceStep(top, ticks) {
+  const raw = top / ticks;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * mag >= raw) return m * mag;
+  return 10 * mag;
+}
+
+function drawDiagram(d) {
+  const root = $("diagram");
+  root.textContent = "";
+  const W = 760, H = 400, L = 58, R = 12, T = 14, B = 50;
+  const pw = W - L - R, ph = H - T - B;
+  const top = num(d.y_top), cap = num(d.y_cap);
+  const X = (x) => L + x * pw;
+  const Y = (y) => T + ph * (1 - Math.min(y, top) / top);
+  const k = d.k, dense = k > DENSE_K;
+
+  const defs = svg("defs", {}, root);
+  for (const [id, color, angle] of [["hatch-waste", "#d62728", 45], ["hatch-saved", "#2ca02c", -45]]) {
+    const pat = svg("pattern", { id, patternUnits: "userSpaceOnUse", width: 7, height: 7,
+      patternTransform: `rotate(${angle})` }, defs);
+    svg("line", { x1: 0, y1: 0, x2: 0, y2: 7, stroke: color, "stroke-width": 2.2 }, pat);
+  }
+  const clip = svg("clipPath", { id: "plot-area" }, defs);
+  svg("rect", { x: L, y: T - 1, width: pw, height: ph + 1 }, clip);
+
+  // grid and y axis
+  const step = niceStep(top, 6);
+  for (let v = 0; v <= top + 1e-9; v += step) {
+    svg("line", { class: "grid", x1: L, x2: L + pw, y1: Y(v), y2: Y(v) }, root);
+    text("text", { class: "tick-label", x: L - 6, y: Y(v) + 4, "text-anchor": "end" },
+      Number(v.toPrecision(6)).toString(), root);
+  }
+
+  const plot = svg("g", { "clip-path": "url(#plot-area)" }, root);
+  const bars = svg("g", { id: "bars" }, plot);
+  const gaps = svg("g", { id: "gaps" }, plot);
+  let outline = "";
+  const centers = [], widths = [], names = [];
+  for (let i = 0; i < k; i++) {
+    const p = d.p[i];
+    if (!(p > 0)) continue;
+    const x0 = d.x0[i];
+    const lq = num(d.code_length[i]), lp = num(d.best_length[i]);
+    const shown = Math.min(lq, cap);
+    svg("rect", {
+      class: dense ? "bar dense" : "bar", "data-i": i, "data-p": p,
+      "data-length": d.code_length[i],
+      x: X(x0), width: Math.max(p * pw, 0), y: Y(shown), height: Y(0) - Y(shown),
+    }, bars);
+    if (shown > lp) {
+      svg("rect", { class: "waste-area", fill: "url(#hatch-waste)", "data-i": i,
+        x: X(x0), width: p * pw, y: Y(shown), height: Y(lp) - Y(shown) }, gaps);
+    } else if (lq < lp) {
+      svg("rect", { class: "saved-area", fill: "url(#hatch-saved)", "data-i": i,
+        x: X(x0), width: p * pw, y: Y(lp), height: Y(lq) - Y(lp) }, gaps);
+    }
+    outline += `${outline ? "L" : "M"}${X(x0)},${Y(lp)} L${X(x0 + p)},${Y(lp)} `;
+    if (lq > cap) {
+      const cx = X(x0 + p / 2);
+      svg("path", { class: "cut-marker", d: `M${cx - 5},${T + 9} L${cx + 5},${T + 9} L${cx},${T} Z` }, root)
+        .appendChild(document.createElementNS(SVG_NS, "title")).textContent =
+          `outcome ${i}: ${fmt(lq)} ${d.unit}, cut off`;
+    }
+    centers.push(X(x0 + p / 2));
+    widths.push(p * pw);
+    names.push(String(i));
+  }
+  svg("path", { class: "best-outline", id: "best-outline", d: outline }, plot);
+
+  // axes
+  svg("line", { class: "axis", x1: L, x2: L, y1: T, y2: T + ph }, root);
+  svg("line", { class: "axis", x1: L, x2: L + pw, y1: T + ph, y2: T + ph }, root);
+
+  // outcome labels: widest bars first, each kept only if it overlaps none kept before
+  const order = centers.map((_, j) => j).sort((a, b) => widths[b] - widths[a]);
+  const kept = [];
+  for (const j of order) {
+    const half = (names[j].length * 7 + 6) / 2;
+    const lo = centers[j] - half, hi = centers[j] + half;
+    if (kept.every(([a, b]) => hi <= a || lo >= b)) {
+      kept.push([lo, hi]);
+      text("text", { class: "tick-label outcome-label", x: centers[j], y: T + ph + 15,
+        "text-anchor": "middle" }, names[j], root);
+    }
+  }
+  text("text", { class: "axis-label", x: L + pw / 2, y: H - 10, "text-anchor": "middle" },
+    "outcome i: each bar is as wide as its probability pᵢ (total width 1)", root);
+  text("text", { class: "axis-label", x: 14, y: T + ph / 2, "text-anchor": "middle",
+    transform: `rotate(-90 14 ${T + ph / 2})` }, `code length ${d.log}(1/qᵢ) (${d.unit})`, root);
+}
+
+function drawStack(d) {
+  const root = $("stack");
+  root.textContent = "";
+  const h = num(d.entropy), hpq = num(d.cross_entropy), kl = num(d.kl_divergence);
+  const W = 400, L = 2, R = 2, y = 4, bh = 20;
+  const total = Number.isFinite(hpq) ? Math.max(hpq, 1e-12) : Math.max(h, 1) * 1.6;
+  const sx = (W - L - R) / total;
+  const defs = svg("defs", {}, root);
+  const pat = svg("pattern", { id: "hatch-waste-stack", patternUnits: "userSpaceOnUse",
+    width: 6, height: 6, patternTransform: "rotate(45)" }, defs);
+  svg("rect", { width: 6, height: 6, fill: "#9ecae1" }, pat);
+  svg("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#d62728", "stroke-width": 2 }, pat);
+  svg("rect", { class: "stack-best", id: "stack-entropy", x: L, y, width: h * sx, height: bh }, root);
+  const klw = Number.isFinite(kl) ? kl * sx : W - L - R - h * sx;
+  svg("rect", { class: "stack-waste", id: "stack-kl", fill: "url(#hatch-waste-stack)",
+    x: L + h * sx, y, width: Math.max(klw, 0), height: bh }, root);
+  text("text", { class: "stack-label", x: L, y: y + bh + 15 }, `H(p) ${fmt(h)}`, root);
+  text("text", { class: "stack-label", x: W - R, y: y + bh + 15, "text-anchor": "end" },
+    `+ D ${fmt(kl)} = H(p,q) ${fmt(hpq)} ${d.unit}`, root);
+}
+
+function render(d) {
+  const u = d.unit;
+  setOutput("entropy", d.entropy, u);
+  setOutput("cross-entropy", d.cross_entropy, u);
+  setOutput("kl-divergence", d.kl_divergence, u);
+  $("entropy-text").textContent = d.readings.entropy;
+  $("cross-entropy-text").textContent = d.readings.cross_entropy;
+  $("kl-divergence-text").textContent = d.readings.kl_divergence;
+  setOutput("huffman-p-length", d.huffman.p.expected_length, "bits");
+  setOutput("huffman-q-length", d.huffman.q.expected_length, "bits");
+  for (let i = 0; i < d.k; i++) {
+    if (!$(`p-prob-${i}`)) continue;
+    $(`p-prob-${i}`).textContent = fmt(d.p[i], 4);
+    $(`q-prob-${i}`).textContent = fmt(d.q[i], 4);
+    $(`best-length-${i}`).textContent = d.p[i] > 0 ? fmt(d.best_length[i]) : "–";
+    $(`code-length-${i}`).textContent = fmt(d.code_length[i]);
+    for (const which of ["p", "q"]) {
+      const cw = d.huffman[which].codewords[i];
+      const td = $(`${which}-codeword-${i}`);
+      td.textContent = cw === "" ? (d.huffman[which].lengths[i] === 0 && d[which][i] > 0 ? "(0 bits)" : "none") : cw;
+      td.className = cw === "" && !(d[which][i] > 0) ? "none" : "codeword";
+    }
+    const row = document.querySelector(`tr[data-i="${i}"]`);
+    if (row) row.classList.toggle("impossible", !(d.p[i] > 0));
+  }
+  drawDiagram(d);
+  drawStack(d);
+}
+
+// ---------------------------------------------------------------- sampling
+
+async function runSample() {
+  const button = $("sample");
+  const n = Number($("n").value);
+  const seedText = $("seed").value.trim();
+  const body = Object.assign(request(), { n });
+  if (seedText !== "") body.seed = Number(seedText);
+  button.disabled = true;
+  const out = $("sample-result");
+  try {
+    const s = await postJSON("/api/sample", body);
+    out.textContent = "";
+    const info = document.createElement("p");
+    info.id = "sample-info";
+    info.textContent = `${s.n} symbols drawn from p (seed ${s.seed}; enter it to repeat). ` +
+      `First ${s.head.length}: `;
+    const sym = document.createElement("span");
+    sym.className = "symbols";
+    sym.textContent = s.head.join(" ");
+    info.appendChild(sym);
+    out.appendChild(info);
+    const table = document.createElement("table");
+    table.id = "sample-table";
+    const head = table.createTHead().insertRow();
+    for (const h of ["code", "encoded length (bits)", "bytes written", "bits a symbol", ""]) {
+      const th = document.createElement("th");
+      th.textContent = h;
+      head.appendChild(th);
+    }
+    const tb = table.createTBody();
+    for (const row of s.codes) {
+      const tr = tb.insertRow();
+      tr.dataset.code = row.code;
+      tr.insertCell().textContent = row.code;
+      const bits = tr.insertCell();
+      bits.textContent = num(row.bits) === Infinity ? "∞" : String(row.bits);
+      bits.className = "bits";
+      bits.dataset.value = String(row.bits);
+      tr.insertCell().textContent = row.bytes === null ? "–" : String(row.bytes);
+      tr.insertCell().textContent = fmt(row.bits_per_symbol);
+      const note = tr.insertCell();
+      note.className = "note";
+      note.textContent = row.note || "";
+    }
+    for (const [label, ideal, expect, name] of [
+      ["ideal for p: Σ log₂ 1/p(xₜ)", s.ideal.p, s.expected.entropy, "n·H(p)"],
+      ["ideal for q: Σ log₂ 1/q(xₜ)", s.ideal.q, s.expected.cross_entropy, "n·H(p,q)"],
+    ]) {
+      const tr = tb.insertRow();
+      tr.className = "ideal";
+      tr.insertCell().textContent = label;
+      tr.insertCell().textContent = fmt(ideal, 1);
+      tr.insertCell().textContent = "";
+      tr.insertCell().textContent = fmt(num(ideal) / s.n);
+      const note = tr.insertCell();
+      note.className = "note";
+      note.textContent = `expected ${name} = ${fmt(expect, 1)}`;
+    }
+    out.appendChild(table);
+    out.dataset.seed = String(s.seed);
+  } catch (e) {
+    out.textContent = "";
+    const p = document.createElement("p");
+    p.id = "sample-error";
+    p.textContent = e.message;
+    out.appendChild(p);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+async function start() {
+  const r = await fetch("/api/presets");
+  const info = await r.json();
+  state.presets = info.presets;
+  state.maxK = info.max_k;
+  state.maxN = info.max_n;
+  $("k").max = String(state.maxK);
+  $("n").max = String(state.maxN);
+  const select = $("preset");
+  const custom = document.createElement("option");
+  custom.value = "";
+  custom.textContent = "(your own)";
+  select.appendChild(custom);
+  for (const p of state.presets) {
+    const o = document.createElement("option");
+    o.value = p.id;
+    o.textContent = p.name;
+    select.appendChild(o);
+  }
+  select.addEventListener("change", () => applyPreset(select.value));
+  $("k-minus").addEventListener("click", () => setK(state.p.length - 1));
+  $("k-plus").addEventListener("click", () => setK(state.p.length + 1));
+  $("k").addEventListener("change", () => setK(Number($("k").value)));
+  $("base").addEventListener("change", () => { state.base = $("base").value; refresh(); });
+  $("sample").addEventListener("click", runSample);
+  applyPreset(state.presets[0].id);
+}
+
+start().catch((e) => showError(`could not start: ${e.message}`));
