@@ -14,6 +14,8 @@ from typer.exceptions import Abort, TyperException
 
 from .._errors import DistributionError
 from ._common import CLIError
+from .compress import compress, decompress
+from .crosscode import crosscode
 from .explain import explain
 from .explore import explore
 
@@ -35,6 +37,9 @@ def _root() -> None:
 
 
 app.command()(explain)
+app.command()(compress)
+app.command()(decompress)
+app.command()(crosscode)
 app.command()(explore)
 
 

@@ -1,0 +1,267 @@
+"""The compiled inner loop of the adaptive byte coder (see :mod:`infobits.codes.adaptive`).
+
+One function both encodes and decodes, so that the two cannot drift apart: the decoder
+runs exactly the encoder's model updates, with the bit taken from the stream instead of
+the data. All state lives in arrays owned by the caller, so the loop can stop after any
+byte (for progress reports, or to grow the output buffer) and resume.
+"""
+
+from __future__ import annotations
+
+# mypy: disable-error-code="assignment"
+# (numba-typed scalars: np.int64 and int mix freely here)
+from typing import Any
+
+import numpy as np
+
+__all__ = ["build"]
+
+#: Counters stop slowing their learning rate after this many updates (1/(n+1.5) floor),
+#: so old statistics are forgotten at a rate of about 1/LIMIT.
+LIMIT = 255
+#: Mixer learning rate (error scale).
+MIX_LR = 3
+#: ... applied as (input × error × MIX_LR) >> MIX_SHIFT.
+MIX_SHIFT = 13
+#: Secondary-estimate learning rate, as a shift.
+APM_RATE = 7
+#: A match needs this many equal bytes before it predicts.
+MIN_MATCH = 6
+
+
+def _loop(
+    data: np.ndarray,
+    start: int,
+    end: int,
+    buf: np.ndarray,
+    regs: np.ndarray,
+    cost: np.ndarray,
+    t0: np.ndarray,
+    t1: np.ndarray,
+    th: np.ndarray,
+    tm: np.ndarray,
+    mix: np.ndarray,
+    mhash: np.ndarray,
+    apm: np.ndarray,
+    stretch: np.ndarray,
+    squash: np.ndarray,
+    recip: np.ndarray,
+    bitcost: np.ndarray,
+    order: int,
+    tb: int,
+    decoding: bool,
+) -> int:
+    low = regs[0]
+    rng = regs[1]
+    cache = regs[2]
+    csize = regs[3]
+    pos = regs[4]
+    code = regs[5]
+    mptr = regs[6]
+    mlen = regs[7]
+    nbuf = buf.shape[0]
+    n_in = mix.shape[1]
+    mmask = mhash.shape[0] - 1
+    shift = 32 - tb
+    hk = np.zeros(10, dtype=np.int64)
+    slots = np.zeros(10, dtype=np.int64)
+    st = np.zeros(n_in, dtype=np.int64)
+    idx = np.zeros(n_in, dtype=np.int64)
+    total = cost[0]
+    i = start
+    while i < end:
+        if not decoding and pos + csize + 64 > nbuf:
+            break
+        c1 = np.int64(data[i - 1]) if i >= 1 else np.int64(0)
+        h = np.int64(0)
+        for k in range(1, order + 1):
+            b = np.int64(data[i - k]) if i >= k else np.int64(0)
+            h = ((h + b + 1) * 0x2F0B4C13 + k) & 0xFFFFFFFF
+            hk[k] = h
+        for k in range(2, order + 1):
+            hh = (hk[k] * 0x9E3779B1) & 0xFFFFFFFF
+            slots[k] = _claim(th, k - 2, (hh >> shift) & ~15, hh & 0xFF)
+        eb = np.int64(data[mptr]) + 256 if mlen > 0 else np.int64(0)
+        c0 = np.int64(1)
+        nib = np.int64(1)
+        for j in range(7, -1, -1):
+            if j == 3:
+                for k in range(2, order + 1):
+                    hh = (((hk[k] ^ (c0 * 0x5BD1E995)) & 0xFFFFFFFF) * 0x9E3779B1) & 0xFFFFFFFF
+                    slots[k] = _claim(th, k - 2, (hh >> shift) & ~15, hh & 0xFF)
+                nib = np.int64(1)
+            # -- predict: one stretched probability per input
+            m = 0
+            idx[m] = c0
+            st[m] = stretch[np.int64(t0[c0]) >> 20]
+            m += 1
+            if order >= 1:
+                idx[m] = (c1 << 8) | c0
+                st[m] = stretch[np.int64(t1[idx[m]]) >> 20]
+                m += 1
+                for k in range(2, order + 1):
+                    idx[m] = slots[k] + nib
+                    st[m] = stretch[np.int64(th[k - 2, idx[m]]) >> 20]
+                    m += 1
+                if mlen > 0 and (eb >> (j + 1)) == c0:
+                    ln = mlen if mlen < 63 else 63
+                    idx[m] = ln * 2 + ((eb >> j) & 1)
+                    st[m] = stretch[np.int64(tm[idx[m]]) >> 20]
+                else:
+                    idx[m] = -1
+                    st[m] = 0
+                m += 1
+            st[m] = 256  # bias
+            dot = np.int64(0)
+            for q in range(n_in):
+                dot += st[q] * mix[c0, q]
+            dot >>= 16
+            if dot > 2047:
+                dot = 2047
+            if dot < -2047:
+                dot = -2047
+            pm = squash[dot + 2047]
+            actx = ((c1 << 8) | c0) * 33
+            d = stretch[pm] + 2048
+            lo = d >> 7
+            w = d & 127
+            pa = (apm[actx + lo] * (128 - w) + apm[actx + lo + 1] * w) >> 11
+            p = (pm + 3 * pa + 2) >> 2
+            if p < 1:
+                p = 1
+            if p > 4095:
+                p = 4095
+            # -- code the bit with probability p/4096 of a one
+            bound = (rng >> 12) * p
+            if decoding:
+                if code < bound:
+                    rng = bound
+                    bit = 1
+                else:
+                    code -= bound
+                    rng -= bound
+                    bit = 0
+                while rng < 0x1000000:
+                    rng = (rng << 8) & 0xFFFFFFFF
+                    nxt = np.int64(buf[pos]) if pos < nbuf else np.int64(0)
+                    code = ((code << 8) | nxt) & 0xFFFFFFFF
+                    pos += 1
+            else:
+                bit = (np.int64(data[i]) >> j) & 1
+                if bit:
+                    rng = bound
+                else:
+                    low += bound
+                    rng -= bound
+                while rng < 0x1000000:
+                    rng = (rng << 8) & 0xFFFFFFFF
+                    if low < 0xFF000000 or low >= 0x100000000:
+                        carry = low >> 32
+                        temp = cache
+                        while True:
+                            buf[pos] = (temp + carry) & 0xFF
+                            pos += 1
+                            temp = 0xFF
+                            csize -= 1
+                            if csize == 0:
+                                break
+                        cache = (low >> 24) & 0xFF
+                    csize += 1
+                    low = (low & 0x00FFFFFF) << 8
+            total += bitcost[p] if bit else bitcost[4096 - p]
+            # -- learn
+            err = ((bit << 12) - pm) * MIX_LR
+            for q in range(n_in):
+                mix[c0, q] += (st[q] * err) >> MIX_SHIFT
+            target = 65535 if bit else 0
+            m = 0
+            v = np.int64(t0[idx[m]])
+            t0[idx[m]] = _update(v, target, recip)
+            m += 1
+            if order >= 1:
+                v = np.int64(t1[idx[m]])
+                t1[idx[m]] = _update(v, target, recip)
+                m += 1
+                for k in range(2, order + 1):
+                    v = np.int64(th[k - 2, idx[m]])
+                    th[k - 2, idx[m]] = _update(v, target, recip)
+                    m += 1
+                if idx[m] >= 0:
+                    v = np.int64(tm[idx[m]])
+                    tm[idx[m]] = _update(v, target, recip)
+            ai = actx + lo + (w >> 6)
+            g = (bit << 16) + (bit << APM_RATE) - bit - bit
+            apm[ai] += (g - apm[ai]) >> APM_RATE
+            c0 = (c0 << 1) | bit
+            nib = (nib << 1) | bit
+        byte = c0 & 255
+        if decoding:
+            data[i] = byte
+        # -- match model: follow the current repeat, or look for a new one
+        if order >= 1:
+            if mlen > 0 and np.int64(data[mptr]) == byte:
+                mlen += 1
+                mptr += 1
+            else:
+                mlen = 0
+            if i + 1 >= MIN_MATCH:
+                hm = np.int64(0)
+                for k in range(MIN_MATCH):
+                    hm = ((hm + np.int64(data[i - k]) + 1) * 0x2F0B4C13) & 0xFFFFFFFF
+                hm = (hm >> 8) & mmask
+                if mlen == 0:
+                    cand = mhash[hm]
+                    if cand > 0:
+                        ln = 0
+                        while (
+                            ln < 32 and cand - 1 - ln >= 0 and data[cand - 1 - ln] == data[i - ln]
+                        ):
+                            ln += 1
+                        if ln >= MIN_MATCH:
+                            mlen = ln
+                            mptr = cand
+                mhash[hm] = i + 1
+        i += 1
+    regs[0] = low
+    regs[1] = rng
+    regs[2] = cache
+    regs[3] = csize
+    regs[4] = pos
+    regs[5] = code
+    regs[6] = mptr
+    regs[7] = mlen
+    cost[0] = total
+    return i
+
+
+def _update_py(v: int, target: int, recip: np.ndarray) -> int:
+    """One counter step: p += (target - p)/(n + 1.5); count n up to LIMIT."""
+    p = v >> 16
+    n = v & 1023
+    p += ((target - p) * recip[n]) >> 16
+    if n < LIMIT:
+        n += 1
+    return (p << 16) | n
+
+
+def _claim_py(th: np.ndarray, row: int, slot: int, check: int) -> int:
+    """Entry 0 of a 16-entry bucket holds a check byte of the context that owns it; a
+    different context takes the bucket over with fresh counters, rather than inheriting
+    a stranger's statistics (hash collisions would otherwise blur high orders)."""
+    if th[row, slot] != check:
+        th[row, slot] = check
+        for e in range(1, 16):
+            th[row, slot + e] = 32768 << 16
+    return slot
+
+
+_update: Any = None
+_claim: Any = None
+
+
+def build(njit: Any) -> Any:
+    """Compile the loop (numba caches the machine code on disk)."""
+    global _update, _claim
+    _update = njit(cache=True, inline="always")(_update_py)
+    _claim = njit(cache=True, inline="always")(_claim_py)
+    return njit(cache=True, nogil=True)(_loop)

@@ -1,0 +1,126 @@
+"""``infobits compress`` / ``decompress``: exact round trips, one-line errors, no partial
+or overwritten files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from infobits.cli import main
+
+TEXT = b"In an adaptive compressor the model and the coder take turns, symbol by symbol. " * 60
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def src(tmp_path: Path) -> Path:
+    p = tmp_path / "notes.txt"
+    p.write_bytes(TEXT)
+    return p
+
+
+def test_compress_then_decompress_restores_the_file_bit_for_bit(capsys, src, tmp_path):
+    code, out, err = run(capsys, "compress", str(src))
+    assert code == 0, err
+    packed = tmp_path / "notes.txt.ibz"
+    assert packed.exists() and packed.stat().st_size < len(TEXT) // 4
+    assert "bits/byte" in out and "order5" in out
+    src.unlink()
+    code, out, err = run(capsys, "decompress", str(packed))
+    assert code == 0, err
+    assert src.read_bytes() == TEXT
+    assert "CRC-32 verified" in out
+
+
+@pytest.mark.parametrize("model", ["order0", "order1", "order3", "order8"])
+def test_every_model_round_trips(capsys, src, tmp_path, model):
+    out = tmp_path / f"{model}.ibz"
+    assert run(capsys, "compress", str(src), "-o", str(out), "--model", model)[0] == 0
+    back = tmp_path / f"{model}.out"
+    assert run(capsys, "decompress", str(out), "-o", str(back))[0] == 0
+    assert back.read_bytes() == TEXT
+
+
+def test_json_report_has_sizes_and_the_ideal(capsys, src, tmp_path):
+    code, out, _ = run(capsys, "compress", str(src), "-o", str(tmp_path / "x.ibz"), "--json")
+    assert code == 0
+    rep = json.loads(out)
+    assert rep["original_bytes"] == len(TEXT)
+    assert rep["compressed_bytes"] == (tmp_path / "x.ibz").stat().st_size
+    assert abs(rep["payload_bits"] - rep["ideal_bits"]) <= 0.001 * rep["ideal_bits"] + 64
+
+
+def test_empty_file_round_trips(capsys, tmp_path):
+    e = tmp_path / "empty"
+    e.write_bytes(b"")
+    assert run(capsys, "compress", str(e))[0] == 0
+    e.unlink()
+    assert run(capsys, "decompress", str(tmp_path / "empty.ibz"))[0] == 0
+    assert e.read_bytes() == b""
+
+
+def test_existing_output_is_never_overwritten_without_force(capsys, src, tmp_path):
+    target = tmp_path / "notes.txt.ibz"
+    target.write_bytes(b"precious")
+    code, _, err = run(capsys, "compress", str(src))
+    assert code == 2
+    assert err.count("\n") == 1 and "already exists; pass --force" in err
+    assert target.read_bytes() == b"precious"
+    assert run(capsys, "compress", str(src), "--force")[0] == 0
+    assert target.read_bytes()[:4] == b"\x89IBZ"
+
+
+def _no_new_files(tmp_path: Path, before: set[str]) -> None:
+    assert {p.name for p in tmp_path.iterdir()} == before
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "magic", "junk"])
+def test_damaged_files_fail_in_one_line_without_output(capsys, src, tmp_path, damage):
+    packed = tmp_path / "n.ibz"
+    assert run(capsys, "compress", str(src), "-o", str(packed))[0] == 0
+    blob = bytearray(packed.read_bytes())
+    if damage == "flip":
+        blob[len(blob) // 2] ^= 0x04
+    elif damage == "truncate":
+        blob = blob[: len(blob) - 7]
+    elif damage == "magic":
+        blob[0:4] = b"GZIP"
+    else:
+        blob += b"\x00\x01"
+    packed.write_bytes(bytes(blob))
+    before = {p.name for p in tmp_path.iterdir()}
+    code, out, err = run(capsys, "decompress", str(packed), "-o", str(tmp_path / "restored"))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("infobits: error: ") and err.count("\n") == 1
+    want = {
+        "flip": "corrupted",
+        "truncate": "truncated",
+        "magic": "not an infobits compressed file",
+        "junk": "unexpected byte",
+    }[damage]
+    assert want in err
+    _no_new_files(tmp_path, before)
+
+
+def test_user_errors_are_one_line(capsys, src, tmp_path):
+    cases = [
+        (["compress", str(tmp_path / "missing")], "does not exist"),
+        (["compress", str(tmp_path)], "is a directory"),
+        (["compress", str(src), "--model", "order12"], "order0 .. order8"),
+        (["compress", str(src), "--model", "lz77"], "is not a model"),
+        (["decompress", str(src)], "does not end in .ibz"),
+        (["compress", str(src), "-o", str(tmp_path / "no" / "dir.ibz")], "does not exist"),
+        (["compress", str(src), "-o", str(src), "--force"], "is the input file"),
+    ]
+    for args, want in cases:
+        code, _, err = run(capsys, *args)
+        assert code == 2, args
+        assert want in err and err.count("\n") == 1, (args, err)
