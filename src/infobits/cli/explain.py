@@ -136,6 +136,14 @@ def explain(
         str, typer.Option("--base", help="bits, nats, bans or a number > 0, not 1")
     ] = "bits",
     as_json: Annotated[bool, typer.Option("--json", help="print JSON for machines")] = False,
+    plot: Annotated[
+        str | None,
+        typer.Option(
+            "--plot",
+            help="also draw the code diagram and H(p) + D(p‖q) = H(p,q) side by side into "
+            "this new image file (.png, .svg or .pdf)",
+        ),
+    ] = None,
 ) -> None:
     """Show that cross-entropy is code length and KL is the waste, for p and q."""
     b = _parse_base(base)
@@ -158,7 +166,16 @@ def explain(
             )
         if q_logits is not None:
             qv = as_logits(qv)
+    if plot is not None:
+        from ..plot._save import check_new_file
+
+        check_new_file(plot)  # before any output, so a bad path leaves nothing half done
     e = explanation(pv, qv, b)
+    if plot is not None:
+        from ..plot._save import write_explain_plot
+
+        written = write_explain_plot(pv, qv, b, plot)
+        typer.echo(f"wrote {written}: the code diagram and the decomposition", err=True)
     if as_json:
         typer.echo(json.dumps(e, indent=2))
     else:
