@@ -256,7 +256,9 @@ def test_units_scale_by_log_base():
 
 def test_samples_and_counts_give_the_same_estimate():
     x = ["a"] * 5 + ["b"] * 3 + ["c"]
-    assert ib.estimate_entropy(x).value == pytest.approx(ib.estimate_entropy(ib.counts([5, 3, 1])).value)
+    assert ib.estimate_entropy(x).value == pytest.approx(
+        ib.estimate_entropy(ib.counts([5, 3, 1])).value
+    )
 
 
 def test_nsb_posterior_interval_contains_mean_and_is_clipped_to_log_k():

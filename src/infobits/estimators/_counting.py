@@ -594,7 +594,12 @@ def _add_blocks(
 def _count_dask(data: Any, column: str | None) -> ValueCounts:
     import dask
 
-    if hasattr(data, "columns") and hasattr(data, "npartitions"):  # DataFrame
+    frame_type: Any = ()
+    if hasattr(data, "npartitions"):
+        import dask.dataframe as dd
+
+        frame_type = dd.DataFrame
+    if isinstance(data, frame_type):
         if column is None:
             raise ValueError(
                 f"data is a Dask DataFrame with columns {list(data.columns)[:20]}; say "

@@ -900,7 +900,7 @@ def estimate_differential_entropy(
             raise ValueError(f"x has {pts.shape[0]} points; spacing estimators need at least 3")
         from scipy.stats import differential_entropy
 
-        v = float(differential_entropy(pts[:, 0], method=method))
+        v = float(differential_entropy(pts[:, 0], method=method.replace("_", " ")))
         if not math.isfinite(v):
             raise ValueError(
                 "x has repeated values, so some spacings are 0 and the estimate is infinite; "

@@ -1,0 +1,144 @@
+"""Two-sample and paired-sample estimators: KL, cross-entropy, MI, conditional entropy."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath as mp
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import infobits as ib
+
+
+def test_smoothed_plugin_kl_hand_worked():
+    x = ["a"] * 80 + ["b"] * 20
+    y = ["a"] * 50 + ["b"] * 50
+    q = np.array([50.5, 50.5]) / 101
+    want = 0.8 * math.log(0.8 / q[0]) + 0.2 * math.log(0.2 / q[1])
+    got = ib.estimate_kl_divergence(x, y, method="plugin", base="nats").value
+    assert got == pytest.approx(want, abs=1e-14)
+
+
+def _zg_series(x, y):
+    """Zhang & Grabchak (2014), eq. (5), as printed: products, in mpmath."""
+    n, m = sum(x), sum(y)
+    tot = mp.mpf(0)
+    for xk, yk in zip(x, y, strict=True):
+        if xk == 0:
+            continue
+        a = mp.mpf(0)
+        for v in range(1, m + 1):
+            prod = mp.mpf(1)
+            for j in range(1, v + 1):
+                prod *= 1 - mp.mpf(yk) / (m - j + 1)
+            a += prod / v
+        b = mp.mpf(0)
+        for v in range(1, n):
+            prod = mp.mpf(1)
+            for j in range(1, v + 1):
+                prod *= 1 - mp.mpf(xk - 1) / (n - j)
+            b += prod / v
+        tot += mp.mpf(xk) / n * (a - b)
+    return float(tot)
+
+
+@pytest.mark.parametrize("x,y", [([3, 1, 0], [1, 2, 2]), ([2, 2, 1], [4, 0, 1]), ([5, 1], [1, 5])])
+def test_zhang_grabchak_digamma_form_equals_the_printed_series(x, y):
+    got = ib.estimate_kl_divergence(ib.counts(x), ib.counts(y), base="nats").value
+    assert got == pytest.approx(_zg_series(x, y), abs=1e-12)
+
+
+def test_dirichlet_kl_matches_monte_carlo_over_the_posteriors():
+    x, y, a = np.array([6.0, 3.0, 1.0]), np.array([2.0, 4.0, 4.0]), 0.5
+    got = ib.estimate_kl_divergence(
+        ib.counts(x), ib.counts(y), method="dirichlet", pseudocount=a, base="nats"
+    ).value
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(x + a, 200_000)
+    q = rng.dirichlet(y + a, 200_000)
+    d = (p * np.log(p / q)).sum(axis=1)
+    assert got == pytest.approx(d.mean(), abs=4 * d.std() / math.sqrt(d.size))
+
+
+@pytest.mark.parametrize("method", ["plugin", "dirichlet", "zhang_grabchak"])
+def test_kl_is_cross_entropy_minus_matching_entropy_and_converges(method):
+    p = np.array([0.5, 0.3, 0.2])
+    q = np.array([0.2, 0.3, 0.5])
+    rng = np.random.default_rng(1)
+    x, y = rng.multinomial(100_000, p), rng.multinomial(100_000, q)
+    d = ib.estimate_kl_divergence(ib.counts(x), ib.counts(y), method=method).value
+    h = ib.estimate_cross_entropy(ib.counts(x), ib.counts(y), method=method).value
+    assert d == pytest.approx(float(ib.kl_divergence(p, q)), abs=0.01)
+    assert h == pytest.approx(float(ib.cross_entropy(p, q)), abs=0.01)
+
+
+def test_zhang_grabchak_is_finite_when_y_misses_a_symbol():
+    e = ib.estimate_kl_divergence(["a", "a", "b"], ["a", "a", "a"])
+    assert math.isfinite(e.value)
+
+
+def test_two_samples_are_aligned_by_label():
+    a = ib.estimate_kl_divergence(["x", "y", "y"], ["y", "z", "z"], method="plugin").value
+    b = ib.estimate_kl_divergence(ib.counts([1, 2, 0]), ib.counts([0, 1, 2]), method="plugin").value
+    assert a == pytest.approx(b)
+
+
+def test_kl_bootstrap_interval_brackets_the_estimate():
+    rng = np.random.default_rng(2)
+    x = rng.integers(0, 4, 300)
+    y = rng.integers(0, 5, 300)
+    e = ib.estimate_kl_divergence(x, y, ci=0.9, n_boot=200, seed=1)
+    assert e.low < e.value < e.high and e.interval_kind == "bootstrap"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 4)), min_size=2, max_size=60))
+def test_plugin_mi_and_conditional_entropy_equal_the_measures_on_the_empirical_table(pairs):
+    x = np.array([a for a, _ in pairs])
+    y = np.array([b for _, b in pairs])
+    table = np.zeros((4, 5))
+    np.add.at(table, (x, y), 1)
+    t = table[table.sum(1) > 0][:, table.sum(0) > 0]
+    mi = ib.estimate_mutual_information(x, y, method="plugin").value
+    ce = ib.estimate_conditional_entropy(y, x, method="plugin").value
+    assert mi == pytest.approx(float(ib.mutual_information(ib.counts(t))), abs=1e-10)
+    assert ce == pytest.approx(float(ib.conditional_entropy(ib.counts(t))), abs=1e-10)
+
+
+def test_mi_from_a_table_equals_mi_from_pairs():
+    table = np.array([[10, 2], [3, 15]])
+    x = np.repeat([0, 0, 1, 1], table.ravel())
+    y = np.repeat([0, 1, 0, 1], table.ravel())
+    for m in ("plugin", "chao_wang_jost", "nsb"):
+        kw = {"alphabet_size": (2, 2)} if m == "nsb" else {}
+        a = ib.estimate_mutual_information(ib.counts(table), method=m, **kw).value
+        b = ib.estimate_mutual_information(x, y, method=m, **kw).value
+        assert a == pytest.approx(b), m
+
+
+def test_mi_of_independent_variables_is_near_zero_and_bootstrap_covers_it():
+    rng = np.random.default_rng(3)
+    x, y = rng.integers(0, 3, 2000), rng.integers(0, 3, 2000)
+    e = ib.estimate_mutual_information(x, y, ci=0.95, n_boot=300, seed=0)
+    assert abs(e.value) < 0.01
+    assert e.low <= 0 <= e.high or abs(e.low) < 0.005
+
+
+def test_mi_drops_pairs_with_a_missing_value():
+    x = [0, 1, None, 1, 0]
+    y = ["a", "b", "b", None, "a"]
+    assert ib.estimate_mutual_information(x, y, method="plugin").n == 3
+
+
+def test_paired_errors_are_worded():
+    with pytest.raises(ValueError, match="paired"):
+        ib.estimate_mutual_information([1, 2, 3], [1, 2])
+    with pytest.raises(ValueError, match="pair"):
+        ib.estimate_mutual_information([1, 2], [1, 2], alphabet_size=4)
+    with pytest.raises(ValueError, match="same symbols"):
+        ib.estimate_kl_divergence(ib.counts([1, 2]), ib.counts([1, 2, 3]))
+    with pytest.raises(TypeError, match="same way"):
+        ib.estimate_kl_divergence(ib.counts([1, 2]), [0, 1])
