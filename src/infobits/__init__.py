@@ -11,7 +11,7 @@ cross-entropy H(p, q); the waste is the KL divergence D(p‖q) = H(p, q) − H(p
 (3.0, 4.25, 1.25)
 """
 
-from . import codes, plot
+from . import codes, losses, plot
 from ._errors import DistributionError
 from ._inputs import counts, log_probs, logits, sum_tolerance
 from .estimators import (
@@ -60,6 +60,7 @@ __all__ = [
     "kl_divergence",
     "log_probs",
     "logits",
+    "losses",
     "mutual_information",
     "perplexity",
     "plot",
