@@ -18,6 +18,7 @@ from rich.table import Table
 
 from .. import _units
 from .._inputs import logits as as_logits
+from ..codes.sampled import sampled_code_lengths
 from ..measures import cross_entropy, entropy, kl_divergence, self_information
 from ._common import CLIError, parse_vector
 
@@ -40,10 +41,15 @@ def _parse_base(text: str) -> float | str:
     return value
 
 
-def explanation(p: Any, q: Any, base: float | str = 2) -> dict[str, Any]:
+def explanation(
+    p: Any, q: Any, base: float | str = 2, samples: int = 100_000, seed: int = 0
+) -> dict[str, Any]:
     """The explain table as data: per-outcome lengths and the three totals.
 
-    ``q`` may be probabilities or ``ib.logits(...)``. Units follow ``base``.
+    ``q`` may be probabilities or ``ib.logits(...)``. Units follow ``base``. Under
+    ``"codes"``, real codes in bits: q's Huffman codewords and the bits per symbol of
+    ``samples`` draws from p (fixed ``seed``) coded with p's and q's Huffman codes and an
+    arithmetic code under q (see :func:`infobits.codes.sampled.sampled_code_lengths`).
 
     >>> e = explanation(EXAMPLE_P, EXAMPLE_Q)
     >>> e["entropy"], e["cross_entropy"], e["kl_divergence"], e["unit"]
@@ -88,6 +94,7 @@ def explanation(p: Any, q: Any, base: float | str = 2) -> dict[str, Any]:
             "cross_entropy": ce_text,
             "kl_divergence": kl_text,
         },
+        "codes": sampled_code_lengths(p, q, samples, seed),
     }
 
 
@@ -122,6 +129,41 @@ def _render(e: dict[str, Any], console: Console) -> None:
     console.print(f"H(p,q)  = {_fmt(e['cross_entropy'])} {u}: {rd['cross_entropy']}")
     console.print(f"D(p‖q)  = {_fmt(e['kl_divergence'])} {u}: {rd['kl_divergence']}")
     console.print("D(p‖q) = H(p,q) − H(p): minimising cross-entropy is minimising the waste.")
+    _render_codes(e["codes"], console)
+
+
+def _render_codes(c: dict[str, Any], console: Console) -> None:
+    """The real codes: q's Huffman codewords, then measured bits on samples from p."""
+    table = Table(title="Real codes: Huffman's code built for q")
+    table.add_column("outcome", justify="right")
+    table.add_column("codeword", justify="left")
+    table.add_column("length (bits)", justify="right")
+    words = c["huffman_q"]["codewords"]
+    for i, (w, n) in enumerate(zip(words, c["huffman_q"]["lengths"], strict=True)):
+        table.add_row(str(i), w if w else ("(none)" if len(words) > 1 else "(empty)"), str(n))
+    console.print(table)
+    b = c["bits_per_symbol"]
+    if not c["samples"]:
+        return
+    console.print(f"{c['samples']} samples from p (seed {c['seed']}), coded for real:")
+    console.print(
+        f"  Huffman code for p       {b['huffman_p']:.4f} bits/symbol "
+        f"(the sample's own -log2 p: {b['ideal_p']:.4f})"
+    )
+    if b["huffman_q"] is None:
+        console.print("  the codes for q cannot code this sample: q gives 0 to an outcome p drew")
+        return
+    console.print(
+        f"  Huffman code for q       {b['huffman_q']:.4f} bits/symbol "
+        f"(the sample's -log2 q: {b['ideal_q']:.4f})"
+    )
+    if b["arithmetic_q"] is not None:
+        console.print(f"  arithmetic code under q  {b['arithmetic_q']:.4f} bits/symbol")
+    console.print(
+        "The arithmetic code lands on -log2 q; Huffman rounds each length to whole bits, "
+        "which on data from q costs under a bit a symbol, and on data from p can fall "
+        "either side."
+    )
 
 
 def explain(
@@ -136,6 +178,10 @@ def explain(
         str, typer.Option("--base", help="bits, nats, bans or a number > 0, not 1")
     ] = "bits",
     as_json: Annotated[bool, typer.Option("--json", help="print JSON for machines")] = False,
+    samples: Annotated[
+        int,
+        typer.Option("--samples", help="draws from p coded with the real codes (0: none)"),
+    ] = 100_000,
     plot: Annotated[
         str | None,
         typer.Option(
@@ -170,7 +216,9 @@ def explain(
         from ..plot._save import check_new_file
 
         check_new_file(plot)  # before any output, so a bad path leaves nothing half done
-    e = explanation(pv, qv, b)
+    if samples < 0:
+        raise CLIError(f"--samples {samples} is negative; give a count >= 0, such as 100000")
+    e = explanation(pv, qv, b, samples)
     if plot is not None:
         from ..plot._save import write_explain_plot
 
