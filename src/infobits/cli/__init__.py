@@ -16,6 +16,7 @@ from .._errors import DistributionError
 from ._common import CLIError
 from .compress import compress, decompress
 from .crosscode import crosscode
+from .estimate import estimate
 from .explain import explain
 from .explore import explore
 
@@ -37,6 +38,7 @@ def _root() -> None:
 
 
 app.command()(explain)
+app.command()(estimate)
 app.command()(compress)
 app.command()(decompress)
 app.command()(crosscode)

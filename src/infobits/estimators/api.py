@@ -263,7 +263,7 @@ def estimate_entropy(
     kind = None
     if se is None:
         se = plugin_stderr(c)
-        if method != "plugin":
+        if method != "plugin" and ci is None:
             notes.append("stderr is the plug-in's large-sample value and ignores bias")
     if ci is not None:
         if method in ("nsb", "dirichlet"):

@@ -1,0 +1,157 @@
+"""``infobits estimate``: entropy, KL or cross-entropy of a file's column, from its samples.
+
+The column is counted in streaming chunks (CSV, TSV or Parquet), so files larger than
+memory work; the counts then go to the same estimators as the Python API, and the
+result is printed with its interval and the method that produced it, or as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .. import _units
+from ..estimators import (
+    Estimate,
+    count_values,
+    estimate_cross_entropy,
+    estimate_entropy,
+    estimate_kl_divergence,
+)
+from ..estimators._counting import ValueCounts
+from ._common import CLIError
+
+__all__ = ["estimate"]
+
+_MEASURES = {"entropy": "entropy", "kl": "kl_divergence", "cross-entropy": "cross_entropy"}
+
+
+def _parse_base(text: str) -> float | str:
+    try:
+        value: float | str = float(text)
+    except ValueError:
+        value = text
+    try:
+        _units.log_of_base(value)
+    except (TypeError, ValueError) as e:
+        raise CLIError(f"--base: {e}") from None
+    return value
+
+
+def _count(path: Path, column: str, as_text: bool) -> ValueCounts:
+    vc = count_values(path, column=column, as_text=as_text, progress=sys.stderr.isatty())
+    if vc.total == 0:
+        extra = f" ({vc.missing} missing)" if vc.missing else ""
+        raise CLIError(f"column {column!r} of {path.name} has no values{extra}")
+    return vc
+
+
+def _fmt(x: Any) -> str:
+    x = float(x)
+    return "inf" if math.isinf(x) else f"{x:.4f}"
+
+
+def _report(e: Estimate, what: str, missing: list[int]) -> str:
+    u = e.unit
+    lines = [f"{e.quantity.replace('_', ' ')} of {what}", f"  estimate     {_fmt(e.value)} {u}"]
+    if e.interval is not None and e.level is not None:
+        lines.append(
+            f"  {100 * e.level:g}% interval [{_fmt(e.low)}, {_fmt(e.high)}] {u} ({e.interval_kind})"
+        )
+    if e.stderr is not None:
+        lines.append(f"  std. error   {_fmt(e.stderr)} {u}")
+    lines.append(f"  method       {e.method}")
+    ns = e.n if isinstance(e.n, tuple | list) else (e.n,)
+    sup = e.support if isinstance(e.support, tuple | list) else (e.support,)
+    parts = [
+        f"N={n}, {s} distinct" + (f", {m} missing skipped" if m else "")
+        for n, s, m in zip(ns, sup, missing, strict=False)
+    ]
+    lines.append("  samples      " + "; ".join(parts))
+    if e.alphabet_size is not None:
+        lines.append(f"  alphabet     {e.alphabet_size}")
+    lines.extend(f"  note: {n}" for n in e.notes)
+    return "\n".join(lines)
+
+
+def estimate(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV or Parquet file of samples")],
+    column: Annotated[
+        list[str],
+        typer.Option(
+            "--column", "-c", help="column of FILE; give it again for the --vs file's column"
+        ),
+    ],
+    vs: Annotated[
+        Path | None,
+        typer.Option("--vs", help="second file, samples of q: estimate KL or cross-entropy"),
+    ] = None,
+    measure: Annotated[
+        str | None,
+        typer.Option(
+            "--measure", help="entropy, kl or cross-entropy (default: kl with --vs, else entropy)"
+        ),
+    ] = None,
+    method: Annotated[str, typer.Option("--method", "-m", help="estimator; see docs")] = "auto",
+    alphabet_size: Annotated[
+        int | None, typer.Option("--alphabet-size", "-k", help="number of possible symbols")
+    ] = None,
+    base: Annotated[str, typer.Option("--base", help="bits, nats, bans or a number")] = "bits",
+    ci: Annotated[
+        float, typer.Option("--ci", help="interval coverage, e.g. 0.95; 0 for none")
+    ] = 0.95,
+    n_boot: Annotated[int, typer.Option("--n-boot", help="bootstrap replicates")] = 1000,
+    seed: Annotated[int | None, typer.Option("--seed", help="bootstrap seed")] = None,
+    as_text: Annotated[
+        bool, typer.Option("--as-text", help="read every value as text (mixed columns)")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON for machines")] = False,
+) -> None:
+    """Estimate entropy (or, with --vs, KL divergence) of a column from its samples."""
+    b = _parse_base(base)
+    if len(column) > 2 or (len(column) == 2 and vs is None):
+        raise CLIError(
+            "give --column once for FILE, and at most once more for the --vs file's column"
+        )
+    m = measure or ("kl" if vs is not None else "entropy")
+    if m not in _MEASURES:
+        raise CLIError(f"--measure {m!r} is not one of entropy, kl, cross-entropy")
+    if m != "entropy" and vs is None:
+        raise CLIError(f"--measure {m} compares two samples; give the second file with --vs")
+    if ci < 0 or ci >= 1:
+        raise CLIError(f"--ci {ci:g} is not a coverage level; use a number in (0, 1) or 0")
+    level = ci if ci > 0 else None
+    vc = _count(file, column[0], as_text)
+    common: dict[str, Any] = {
+        "method": method,
+        "alphabet_size": alphabet_size,
+        "base": b,
+        "ci": level,
+        "n_boot": n_boot,
+        "seed": seed,
+    }
+    if vs is None or m == "entropy":
+        if vs is not None:
+            raise CLIError("--measure entropy takes one file; drop --vs")
+        e = estimate_entropy(vc, **common)
+        what = f"column {column[0]!r} of {file.name}"
+        missing = [vc.missing]
+    else:
+        col2 = column[1] if len(column) == 2 else column[0]
+        vq = _count(vs, col2, as_text)
+        fn = estimate_kl_divergence if m == "kl" else estimate_cross_entropy
+        e = fn(vc, vq, **common)
+        what = f"{file.name}[{column[0]!r}] against {vs.name}[{col2!r}]"
+        missing = [vc.missing, vq.missing]
+    if as_json:
+        out = e.to_dict()
+        out["data"] = what
+        out["missing"] = missing
+        typer.echo(json.dumps(out, indent=2))
+    else:
+        typer.echo(_report(e, what, missing))

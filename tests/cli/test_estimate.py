@@ -1,0 +1,82 @@
+"""``infobits estimate``: estimates, intervals and JSON from files; one-line errors, exit 2."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import infobits as ib
+from infobits.cli import main
+
+
+def _csv(path, rows, header="v"):
+    path.write_text(header + "\n" + "".join(f"{r}\n" for r in rows))
+    return path
+
+
+def test_json_matches_the_python_api(tmp_path, capsys):
+    vals = np.random.default_rng(0).integers(0, 30, 400)
+    f = _csv(tmp_path / "d.csv", vals)
+    assert main(["estimate", str(f), "-c", "v", "--json", "--seed", "3"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    want = ib.estimate_entropy(vals, ci=0.95, seed=3)
+    assert out["value"] == pytest.approx(want.value)
+    assert out["interval"] == pytest.approx(list(want.interval))
+    assert out["method"] == "chao_wang_jost" and out["n"] == 400
+
+
+def test_text_report_shows_estimate_interval_and_method(tmp_path, capsys):
+    f = _csv(tmp_path / "d.csv", ["a", "b", "a", "c"] * 30)
+    assert main(["estimate", str(f), "-c", "v", "-k", "3", "--base", "nats"]) == 0
+    out = capsys.readouterr().out
+    assert "estimate" in out and "95% interval" in out and "nsb" in out and "nats" in out
+
+
+def test_kl_against_a_second_file_and_column(tmp_path, capsys):
+    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow")
+    a = _csv(tmp_path / "a.csv", [0] * 80 + [1] * 20)
+    b = tmp_path / "b.parquet"
+    pq.write_table(pa.table({"w": [0] * 50 + [1] * 50}), b)
+    argv = ["estimate", str(a), "-c", "v", "--vs", str(b), "-c", "w", "--method", "plugin"]
+    assert main([*argv, "--json", "--base", "nats", "--ci", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    q = np.array([50.5, 50.5]) / 101
+    assert out["value"] == pytest.approx(0.8 * np.log(0.8 / q[0]) + 0.2 * np.log(0.2 / q[1]))
+    assert out["quantity"] == "kl_divergence" and out["interval"] is None
+    assert main([*argv, "--measure", "cross-entropy"]) == 0
+    assert "cross entropy" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "content,args,message",
+    [
+        ("v\n1\n", ["-c", "nope"], "column 'nope' is not in"),
+        ("", ["-c", "v"], "empty"),
+        ("v\n", ["-c", "v"], "no values"),
+        ("v\n1\n2\nx\n", ["-c", "v"], "mixes types"),
+        ("v\n1\n", ["-c", "v", "--method", "magic"], "not a discrete entropy method"),
+        ("v\n1\n", ["-c", "v", "--measure", "kl"], "--vs"),
+        ("v\n1\n2\n", ["-c", "v", "--ci", "2"], "coverage"),
+    ],
+)
+def test_user_errors_are_one_line_and_exit_2(tmp_path, capsys, content, args, message):
+    f = tmp_path / "d.csv"
+    f.write_text(content)
+    assert main(["estimate", str(f), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("infobits: error:") and message in err
+    assert err.count("\n") == 1
+
+
+def test_missing_file_exits_2(tmp_path, capsys):
+    assert main(["estimate", str(tmp_path / "none.csv"), "-c", "v"]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_as_text_counts_a_mixed_column(tmp_path, capsys):
+    f = _csv(tmp_path / "d.csv", [1, 2, "x"])
+    assert main(["estimate", str(f), "-c", "v", "--as-text", "--json", "--method", "plugin"]) == 0
+    assert json.loads(capsys.readouterr().out)["support"] == 3
