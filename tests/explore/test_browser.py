@@ -165,7 +165,7 @@ def test_moving_a_slider_updates_numbers_and_svg_to_match_the_library(page: Page
     slider.focus()
     for _ in range(15):  # a user dragging by keyboard: 10 -> 25
         page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.getElementById('p-weight-0').value === '25'")
+    page.wait_for_function("() => document.getElementById('p-weight-0').value === '25'")
     settle(page, before)
     page.wait_for_timeout(100)
     settle(page, seq(page) - 1)
@@ -226,7 +226,7 @@ def test_presets_and_k_buttons_change_the_outcomes(page: Page):
     check_numbers_match_library(page)
     for _ in range(10):
         page.click("#k-minus")
-    page.wait_for_function("document.querySelectorAll('#rows tr').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#rows tr').length === 2")
     settle(page, seq(page) - 1)
     assert page.input_value("#k") == "2"
     check_numbers_match_library(page)
