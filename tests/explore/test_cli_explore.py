@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -75,3 +76,24 @@ def test_bad_addresses_are_refused_in_one_line(capsys, args, message):
     assert main(["explore", "--no-browser", *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"infobits: error: {message}") and err.count("\n") == 1
+
+
+def test_without_no_browser_the_page_is_opened_in_the_users_browser(tmp_path):
+    opened = tmp_path / "opened.txt"
+    fake = tmp_path / "fake_browser.py"
+    fake.write_text(f"import sys\nopen({str(opened)!r}, 'w').write(sys.argv[1])\n")
+    env = {**os.environ, "BROWSER": f"{sys.executable} {fake} %s"}
+    proc = subprocess.Popen(
+        [*LAUNCH, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip().split(": ", 1)[1]
+        deadline = time.monotonic() + 20
+        while not (opened.exists() and opened.read_text()):
+            assert time.monotonic() < deadline, "the browser was never opened"
+            time.sleep(0.1)
+        assert opened.read_text() == url
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)
