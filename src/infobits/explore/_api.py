@@ -165,7 +165,9 @@ def diagram(req: Pair) -> dict[str, Any]:
     p, q = _probs(req)
     d = diagram_data(p, q, req.base)
     top, cap = y_limits(d)
-    e = explanation(p, q, req.base)
+    # The readings are the ones `infobits explain` prints; its sampled codes are left out
+    # (samples=0) because this runs on every slider move: sampling has its own endpoint.
+    e = explanation(p, q, req.base, samples=0)
     return {
         "k": d.k,
         "unit": d.unit,
