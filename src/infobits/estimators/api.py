@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtri
+from scipy.special import ndtri, xlogy
 
 from .._errors import DistributionError
 from .._inputs import Kind, Tagged, prepare
@@ -25,6 +25,7 @@ from .discrete import (
     ENTROPY_METHODS,
     cross_entropy_kernel,
     entropy_for_kl,
+    plugin,
     plugin_stderr,
 )
 from .nsb import DEFAULT_CONCENTRATION, dirichlet_entropy, nsb_entropy
@@ -284,7 +285,7 @@ def estimate_entropy(
                 return _entropy_nats(d, method, kr, concentration)[0]
 
             reps = bootstrap_one(c, stat, n_boot, rng)
-            se, lo, hi = percentile_interval(reps, ci, h)
+            se, lo, hi = percentile_interval(reps, ci, h, plugin(c)[0])
             kind = "bootstrap"
             unseen = float(np.max(_unseen_mass(c)))
             if unseen > _SCARCE:
@@ -421,7 +422,10 @@ def _two_sample(
         rng = np.random.default_rng(seed)
         kr = np.repeat(kk[None, :], n_boot, axis=0).reshape(-1)
         reps = bootstrap_two(cp, cq, lambda a, b: stat(a, b, kr), n_boot, rng)
-        se, lo, hi = percentile_interval(reps, ci, v)
+        with np.errstate(divide="ignore"):
+            d_plug = -xlogy(cp, cq / cq.sum(-1, keepdims=True)).sum(-1) / cp.sum(-1)
+        center = d_plug if quantity == "cross_entropy" else d_plug - plugin(cp)[0]
+        se, lo, hi = percentile_interval(reps, ci, v, center)
         interval = (rows.shape(lo * scale), rows.shape(hi * scale))
         kind = "bootstrap"
         unseen = float(max(np.max(_unseen_mass(cp)), np.max(_unseen_mass(cq))))
@@ -723,7 +727,7 @@ def _paired(
     if ci is not None:
         rng = np.random.default_rng(seed)
         reps = bootstrap_one(cells, value, n_boot, rng)
-        se, lo, hi = percentile_interval(reps, ci, v)
+        se, lo, hi = percentile_interval(reps, ci, v, _plugin_paired(j, cells, quantity))
         interval = (float(lo[0]) * scale, float(hi[0]) * scale)
         unseen = float(_unseen_mass(cells)[0])
         if unseen > _SCARCE:
@@ -743,6 +747,13 @@ def _paired(
         alphabet_size=kx_ky,
         notes=tuple(notes),
     )
+
+
+def _plugin_paired(j: _Joint, cells: np.ndarray, quantity: str) -> np.ndarray:
+    """The plug-in MI or H(Y|X) of the observed table: the bootstrap world's true value."""
+    mx, my = j.marginals(cells)
+    hxy, hx, hy = plugin(cells)[0], plugin(mx)[0], plugin(my)[0]
+    return hxy - hx if quantity == "conditional_entropy" else hx + hy - hxy
 
 
 def estimate_mutual_information(

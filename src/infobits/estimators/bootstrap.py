@@ -69,16 +69,26 @@ def bootstrap_two(
 
 
 def percentile_interval(
-    reps: np.ndarray, level: float, estimate: np.ndarray
+    reps: np.ndarray, level: float, estimate: np.ndarray, center: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Standard deviation and the bias-shifted percentile interval of the replicates.
+    """Standard deviation and interval of bootstrap replicates, shape (rows,) each.
 
-    The plain percentile interval (Efron & Tibshirani 1993, §13.3) is shifted by
-    Ĥ − median(Ĥ*), so that it is centred on the estimate: a bias-corrected estimator
-    is, on resamples that lack the unseen symbols, biased the same way the plug-in is,
-    and an unshifted interval would sit below its own estimate.
+    With ``center`` = θ(F̂), the quantity evaluated on the empirical distribution (the
+    "truth" of the resampling world, e.g. the plug-in entropy of the observed
+    frequencies), the pivot θ̂ − θ is approximated by θ̂* − θ(F̂), giving the basic
+    bootstrap interval [θ̂ − (q_hi − θ(F̂)), θ̂ − (q_lo − θ(F̂))] (Davison & Hinkley 1997,
+    §5.2). It corrects part of the bias that the resamples reveal; in the benchmark it
+    covers better than percentile intervals, which for entropy almost never cover. Rows
+    where θ(F̂) is not finite (a KL whose q̂ misses a symbol of p̂) fall back to the
+    percentile interval shifted to centre on the estimate.
     """
     alpha = (1 - level) / 2
     lo, med, hi = np.quantile(reps, [alpha, 0.5, 1 - alpha], axis=0)
     shift = estimate - med
-    return reps.std(axis=0, ddof=1), lo + shift, hi + shift
+    p_lo, p_hi = lo + shift, hi + shift
+    if center is not None:
+        ok = np.isfinite(center)
+        c = np.where(ok, center, 0.0)
+        p_lo = np.where(ok, estimate - (hi - c), p_lo)
+        p_hi = np.where(ok, estimate - (lo - c), p_hi)
+    return reps.std(axis=0, ddof=1), p_lo, p_hi
