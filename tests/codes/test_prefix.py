@@ -220,3 +220,17 @@ def test_bad_symbols_are_named():
         code.encode([0.5])
     with pytest.raises(ValueError, match="negative"):
         code.decode(b"", -1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(2, 300), st.integers(1, 3000), st.integers(0, 2**31 - 1))
+def test_encoded_bytes_equal_the_concatenated_codewords(k, n, seed):
+    rng = np.random.default_rng(seed)
+    p = rng.dirichlet(np.full(k, 0.2))
+    p = p / p.sum()
+    code = huffman(p)
+    x = rng.choice(k, size=n, p=p)
+    bits = "".join(code.codewords[i] for i in x)
+    bits += "0" * (-len(bits) % 8)
+    want = bytes(int(bits[i : i + 8], 2) for i in range(0, len(bits), 8))
+    assert code.encode(x) == want
