@@ -205,6 +205,12 @@ def test_invalid_weights_show_the_library_message_and_recover(page: Page):
         ib.entropy(ib.counts([0, 0]))
     assert error.text_content() == str(e.value)
     before = seq(page)
+    page.fill("#p-weight-0", "2.5")
+    settle(page, before)
+    with pytest.raises(ib.DistributionError) as e:
+        ib.entropy(ib.counts([2.5, 0]))
+    assert error.text_content() == str(e.value)
+    before = seq(page)
     page.fill("#p-weight-0", "3")
     settle(page, before)
     assert not error.is_visible()

@@ -82,13 +82,16 @@ def _probs(x: Any, name: str) -> np.ndarray:
 def diagram_data(p: Any, q: Any = None, base: _units.Base = 2) -> Diagram:
     """Validate p and q (any input kind) and compute every number the diagram shows.
 
-    ``q=None`` means q = p: the best code, with no waste.
+    Shapes: p and q (K,). ``q=None`` means q = p: the best code, with no waste. Returns a
+    :class:`Diagram`: bar i spans ``x0[i]`` to ``x0[i] + p[i]`` and is log(1/qᵢ) tall.
 
     >>> d = diagram_data([0.5, 0.25, 0.25], [0.25, 0.25, 0.5])
     >>> d.x0.tolist(), d.code_length.tolist(), d.best_length.tolist()
     ([0.0, 0.5, 0.75], [2.0, 2.0, 1.0], [1.0, 2.0, 2.0])
     >>> d.entropy, d.cross_entropy, d.kl_divergence, d.unit
     (1.5, 1.75, 0.25, 'bits')
+
+    Reference: C. Olah, "Visual Information Theory", 2015 (the bar picture of a code).
     """
     pv = _probs(p, "p")
     qv = pv if q is None else _probs(q, "q")

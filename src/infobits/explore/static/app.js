@@ -158,11 +158,13 @@ function buildRows() {
       box.id = `${which}-weight-${i}`;
       box.setAttribute("aria-label", `weight of outcome ${i} in ${which}, exact`);
       const setFrom = (el) => {
+        if (el.value.trim() === "") return; // still typing
         const v = Number(el.value);
-        if (!Number.isFinite(v) || v < 0 || !Number.isInteger(v)) {
-          showError(`weight of outcome ${i} in ${which} must be a whole number ≥ 0`);
+        if (!Number.isFinite(v)) {
+          showError(`weight of outcome ${i} in ${which}: "${el.value}" is not a number`);
           return;
         }
+        // Fractions and negatives go to the library, whose message says what is wrong.
         state[which][i] = v;
         syncRow(i);
         refresh();
