@@ -234,3 +234,18 @@ def test_encoded_bytes_equal_the_concatenated_codewords(k, n, seed):
     bits += "0" * (-len(bits) % 8)
     want = bytes(int(bits[i : i + 8], 2) for i in range(0, len(bits), 8))
     assert code.encode(x) == want
+
+
+@pytest.mark.parametrize(
+    "p",
+    [np.full(8, 1 / 8), np.full(5, 1 / 5), np.array([0.9, 0.05, 0.03, 0.02])],
+    ids=["fixed-length", "near-fixed", "skewed"],
+)
+def test_long_streams_decode_across_many_chunks(p):
+    # fixed-length codes never resynchronise from a wrong offset: the slow lane path
+    rng = np.random.default_rng(8)
+    code = huffman(p)
+    x = rng.choice(p.size, size=150_001, p=p)
+    data = code.encode(x)
+    np.testing.assert_array_equal(code.decode(data, x.size), x)
+    np.testing.assert_array_equal(code.decode(data, 1000), x[:1000])

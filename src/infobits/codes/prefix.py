@@ -34,7 +34,9 @@ _FAST_MAX_LENGTH = 57
 
 #: Bits per chunk in the vectorised decoder; each chunk is decoded once per possible entry
 #: offset, so this trades per-step NumPy overhead against wasted work.
-_CHUNK_BITS = 1024
+_CHUNK_BITS = 2048
+#: Bits decoded from every entry offset of a chunk before checking that they have merged.
+_SYNC_BITS = 256
 
 
 def _probabilities(p: Any, name: str) -> np.ndarray:
@@ -343,12 +345,14 @@ class PrefixCode:
         ljust = self._ljust
         masks = np.array([0] + [(1 << 64) - (1 << (64 - lv)) for lv in range(1, 65)], np.uint64)
 
+        # win[b]: the 64 bits starting at byte b, so a window at any bit offset is one
+        # gather and one shift (which leaves at least 57 whole bits)
+        nb = m * chunk // 8
+        win = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(padded, 8)[: nb + 8])
+        win = win.view(">u8").ravel().astype(np.uint64)
+
         def step(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            byte = pos >> 3
-            w = np.zeros(pos.shape, dtype=np.uint64)
-            for j in range(8):
-                w = (w << np.uint64(8)) | padded[byte + j].astype(np.uint64)
-            w = w << (pos & 7).astype(np.uint64)
+            w = win[pos >> 3] << (pos & 7).astype(np.uint64)
             i = np.searchsorted(ljust, w, side="right") - 1
             i = np.maximum(i, 0)
             ln = order_lens[i]
@@ -358,15 +362,30 @@ class PrefixCode:
         starts = np.arange(m, dtype=np.int64) * chunk
         ends = starts + chunk
         # Pass 1: from every entry offset o < lmax, where does each chunk's decoding exit?
+        # Prefix codes usually resynchronise within a few codewords, so first decode all
+        # offsets only up to a barrier; where they all reach the same first position past
+        # it, their paths have merged and one lane finishes the chunk for all of them.
         offs = np.arange(lmax, dtype=np.int64)
         pos = (starts[:, None] + offs[None, :]).ravel()
-        end = np.repeat(ends, lmax)
+        barrier = np.repeat(starts + _SYNC_BITS, lmax)
+        live = pos < barrier
+        while live.any():
+            _, ln, _ = step(pos[live])
+            pos[live] += ln
+            live = pos < barrier
+        at = pos.reshape(m, lmax)
+        merged = (at == at[:, :1]).all(axis=1)
+        pos = np.concatenate([at[merged, 0], at[~merged].ravel()])
+        end = np.concatenate([ends[merged], np.repeat(ends[~merged], lmax)])
         live = pos < end
         while live.any():
             _, ln, _ = step(pos[live])
             pos[live] += ln
             live = pos < end
-        exit_off = (pos - end).reshape(m, lmax)
+        exit_off = np.empty((m, lmax), dtype=np.int64)
+        n_merged = int(merged.sum())
+        exit_off[merged] = (pos[:n_merged] - end[:n_merged])[:, None]
+        exit_off[~merged] = (pos[n_merged:] - end[n_merged:]).reshape(-1, lmax)
         entry = np.zeros(m, dtype=np.int64)
         o = 0
         for c in range(m):  # a walk over chunks, not symbols
