@@ -97,3 +97,16 @@ def test_without_no_browser_the_page_is_opened_in_the_users_browser(tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=20)
+
+
+def test_without_fastapi_explore_says_how_to_install_it():
+    code = (
+        "import sys; sys.modules['fastapi'] = None\n"
+        "from infobits.cli import main\n"
+        "raise SystemExit(main(['explore', '--no-browser']))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.startswith("infobits: error: the explorer needs FastAPI and uvicorn")
+    assert out.stderr.rstrip().endswith("pip install 'infobits[explore]'")
+    assert out.stderr.count("\n") == 1

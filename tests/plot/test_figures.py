@@ -296,3 +296,18 @@ def test_overlap_check_finds_overlapping_text():
     ax.text(0.5, 0.5, "H(p) = 3.000 bits")
     ax.text(0.52, 0.5, "D(p‖q) = 1.250 bits")
     assert len(overlapping(visible_texts(fig))) == 1
+
+
+def test_without_matplotlib_drawing_says_how_to_install_it():
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "import infobits as ib\n"
+        "try:\n"
+        "    ib.plot.code_diagram([0.5, 0.5])\n"
+        "except ImportError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == (
+        "infobits.plot needs matplotlib; install it with: pip install 'infobits[plot]'"
+    )

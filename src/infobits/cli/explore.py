@@ -86,7 +86,7 @@ def explore(
     try:
         import uvicorn
 
-        from ..explore import create_app
+        from ..explore._app import create_app  # imports FastAPI now, not at the first request
     except ImportError as e:
         raise CLIError(
             f"the explorer needs FastAPI and uvicorn ({e}); install them with: "
