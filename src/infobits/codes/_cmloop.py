@@ -93,20 +93,20 @@ def _loop(
             # -- predict: one stretched probability per input
             m = 0
             idx[m] = c0
-            st[m] = stretch[np.int64(t0[c0]) >> 20]
+            st[m] = stretch[(np.int64(t0[c0]) >> 20) ^ 0x800]
             m += 1
             if order >= 1:
                 idx[m] = (c1 << 8) | c0
-                st[m] = stretch[np.int64(t1[idx[m]]) >> 20]
+                st[m] = stretch[(np.int64(t1[idx[m]]) >> 20) ^ 0x800]
                 m += 1
                 for k in range(2, order + 1):
                     idx[m] = slots[k] + nib
-                    st[m] = stretch[np.int64(th[k - 2, idx[m]]) >> 20]
+                    st[m] = stretch[(np.int64(th[k - 2, idx[m]]) >> 20) ^ 0x800]
                     m += 1
                 if mlen > 0 and (eb >> (j + 1)) == c0:
                     ln = mlen if mlen < 63 else 63
                     idx[m] = ln * 2 + ((eb >> j) & 1)
-                    st[m] = stretch[np.int64(tm[idx[m]]) >> 20]
+                    st[m] = stretch[(np.int64(tm[idx[m]]) >> 20) ^ 0x800]
                 else:
                     idx[m] = -1
                     st[m] = 0
@@ -235,13 +235,16 @@ def _loop(
 
 
 def _update_py(v: int, target: int, recip: np.ndarray) -> int:
-    """One counter step: p += (target - p)/(n + 1.5); count n up to LIMIT."""
-    p = v >> 16
+    """One counter step: p += (target - p)/(n + 1.5); count n up to LIMIT.
+
+    A counter is 32 bits: p (16 bits, probability of a one, stored XOR 0x8000 so that an
+    all-zero table means p = 1/2 everywhere and needs no initialising) and n (10 bits)."""
+    p = (v >> 16) ^ 0x8000
     n = v & 1023
     p += ((target - p) * recip[n]) >> 16
     if n < LIMIT:
         n += 1
-    return (p << 16) | n
+    return ((p ^ 0x8000) << 16) | n
 
 
 def _claim_py(th: np.ndarray, row: int, slot: int, check: int) -> int:
@@ -251,7 +254,7 @@ def _claim_py(th: np.ndarray, row: int, slot: int, check: int) -> int:
     if th[row, slot] != check:
         th[row, slot] = check
         for e in range(1, 16):
-            th[row, slot + e] = 32768 << 16
+            th[row, slot + e] = 0
     return slot
 
 

@@ -158,13 +158,13 @@ class _State:
     def __init__(self, params: ModelParams) -> None:
         n_in = params.order + 3 if params.order >= 1 else 2
         self.n_in = n_in
-        half = np.uint32(32768 << 16)  # p = 1/2, count 0
-        self.t0 = np.full(256, half, dtype=np.uint32)
-        self.t1 = np.full(1 << 16, half, dtype=np.uint32)
-        self.th = np.full((max(params.order - 1, 1), 1 << params.table_bits), half, np.uint32)
+        # zero is p = 1/2, count 0 (see _cmloop._update_py): fresh pages need no writes
+        self.t0 = np.zeros(256, dtype=np.uint32)
+        self.t1 = np.zeros(1 << 16, dtype=np.uint32)
+        self.th = np.zeros((max(params.order - 1, 1), 1 << params.table_bits), np.uint32)
         if params.order < 2:
             self.th = self.th[:, :16]
-        self.tm = np.full(64 * 2, half, dtype=np.uint32)
+        self.tm = np.zeros(64 * 2, dtype=np.uint32)
         self.mix = np.full((256, n_in), (1 << 16) // 3, dtype=np.int64)
         mbits = min(params.table_bits, 20)
         self.mhash = np.zeros(1 << mbits, dtype=np.int64)
@@ -172,7 +172,7 @@ class _State:
         knots = (
             np.clip(_SQUASH[np.clip((np.arange(33) - 16) * 128, -2047, 2047) + 2047], 1, 4095) * 16
         ).astype(np.int64)
-        self.apm = np.tile(knots, 1 << 16)
+        self.apm = np.tile(knots, 1 << 16).astype(np.int32)
         self.regs = np.zeros(16, dtype=np.int64)
         self.regs[1] = 0xFFFFFFFF  # range
         self.regs[3] = 1  # cache size
