@@ -325,3 +325,11 @@ def test_without_matplotlib_drawing_says_how_to_install_it():
     assert out.stdout.strip() == (
         "infobits.plot needs matplotlib; install it with: pip install 'infobits[plot]'"
     )
+
+
+def test_a_certain_outcome_draws_zero_lengths_on_a_readable_axis():
+    fig = explain_figure([1.0, 0.0], [1.0, 0.0])
+    for ax in fig.axes:
+        assert ax.get_ylim()[1] > 1.0
+    assert [b.get_height() for b in container(fig.axes[0], "_code")] == [0.0]
+    assert overlapping(visible_texts(fig)) == []

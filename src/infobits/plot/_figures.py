@@ -317,7 +317,8 @@ def decomposition(
     fig = _figure_of(ax)
     h, hpq, kl, u = d.entropy, d.cross_entropy, d.kl_divergence, d.unit
     infinite = math.isinf(hpq)
-    top = (max(h, 1.0) * 1.6) if infinite else max(hpq, 1e-9) * 1.18
+    # A certain outcome costs nothing at all; one unit of axis still shows that it is 0.
+    top = (max(h, 1.0) * 1.6) if infinite else (hpq if hpq > 0 else 1.0) * 1.18
     if infinite:
         kl_height = top / 1.08 - h
     else:

@@ -186,6 +186,6 @@ def y_limits(d: Diagram) -> tuple[float, float]:
     cap = 2.5 * ref
     tallest = max(float(best.max()), float(finite.max()) if finite.size else 0.0)
     if tallest <= cap and finite.size == code.size:
-        top = max(tallest, 1e-9)
+        top = tallest if tallest > 0 else 1.0  # all lengths 0: a certain outcome
         return top * 1.08, math.inf
     return cap * 1.12, cap
