@@ -33,8 +33,18 @@ def _model(model: Any, check: bool) -> Prepared:
     return prep
 
 
+#: The coder's probabilities are multiples of 2^-24, each outcome at least one of them.
+_MAX_OUTCOMES = (1 << 24) - 1
+
+
 def _probs64(prep: Prepared) -> np.ndarray:
     p = prep.probs() if prep.kind is not Kind.PROBS else prep.values
+    k = p.shape[-1]
+    if k > _MAX_OUTCOMES:
+        raise ValueError(
+            f"model has {k} outcomes, more than the {_MAX_OUTCOMES} the coder's 24-bit "
+            "probabilities can tell apart; split the alphabet into two smaller symbols"
+        )
     return np.ascontiguousarray(p, dtype=np.float64)
 
 
