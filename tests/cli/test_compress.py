@@ -124,3 +124,22 @@ def test_user_errors_are_one_line(capsys, src, tmp_path):
         code, _, err = run(capsys, *args)
         assert code == 2, args
         assert want in err and err.count("\n") == 1, (args, err)
+
+
+def test_large_inputs_report_progress_and_still_round_trip(capsys, src, tmp_path, monkeypatch):
+    import infobits.cli.compress as cli_compress
+    import infobits.codes.adaptive as adaptive
+
+    params = adaptive.model_params(3, len(TEXT))
+    whole, _ = adaptive.compress_bytes(TEXT, params)
+    monkeypatch.setattr(cli_compress, "PROGRESS_ABOVE", 0)
+    monkeypatch.setattr(adaptive, "_CHUNK", 1000)  # several resumptions of the loop
+    seen: list[int] = []
+    pieces, _ = adaptive.compress_bytes(TEXT, params, seen.append)
+    assert pieces == whole  # stopping and resuming the loop changes nothing
+    assert seen == sorted(seen) and seen[-1] == len(TEXT) and len(seen) > 3
+    out = tmp_path / "p.ibz"
+    assert run(capsys, "compress", str(src), "-o", str(out))[0] == 0
+    back = tmp_path / "p.txt"
+    assert run(capsys, "decompress", str(out), "-o", str(back))[0] == 0
+    assert back.read_bytes() == TEXT
