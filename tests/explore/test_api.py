@@ -224,6 +224,7 @@ def test_sample_reports_actual_lengths_matching_an_independent_count(client):
         assert huff["bytes"] == math.ceil(bits / 8)
         ideal = float(sum(mpmath.log(1 / mpmath.mpf(d[model][x]), 2) for x in symbols))
         assert s["ideal"][model] == pytest.approx(ideal, rel=1e-12)
+        assert s["ideal_per_symbol"][model] == pytest.approx(ideal / 2000, rel=1e-12)
         arith = rows[f"arithmetic code for {model}"]
         assert arith["bits"] == 8 * arith["bytes"]
         assert ideal - 1 <= arith["bits"] <= ideal * 1.0001 + 64 + 8

@@ -248,6 +248,7 @@ def sample(req: Sample) -> dict[str, Any]:
         "histogram": [int(c) for c in hist],
         "codes": rows,
         "ideal": {k: _num(v) for k, v in ideal.items()},
+        "ideal_per_symbol": {k: _num(v / req.n) for k, v in ideal.items()},
         "expected": {
             "entropy": _num(req.n * float(entropy(p))),
             "cross_entropy": _num(req.n * float(cross_entropy(p, q))),

@@ -409,16 +409,17 @@ async function runSample() {
       note.className = "note";
       note.textContent = row.note || "";
     }
-    for (const [label, ideal, expect, name] of [
-      ["ideal for p: Σ log₂ 1/p(xₜ)", s.ideal.p, s.expected.entropy, "n·H(p)"],
-      ["ideal for q: Σ log₂ 1/q(xₜ)", s.ideal.q, s.expected.cross_entropy, "n·H(p,q)"],
+    for (const [label, ideal, perSymbol, expect, name] of [
+      ["ideal for p: Σ log₂ 1/p(xₜ)", s.ideal.p, s.ideal_per_symbol.p, s.expected.entropy, "n·H(p)"],
+      ["ideal for q: Σ log₂ 1/q(xₜ)", s.ideal.q, s.ideal_per_symbol.q, s.expected.cross_entropy,
+        "n·H(p,q)"],
     ]) {
       const tr = tb.insertRow();
       tr.className = "ideal";
       tr.insertCell().textContent = label;
       tr.insertCell().textContent = fmt(ideal, 1);
       tr.insertCell().textContent = "";
-      tr.insertCell().textContent = fmt(num(ideal) / s.n);
+      tr.insertCell().textContent = fmt(perSymbol);
       const note = tr.insertCell();
       note.className = "note";
       note.textContent = `expected ${name} = ${fmt(expect, 1)}`;
