@@ -112,9 +112,13 @@ def _loop(
                     st[m] = 0
                 m += 1
             st[m] = 256  # bias
+            # mixer weights per partial byte, and per how long a repeat is predicting it
+            ms = c0
+            if order >= 1 and idx[m - 1] >= 0:
+                ms += 256 * (1 + (mlen >= 16) + (mlen >= 32))
             dot = np.int64(0)
             for q in range(n_in):
-                dot += st[q] * mix[c0, q]
+                dot += st[q] * mix[ms, q]
             dot >>= 16
             if dot > 2047:
                 dot = 2047
@@ -172,7 +176,7 @@ def _loop(
             # -- learn
             err = ((bit << 12) - pm) * MIX_LR
             for q in range(n_in):
-                mix[c0, q] += (st[q] * err) >> MIX_SHIFT
+                mix[ms, q] += (st[q] * err) >> MIX_SHIFT
             target = 65535 if bit else 0
             m = 0
             v = np.int64(t0[idx[m]])

@@ -4,7 +4,8 @@ the compressor behind ``infobits compress``.
 Each byte is coded as 8 binary decisions, most significant bit first. For every decision,
 one adaptive counter per context order (the previous 0, 1, ..., N bytes, plus a match
 model that follows the longest earlier repeat) predicts the bit; a gated logistic mixer
-(weights chosen by the bits seen so far in this byte) blends the predictions in the
+(weights chosen by the bits seen so far in this byte and by how long a repeat is being
+followed) blends the predictions in the
 stretched domain ln(p/(1-p)), and a secondary estimate refines the result. The model
 learns online, so the decoder rebuilds the same predictions from the bytes it has
 already decoded; model and coder take turns bit by bit, which is why the loop is
@@ -165,7 +166,7 @@ class _State:
         if params.order < 2:
             self.th = self.th[:, :16]
         self.tm = np.zeros(64 * 2, dtype=np.uint32)
-        self.mix = np.full((256, n_in), (1 << 16) // 3, dtype=np.int64)
+        self.mix = np.full((1024, n_in), (1 << 16) // 3, dtype=np.int64)
         mbits = min(params.table_bits, 20)
         self.mhash = np.zeros(1 << mbits, dtype=np.int64)
         # secondary estimate: 33 interpolation knots for each order-1 context
