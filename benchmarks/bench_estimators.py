@@ -132,16 +132,22 @@ def speed(vectors: int, repeats: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repetitions and vectors")
+    ap.add_argument(
+        "--only", choices=["accuracy", "coverage", "speed"], help="run one part of the benchmark"
+    )
     args = ap.parse_args()
     reps = 50 if args.quick else 200
     sizes = [100, 500, 2000]
-    goal = accuracy(reps, sizes)
-    print(
-        f"\nGoal: auto RMSE at K = 1000, Zipf, N = 500 is {goal:.4f} nats "
-        f"({'met' if goal <= 0.16 else 'NOT met'}: target <= 0.16)"
-    )
-    coverage(50 if args.quick else 200, sizes, 100 if args.quick else 300)
-    speed(1000 if args.quick else 10_000, 1 if args.quick else 3)
+    if args.only in (None, "accuracy"):
+        goal = accuracy(reps, sizes)
+        print(
+            f"\nGoal: auto RMSE at K = 1000, Zipf, N = 500 is {goal:.4f} nats "
+            f"({'met' if goal <= 0.16 else 'NOT met'}: target <= 0.16)"
+        )
+    if args.only in (None, "coverage"):
+        coverage(50 if args.quick else 200, sizes, 100 if args.quick else 300)
+    if args.only in (None, "speed"):
+        speed(1000 if args.quick else 10_000, 1 if args.quick else 3)
 
 
 if __name__ == "__main__":
