@@ -272,8 +272,10 @@ class PrefixCode:
 
         Vectorised over chunks of the bit stream: each chunk is decoded in NumPy lock-step
         from every possible entry offset (a codeword can straddle a chunk boundary by fewer
-        than ``max_length`` bits), the true offsets are chained from the start, and the
-        chunks are decoded once more from those. Raises ``ValueError`` if ``data`` ends
+        than ``max_length`` bits), each only until the paths from the different offsets
+        merge, as prefix codes usually resynchronise within a few codewords; the true
+        offsets are chained from the start, and the chunks are decoded once more from
+        those. Raises ``ValueError`` if ``data`` ends
         before ``n`` symbols or holds a bit pattern that is no codeword.
 
         >>> c = huffman([0.5, 0.25, 0.25])
