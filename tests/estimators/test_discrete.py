@@ -300,3 +300,28 @@ def test_errors_name_the_problem():
         ib.estimate_entropy(np.random.default_rng(0).standard_normal(50))
     with pytest.raises(ValueError, match="ci="):
         ib.estimate_entropy([1, 2], ci=95)
+
+
+def test_bootstrap_interval_stays_within_zero_and_log_k():
+    e = ib.estimate_entropy(ib.counts([30, 1]), method="miller_madow", alphabet_size=2,
+                            ci=0.99, n_boot=300, seed=0, base="nats")  # fmt: skip
+    assert 0.0 <= e.low <= e.high <= math.log(2)
+
+
+def test_alphabet_size_can_differ_per_row_and_results_keep_the_batch_shape():
+    c = np.array([[[5, 3, 0], [1, 1, 1]], [[2, 2, 2], [9, 0, 0]]])
+    e = ib.estimate_entropy(ib.counts(c), alphabet_size=np.array([[3, 4], [5, 3]]))
+    assert e.value.shape == (2, 2) and e.method == "nsb"
+    one = ib.estimate_entropy(ib.counts(c[0, 1]), alphabet_size=4).value
+    assert e.value[0, 1] == pytest.approx(one)
+    assert e.support.tolist() == [[2, 3], [3, 1]]
+
+
+def test_estimate_to_dict_is_json_ready():
+    import json
+
+    e = ib.estimate_entropy(["a", "b", "b"], ci=0.9, n_boot=50, seed=0)
+    d = json.loads(json.dumps(e.to_dict()))
+    assert d["method"] == "chao_wang_jost" and d["n"] == 3 and len(d["interval"]) == 2
+    with pytest.raises(TypeError, match="holds 2 values"):
+        float(ib.estimate_entropy(ib.counts([[1, 2], [3, 4]])))

@@ -286,6 +286,9 @@ def estimate_entropy(
 
             reps = bootstrap_one(c, stat, n_boot, rng)
             se, lo, hi = percentile_interval(reps, ci, h, plugin(c)[0])
+            # entropy lies in [0, log K]: an interval reaching outside says nothing more
+            top = np.log(k) if k is not None else np.inf
+            lo, hi = np.clip(lo, 0.0, top), np.clip(hi, 0.0, top)
             kind = "bootstrap"
             unseen = float(np.max(_unseen_mass(c)))
             if unseen > _SCARCE:
