@@ -170,3 +170,8 @@ def test_joint_measures_on_a_batch_of_tables() -> None:
     np.testing.assert_allclose(ib.joint_entropy(tables), [1.0, 2.0])
     np.testing.assert_allclose(ib.conditional_entropy(tables), [0.0, 1.0])
     assert ib.mutual_information(tables, keepdims=True).shape == (2, 1, 1)
+
+
+def test_a_certain_event_carries_plus_zero_bits() -> None:
+    value = ib.self_information(1.0)
+    assert value == 0.0 and not np.signbit(value)

@@ -138,7 +138,7 @@ def self_information(q: Any, *, base: Base = 2, axis: int = -1, check: bool = Tr
         if check:
             check_elements(arr, "q", upper=1.0 + sum_tolerance(arr.dtype))
         with np.errstate(divide="ignore"):
-            res = -np.log(arr)
+            res = 0.0 - np.log(arr)  # +0.0, not -0.0, for a certain event
     else:
         pq = prepare(q, "q", axis, check=check)
         res, odt = -pq.logp(), pq.out_dtype
