@@ -92,6 +92,12 @@ def test_bad_models_and_shapes_are_named():
         encode([0, 1], np.full((3, 2), 0.5))
     with pytest.raises(ValueError, match=r"symbols\[0\] = 5 is outside"):
         encode([5], [0.5, 0.5])
+    for bad in (7, -1):  # int32 input is range-checked by the coder, then worded by us
+        x = np.array([0, 1, bad, 0], dtype=np.int32)
+        with pytest.raises(ValueError, match=rf"symbols\[2\] = {bad} is outside"):
+            encode(x, [0.5, 0.5])
+    with pytest.raises(ValueError, match="is outside"):
+        encode(np.array([2**33]), [0.5, 0.5])  # would wrap to 0 if cast unchecked
     with pytest.raises(ValueError, match="32-bit words"):
         decode(b"abc", [0.5, 0.5], 1)
     with pytest.raises(ib.DistributionError, match="shape"):

@@ -48,7 +48,9 @@ def _probs64(prep: Prepared) -> np.ndarray:
     return np.ascontiguousarray(p, dtype=np.float64)
 
 
-def _symbols(symbols: Any, k: int) -> np.ndarray:
+def _symbols(symbols: Any, k: int, check_range: bool = True) -> np.ndarray:
+    """Symbols as int32, checked to lie in 0..k-1 (int32 input only if ``check_range``;
+    other dtypes always, since the cast would wrap values outside int32)."""
     s = np.asarray(symbols)
     if s.ndim != 1:
         raise ValueError(f"symbols must be a 1-D array of ints in 0..{k - 1}, got shape {s.shape}")
@@ -59,7 +61,7 @@ def _symbols(symbols: Any, k: int) -> np.ndarray:
         if s.size and (s.min() < 0 or s.max() >= k):
             _out_of_range(s, k)
         s = s.astype(np.int32)
-    elif s.size:
+    elif s.size and check_range:
         lo, hi = s.min(), s.max()
         if lo < 0 or hi >= k:
             _out_of_range(s, k)
@@ -140,7 +142,10 @@ def encode(symbols: Any, model: Any, *, check: bool = True) -> bytes:
     prep = _model(model, check)
     q = _probs64(prep)
     k = int(q.shape[-1])
-    s = _symbols(symbols, k)
+    # With a full-support static model, constriction itself refuses a symbol outside the
+    # alphabet, so the range is checked (to name the culprit) only if it does.
+    full = q.ndim == 1 and bool(np.all(q > 0))
+    s = _symbols(symbols, k, check_range=not full)
     _check_rows(prep, s.size)
     if s.size == 0:
         return b""
@@ -149,7 +154,11 @@ def encode(symbols: Any, model: Any, *, check: bool = True) -> bytes:
         q, s = _support(q, s)
         if q.size == 1:  # a certain outcome: zero bits
             return b""
-        enc.encode(s, cs.stream.model.Categorical(q, perfect=False))
+        try:
+            enc.encode(s, cs.stream.model.Categorical(q, perfect=False))
+        except KeyError as e:
+            _symbols(s, k)  # raises the worded error
+            raise ValueError(f"the coder refused the symbols: {e}") from None
     else:
         zero = q[np.arange(s.size), s] <= 0
         if zero.any():
