@@ -325,3 +325,8 @@ def test_estimate_to_dict_is_json_ready():
     assert d["method"] == "chao_wang_jost" and d["n"] == 3 and len(d["interval"]) == 2
     with pytest.raises(TypeError, match="holds 2 values"):
         float(ib.estimate_entropy(ib.counts([[1, 2], [3, 4]])))
+
+
+def test_nsb_with_a_one_symbol_alphabet_is_exactly_zero():
+    e = ib.estimate_entropy(ib.counts([[4, 0], [1, 1]]), alphabet_size=[1, 2], ci=0.9)
+    assert e.value[0] == 0.0 and e.stderr[0] == 0.0 and e.value[1] > 0

@@ -180,11 +180,19 @@ def nsb_entropy(c: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     posteriors (large N) and flat ones (small N) are both resolved; the trapezoid rule
     on a smooth, fully covered peak converges geometrically.
     """
+    k = np.asarray(k, dtype=np.float64)
+    one = k <= 1
+    if one.any():
+        # one possible symbol: H = 0 for sure, and the NSB prior (dξ/dβ = 0) is degenerate
+        m, s = np.zeros(c.shape[0]), np.zeros(c.shape[0])
+        if (~one).any():
+            m[~one], s[~one] = nsb_entropy(c[~one], k[~one])
+        return m, s
     out_m = np.empty(c.shape[0])
     out_s = np.empty(c.shape[0])
     for lo in range(0, c.shape[0], _ROW_BLOCK):
         blk = c[lo : lo + _ROW_BLOCK]
-        kb = k[lo : lo + _ROW_BLOCK].astype(np.float64)
+        kb = k[lo : lo + _ROW_BLOCK]
         g = _groups(blk, kb)
         rows = blk.shape[0]
         a = np.log(1e-8 / kb)
