@@ -95,3 +95,12 @@ def test_model_params_scale_tables_with_input_and_refuse_bad_orders():
     assert model_params(3, 100_000).table_bits == 22
     with pytest.raises(ValueError, match="order 9 is out of range"):
         model_params(9, 10)
+
+
+def test_order0_sees_no_earlier_byte():
+    # "abab...": one bit a byte for a model blind to the previous byte, ~0 with order 1
+    raw = b"ab" * 20_000
+    _, ideal0 = roundtrip(raw, 0)
+    _, ideal1 = roundtrip(raw, 1)
+    assert 0.95 < ideal0 / len(raw) < 1.1
+    assert ideal1 / len(raw) < 0.05

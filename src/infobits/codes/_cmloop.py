@@ -125,7 +125,8 @@ def _loop(
             if dot < -2047:
                 dot = -2047
             pm = squash[dot + 2047]
-            actx = ((c1 << 8) | c0) * 33
+            # order 0 must not see the previous byte, not even through this estimate
+            actx = (((c1 << 8) if order >= 1 else 0) | c0) * 33
             d = stretch[pm] + 2048
             lo = d >> 7
             w = d & 127
