@@ -330,3 +330,17 @@ def test_estimate_to_dict_is_json_ready():
 def test_nsb_with_a_one_symbol_alphabet_is_exactly_zero():
     e = ib.estimate_entropy(ib.counts([[4, 0], [1, 1]]), alphabet_size=[1, 2], ci=0.9)
     assert e.value[0] == 0.0 and e.stderr[0] == 0.0 and e.value[1] > 0
+
+
+def test_plugin_stderr_matches_the_simulated_spread_of_the_plugin():
+    p = np.array([0.5, 0.3, 0.2])
+    c = np.random.default_rng(6).multinomial(2000, p, size=3000)
+    h = ib.estimate_entropy(ib.counts(c), method="plugin", base="nats")
+    assert float(np.median(h.stderr)) == pytest.approx(float(np.std(h.value)), rel=0.08)
+
+
+def test_huge_counts_skip_the_lookup_table_and_stay_exact():
+    c = np.array([1e9, 3.0, 1.0])
+    n = c.sum()
+    want = math.log(n) - float(np.sum(c * D.grassberger_g(c))) / n
+    assert H(c, "grassberger") == pytest.approx(want, rel=1e-14)
