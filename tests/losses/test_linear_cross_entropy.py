@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 import infobits as ib
 from infobits.losses import linear_cross_entropy
-from infobits.losses._linear import _tiles
+from infobits.losses._linear import _TILES_ALIVE, _tiles
 
 
 def _naive(
@@ -175,7 +175,7 @@ def test_tiles_respect_the_memory_budget() -> None:
     for n, v, budget in [(8192, 65536, 64 << 20), (100, 300, 4096), (10**6, 50000, 1 << 20)]:
         bn, bv = _tiles(n, v, 4, budget)
         assert 1 <= bn <= n and 1 <= bv <= v
-        assert bn * bv * 4 * 4 <= max(budget, 4 * 4 * 512)
+        assert bn * bv * 4 * _TILES_ALIVE <= max(budget, 4 * _TILES_ALIVE * 512)
 
 
 def test_bad_inputs_are_explained() -> None:

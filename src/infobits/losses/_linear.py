@@ -24,12 +24,12 @@ __all__ = ["linear_cross_entropy"]
 
 #: Default bytes for the logit tiles that exist at one time.
 DEFAULT_BUDGET = 64 << 20
-#: Temporaries of tile size alive at once (logits, exponentials, gradient).
-_TILES_ALIVE = 4
+#: Tile-sized buffers alive at once (the logits, and tanh of them under a softcap).
+_TILES_ALIVE = 2
 
 
 def _tiles(n: int, v: int, itemsize: int, budget: int) -> tuple[int, int]:
-    """Row and vocabulary tile sizes whose temporaries fit ``budget`` bytes.
+    """Row and vocabulary tile sizes whose buffers fit ``budget`` bytes.
 
     All rows at once when the budget allows at least 256 vocabulary columns (each weight
     tile is then read once per pass); otherwise row blocks with 512 columns.
@@ -37,27 +37,73 @@ def _tiles(n: int, v: int, itemsize: int, budget: int) -> tuple[int, int]:
     elems = max(1, budget // (itemsize * _TILES_ALIVE))
     bv = elems // max(n, 1)
     if bv >= 256:
-        bv = min(v, bv // 128 * 128 if bv < v else v)
+        bv = v if bv >= v else bv // 128 * 128
         return n, bv
     bv = min(v, 512)
     return max(1, min(n, elems // bv)), bv
 
 
-def _logit_tile(
-    h: torch.Tensor,
-    w: torch.Tensor,
-    b: torch.Tensor | None,
-    cdt: torch.dtype,
-    softcap: float | None,
-) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """Logits of one tile in the compute dtype, and tanh(raw/c) when softcapped."""
-    raw = h.to(cdt) @ w.to(cdt).T
-    if b is not None:
-        raw += b.to(cdt)
-    if softcap is None:
-        return raw, None
-    th = torch.tanh(raw / softcap)
-    return th * softcap, th
+class _Tiler:
+    """Computes logit tiles into one preallocated buffer.
+
+    Every tile-sized operation writes in place, so the loop allocates nothing of tile
+    size: on the CPU a fresh large allocation costs page faults on every tile, and in
+    all cases it would raise the peak above the budget.
+    """
+
+    def __init__(
+        self,
+        hidden: torch.Tensor,
+        weight: torch.Tensor,
+        bias: torch.Tensor | None,
+        softcap: float | None,
+        cdt: torch.dtype,
+        budget: int,
+    ) -> None:
+        n, v = hidden.shape[0], weight.shape[0]
+        self.hidden, self.weight, self.bias, self.softcap, self.cdt = (
+            hidden,
+            weight,
+            bias,
+            softcap,
+            cdt,
+        )
+        self.bn, self.bv = _tiles(n, v, torch.finfo(cdt).bits // 8, budget)
+        size = self.bn * self.bv
+        self._buf = torch.empty(size, dtype=cdt, device=hidden.device)
+        self._th = torch.empty(size, dtype=cdt, device=hidden.device) if softcap else None
+
+    def blocks(self) -> list[tuple[int, int]]:
+        n = self.hidden.shape[0]
+        return [(r0, min(n, r0 + self.bn)) for r0 in range(0, n, self.bn)]
+
+    def vocab(self) -> list[tuple[int, int]]:
+        v = self.weight.shape[0]
+        return [(v0, min(v, v0 + self.bv)) for v0 in range(0, v, self.bv)]
+
+    def rows(self, r0: int, r1: int) -> torch.Tensor:
+        return self.hidden[r0:r1].to(self.cdt)
+
+    def cols(self, v0: int, v1: int) -> torch.Tensor:
+        return self.weight[v0:v1].to(self.cdt)
+
+    def logits(
+        self, h: torch.Tensor, w: torch.Tensor, v0: int, v1: int
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Logits of rows ``h`` against vocabulary tile ``w``; and tanh(raw/c) if capped."""
+        shape = (h.shape[0], w.shape[0])
+        tile = self._buf[: shape[0] * shape[1]].view(shape)
+        if self.bias is None:
+            torch.matmul(h, w.T, out=tile)
+        else:
+            torch.addmm(self.bias[v0:v1].to(self.cdt), h, w.T, out=tile)
+        if self._th is None:
+            return tile, None
+        th = self._th[: shape[0] * shape[1]].view(shape)
+        torch.div(tile, self.softcap, out=th)
+        th.tanh_()
+        torch.mul(th, self.softcap, out=tile)
+        return tile, th
 
 
 class _LinearCrossEntropy(torch.autograd.Function):
@@ -78,33 +124,34 @@ class _LinearCrossEntropy(torch.autograd.Function):
         budget: int,
     ) -> torch.Tensor:
         n, v = hidden.shape[0], weight.shape[0]
+        dev = hidden.device
         cdt = torch.float64 if hidden.dtype == torch.float64 else torch.float32
-        bn, bv = _tiles(n, v, torch.finfo(cdt).bits // 8, budget)
+        tiler = _Tiler(hidden, weight, bias, softcap, cdt, budget)
         valid = target != ignore_index
         safe_t = torch.where(valid, target, 0)
-        lse = torch.empty(n, dtype=cdt, device=hidden.device)
-        picked = torch.zeros(n, dtype=cdt, device=hidden.device)
-        total = torch.zeros(n, dtype=cdt, device=hidden.device)
-        for r0 in range(0, n, bn):
-            r1 = min(n, r0 + bn)
-            h = hidden[r0:r1]
+        lse = torch.empty(n, dtype=cdt, device=dev)
+        picked = torch.zeros(n, dtype=cdt, device=dev)
+        total = torch.zeros(n, dtype=cdt, device=dev)
+        for r0, r1 in tiler.blocks():
+            h = tiler.rows(r0, r1)
             t = safe_t[r0:r1]
-            m = torch.full((r1 - r0,), -math.inf, dtype=cdt, device=hidden.device)
-            s = torch.zeros(r1 - r0, dtype=cdt, device=hidden.device)
-            for v0 in range(0, v, bv):
-                v1 = min(v, v0 + bv)
-                tile, _ = _logit_tile(
-                    h, weight[v0:v1], None if bias is None else bias[v0:v1], cdt, softcap
-                )
-                m_new = torch.maximum(m, tile.amax(dim=1))
-                s = s * torch.exp(m - m_new) + torch.exp(tile - m_new[:, None]).sum(dim=1)
-                m = m_new
-                inside = (t >= v0) & (t < v1)
-                rows = inside.nonzero(as_tuple=True)[0]
+            m = torch.full((r1 - r0,), -math.inf, dtype=cdt, device=dev)
+            s = torch.zeros(r1 - r0, dtype=cdt, device=dev)
+            for v0, v1 in tiler.vocab():
+                tile, _ = tiler.logits(h, tiler.cols(v0, v1), v0, v1)
+                rows = ((t >= v0) & (t < v1)).nonzero(as_tuple=True)[0]
                 if rows.numel():
                     picked[r0 + rows] = tile[rows, t[rows] - v0]
                 if label_smoothing > 0:
                     total[r0:r1] += tile.sum(dim=1)
+                # Online log-sum-exp (Milakov & Gimelshein): rescale the running sum
+                # whenever the running maximum grows.
+                mt = tile.amax(dim=1)
+                tile.sub_(mt[:, None]).exp_()
+                st = tile.sum(dim=1)
+                m_new = torch.maximum(m, mt)
+                s = s * torch.exp(m - m_new) + st * torch.exp(mt - m_new)
+                m = m_new
             lse[r0:r1] = m + torch.log(s)
         eps = label_smoothing
         loss = lse - (1.0 - eps) * picked
@@ -124,42 +171,39 @@ class _LinearCrossEntropy(torch.autograd.Function):
         hidden, weight, bias, target, lse = ctx.saved_tensors
         ignore_index, eps, z_loss, softcap, budget = ctx.opts
         need_h, need_w, need_b = ctx.needs_input_grad[:3]
-        n, v = hidden.shape[0], weight.shape[0]
+        v = weight.shape[0]
         cdt = lse.dtype
-        bn, bv = _tiles(n, v, torch.finfo(cdt).bits // 8, budget)
+        tiler = _Tiler(hidden, weight, bias, softcap, cdt, budget)
         valid = target != ignore_index
         safe_t = torch.where(valid, target, 0)
         coef = torch.where(valid, grad_loss.to(cdt), 0.0)
         # d/dl_c of lse + z·lse² is p_c·(1 + 2z·lse); smoothing spreads ε/V over classes.
         pscale = coef * (1.0 + 2.0 * z_loss * lse) if z_loss else coef
+        spread = (eps / v) * coef
         grad_h = torch.zeros(hidden.shape, dtype=cdt, device=hidden.device) if need_h else None
         grad_w = torch.zeros(weight.shape, dtype=cdt, device=weight.device) if need_w else None
         grad_b = (
             torch.zeros(v, dtype=cdt, device=weight.device) if need_b and bias is not None else None
         )
-        for r0 in range(0, n, bn):
-            r1 = min(n, r0 + bn)
-            h = hidden[r0:r1].to(cdt)
+        for r0, r1 in tiler.blocks():
+            h = tiler.rows(r0, r1)
             t = safe_t[r0:r1]
-            for v0 in range(0, v, bv):
-                v1 = min(v, v0 + bv)
-                tile, th = _logit_tile(
-                    h, weight[v0:v1], None if bias is None else bias[v0:v1], cdt, softcap
-                )
-                dl = torch.exp(tile - lse[r0:r1, None])
-                dl *= pscale[r0:r1, None]
+            for v0, v1 in tiler.vocab():
+                w = tiler.cols(v0, v1)
+                dl, th = tiler.logits(h, w, v0, v1)
+                dl.sub_(lse[r0:r1, None]).exp_().mul_(pscale[r0:r1, None])
                 if eps > 0:
-                    dl -= (eps / v) * coef[r0:r1, None]
-                inside = (t >= v0) & (t < v1)
-                rows = inside.nonzero(as_tuple=True)[0]
+                    dl.sub_(spread[r0:r1, None])
+                rows = ((t >= v0) & (t < v1)).nonzero(as_tuple=True)[0]
                 if rows.numel():
                     dl[rows, t[rows] - v0] -= (1.0 - eps) * coef[r0 + rows]
-                if th is not None:
-                    dl *= 1.0 - th * th
+                if th is not None:  # d(c·tanh(x/c))/dx = 1 − tanh²
+                    th.mul_(th).neg_().add_(1.0)
+                    dl.mul_(th)
                 if grad_h is not None:
-                    grad_h[r0:r1] += dl @ weight[v0:v1].to(cdt)
+                    grad_h[r0:r1].addmm_(dl, w)
                 if grad_w is not None:
-                    grad_w[v0:v1] += dl.T @ h
+                    grad_w[v0:v1].addmm_(dl.T, h)
                 if grad_b is not None:
                     grad_b[v0:v1] += dl.sum(dim=0)
         return (
