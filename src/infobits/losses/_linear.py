@@ -97,7 +97,7 @@ class _Tiler:
             torch.matmul(h, w.T, out=tile)
         else:
             torch.addmm(self.bias[v0:v1].to(self.cdt), h, w.T, out=tile)
-        if self._th is None:
+        if self._th is None or self.softcap is None:
             return tile, None
         th = self._th[: shape[0] * shape[1]].view(shape)
         torch.div(tile, self.softcap, out=th)
