@@ -1,4 +1,7 @@
-"""Shared test helpers: strategies for distributions, and mpmath references."""
+"""Shared test helpers: strategies for distributions, and mpmath references.
+
+The references run at 50 digits (see conftest.py, which sets that for every test).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-mpmath.mp.dps = 50
 
 
 def mp_entropy(p: np.ndarray) -> mpmath.mpf:
