@@ -67,6 +67,13 @@ def test_pandas_series_dataframe_and_missing_values():
         ib.count_values(df)
 
 
+def test_pandas_categorical_does_not_count_unused_categories():
+    pd = pytest.importorskip("pandas")
+    s = pd.Series(pd.Categorical(["a", "b", "a"], categories=["a", "b", "zzz"]))
+    vc = ib.count_values(s)
+    assert vc.to_dict() == {"a": 2, "b": 1} and vc.support == 2
+
+
 def test_polars_series_and_dataframe():
     pl = pytest.importorskip("polars")
     df = pl.DataFrame({"c": [3, 1, 3, None, 3], "f": [0.5, float("nan"), 0.5, 1.0, None]})

@@ -362,6 +362,7 @@ def _count_pandas(data: Any, column: str | None, chunk_rows: int, progress: bool
             chunk = data.iloc[start : start + chunk_rows]
             m.missing += int(chunk.isna().sum())
             vc = chunk.value_counts(dropna=True, sort=False)
+            vc = vc[vc > 0]  # a categorical lists its unused categories with count 0
             labels = vc.index.to_numpy()
             if labels.dtype.kind == "O":
                 _check_types(labels, f"column {data.name!r}")
@@ -610,6 +611,7 @@ def _count_dask(data: Any, column: str | None) -> ValueCounts:
         data = data[column]
     if hasattr(data, "value_counts") and hasattr(data, "npartitions"):  # Series
         vc, missing = dask.compute(data.value_counts(dropna=True), data.isna().sum())
+        vc = vc[vc > 0]
         labels = vc.index.to_numpy()
         if labels.dtype.kind == "O":
             _check_types(labels, f"column {data.name!r}")
