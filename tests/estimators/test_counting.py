@@ -53,6 +53,8 @@ def test_mixed_types_are_rejected_with_examples():
 def test_two_dimensional_samples_are_rejected():
     with pytest.raises(ValueError, match="1-D"):
         ib.count_values(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="flat sequence"):
+        ib.count_values([[1], [2, 3]])
 
 
 def test_pandas_series_dataframe_and_missing_values():

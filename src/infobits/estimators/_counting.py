@@ -142,6 +142,11 @@ def count_values(
     if not isinstance(data, np.ndarray):
         if isinstance(data, list | tuple):
             # np.asarray(["a", 1]) silently turns 1 into "1"; check the Python objects first
+            if any(isinstance(v, list | tuple | np.ndarray) for v in data):
+                raise ValueError(
+                    "samples must be a flat sequence of labels, but it holds sequences; "
+                    "flatten it, or give a table of counts as ib.counts(table)"
+                )
             obj = np.empty(len(data), dtype=object)
             obj[:] = data
             _check_types(obj[~_is_missing_object(obj)], "the samples")
