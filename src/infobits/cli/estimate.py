@@ -97,7 +97,16 @@ def estimate(
             "--measure", help="entropy, kl or cross-entropy (default: kl with --vs, else entropy)"
         ),
     ] = None,
-    method: Annotated[str, typer.Option("--method", "-m", help="estimator; see docs")] = "auto",
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            "-m",
+            help="entropy: plugin, miller_madow, jackknife, grassberger, zhang, chao_shen, "
+            "chao_wang_jost, james_stein, dirichlet, nsb; KL and cross-entropy: plugin, "
+            "dirichlet, zhang_grabchak; auto picks (docs/estimators.md)",
+        ),
+    ] = "auto",
     alphabet_size: Annotated[
         int | None, typer.Option("--alphabet-size", "-k", help="number of possible symbols")
     ] = None,
