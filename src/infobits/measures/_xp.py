@@ -289,7 +289,12 @@ def _finish(xp: Any, nats: Any, base: Base, *args: _Arg) -> Any:
 # Cancellation-free KL terms (see measures/_engine.py for the derivation)
 
 
-def _poly(x: Any, coef: list[float]) -> Any:
+def _poly(xp: Any, x: Any, coef: list[float]) -> Any:
+    """Σ coef[k]·x^k by Horner's rule, with only the terms the dtype can see: at |x| <
+    0.05 the series' terms fall by 20× each, so float64 needs 12 and float32 6 (each
+    term is a pass over the whole array, and this runs inside training loops)."""
+    terms = 12 if _backend.eps_of(xp, x.dtype) < 1e-10 else 6
+    coef = coef[:terms]
     out = x * 0 + coef[-1]
     for c in reversed(coef[:-1]):
         out = out * x + c
@@ -307,7 +312,7 @@ def _kl_terms(xp: Any, p: Any, ppos: Any, q: Any, qpos: Any) -> tuple[Any, Any]:
     us = xp.where(small, u, zero)
     um = xp.where(mid, u, zero)
     lr = xp.where(mid, xp.log1p(um), xp.log(ps) - xp.log(qs))
-    t = xp.where(small, qs * us * us * _poly(us, _F_COEF), ps * lr - (ps - qs))
+    t = xp.where(small, qs * us * us * _poly(xp, us, _F_COEF), ps * lr - (ps - qs))
     t = xp.where(both, t, zero)
     t = xp.where(ppos & ~qpos, _const(xp, p, math.inf), t)
     d = xp.where(ppos, p - q, zero)
@@ -322,7 +327,7 @@ def _kl_terms_log(xp: Any, pa: _Arg, qa: _Arg) -> tuple[Any, Any]:
     v = xp.where(both, pa.lsafe() - qa.lsafe(), zero)
     small = xp.abs(v) < _SERIES_U
     vs = xp.where(small, v, zero)
-    t = xp.where(small, q * vs * vs * _poly(vs, _H_COEF), p * v - (p - q))
+    t = xp.where(small, q * vs * vs * _poly(xp, vs, _H_COEF), p * v - (p - q))
     # An outcome with p = 0 has h = 1: its t is q and its d is -q, so that Σd = Σ(p - q)
     # vanishes identically for two softmaxes.
     t = xp.where(both, t, xp.where(pa.pos(), zero, q))
