@@ -23,6 +23,7 @@ __all__ = [
     "eps_of",
     "host_bool",
     "is_numpy",
+    "is_torch_namespace",
     "log_softmax",
     "logsumexp",
     "namespace",
@@ -92,6 +93,11 @@ def namespace(*xs: Any) -> Any:
         ) from None
 
 
+def is_torch_namespace(xp: Any) -> bool:
+    """True for PyTorch's namespace (where fused kernels can replace generic code)."""
+    return "torch" in getattr(xp, "__name__", "")
+
+
 def device_of(x: Any) -> Any:
     if type(x).__module__.split(".", 1)[0] == "torch":
         return x.device
@@ -156,7 +162,18 @@ def logsumexp(xp: Any, x: Any, axes: tuple[int, ...], keepdims: bool = True) -> 
 
 
 def log_softmax(xp: Any, z: Any, axes: tuple[int, ...]) -> Any:
-    """z − logsumexp(z) along ``axes``; ``-inf`` logits give ``-inf`` with zero gradient."""
+    """z − logsumexp(z) along ``axes``; ``-inf`` logits give ``-inf`` with zero gradient.
+
+    PyTorch and JAX have fused versions (one pass forward, one backward) for one axis."""
+    name = xp.__name__
+    if len(axes) == 1 and "torch" in name:
+        import torch
+
+        return torch.log_softmax(z, dim=axes[0])
+    if len(axes) == 1 and name.startswith("jax"):
+        import jax
+
+        return jax.nn.log_softmax(z, axis=axes[0])
     return z - logsumexp(xp, z, axes)
 
 

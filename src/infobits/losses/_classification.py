@@ -152,7 +152,6 @@ def cross_entropy_loss(
                 f"shape ({n_classes},)"
             )
         weight = xp.astype(weight, cdt)
-    logq = _backend.log_softmax(xp, z, (cdim,))
     eps = float(label_smoothing)
 
     if xp.isdtype(target.dtype, "real floating"):
@@ -164,6 +163,7 @@ def cross_entropy_loss(
         p = xp.astype(target, cdt)
         if check:
             _check_prob_target(xp, p, cdim)
+        logq = _backend.log_softmax(xp, z, (cdim,))
         if eps > 0:
             p = p * (1.0 - eps) + eps / n_classes
         w = p if weight is None else p * xp.reshape(weight, tuple(wshape))
@@ -195,6 +195,20 @@ def cross_entropy_loss(
                 f"[0, {n_classes}) nor ignore_index={ignore_index}; targets count classes "
                 "from 0 along the class axis of the logits"
             )
+    if _backend.is_torch_namespace(xp):
+        # The definition below, in PyTorch's fused kernel (the tests check both agree).
+        import torch.nn.functional as F
+
+        out = F.cross_entropy(
+            z,
+            target,
+            weight=weight,
+            ignore_index=ignore_index,
+            reduction=reduction,
+            label_smoothing=eps,
+        )
+        return _scale(xp, out, base, out_dtype)
+    logq = _backend.log_softmax(xp, z, (cdim,))
     safe_t = xp.where(valid, target, xp.zeros_like(target))
     picked = xp.take_along_axis(logq, xp.expand_dims(safe_t, axis=cdim), axis=cdim)
     nll = -xp.squeeze(picked, axis=cdim)
