@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import infobits as ib
 from infobits.losses import binary_cross_entropy, cross_entropy_loss, kl_divergence_loss
@@ -239,3 +241,15 @@ def test_binary_cross_entropy_rejects_targets_outside_zero_one(bad: float, shown
 def test_binary_cross_entropy_takes_keywords_only() -> None:
     with pytest.raises(TypeError):
         binary_cross_entropy(torch.zeros(2), torch.zeros(2))  # type: ignore[misc]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(2, 7), st.integers(1, 5), st.integers(0, 2**31 - 1))
+def test_probability_target_loss_is_entropy_plus_divergence(c: int, n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    p = torch.tensor(rng.dirichlet(np.ones(c) * 0.5, size=n))
+    z = torch.tensor(rng.normal(size=(n, c)) * 3)
+    loss = cross_entropy_loss(z, p, reduction="none", base=2)
+    h = torch.tensor(ib.entropy(p.numpy()))
+    kl = torch.tensor(ib.kl_divergence(p.numpy(), ib.logits(z.numpy())))
+    torch.testing.assert_close(loss, h + kl, rtol=1e-12, atol=1e-12)

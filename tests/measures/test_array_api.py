@@ -211,3 +211,12 @@ def test_torch_compile_runs_the_measures() -> None:
     f = torch.compile(lambda z: ib.entropy(ib.logits(z), base="nats"), backend="eager")
     z = torch.tensor([0.0, 1.0, -math.inf], dtype=torch.float64)
     assert float(f(z)) == pytest.approx(float(ib.entropy(ib.logits(z.numpy()), base="nats")))
+
+
+def test_dask_arrays_stay_lazy_and_give_the_numpy_engines_numbers() -> None:
+    da = pytest.importorskip("dask.array")
+    p = np.array([[0.5, 0.5, 0.0], [0.2, 0.3, 0.5]])
+    q = np.array([[0.25, 0.25, 0.5], [0.2, 0.3, 0.5]])
+    got = ib.kl_divergence(da.from_array(p, chunks=1), da.from_array(q, chunks=1))
+    assert isinstance(got, da.Array)
+    np.testing.assert_allclose(got.compute(), ib.kl_divergence(p, q), rtol=1e-14)
