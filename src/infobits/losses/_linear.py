@@ -13,6 +13,7 @@ inputs' own gradients.
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 import torch
@@ -122,11 +123,13 @@ class _LinearCrossEntropy(torch.autograd.Function):
         z_loss: float,
         softcap: float | None,
         budget: int,
+        use_triton: bool,
     ) -> torch.Tensor:
         n, v = hidden.shape[0], weight.shape[0]
         dev = hidden.device
         cdt = torch.float64 if hidden.dtype == torch.float64 else torch.float32
-        tiler = _Tiler(hidden, weight, bias, softcap, cdt, budget)
+        # The Triton kernels apply the cap themselves, to raw logits.
+        tiler = _Tiler(hidden, weight, bias, None if use_triton else softcap, cdt, budget)
         valid = target != ignore_index
         safe_t = torch.where(valid, target, 0)
         lse = torch.empty(n, dtype=cdt, device=dev)
@@ -139,6 +142,10 @@ class _LinearCrossEntropy(torch.autograd.Function):
             s = torch.zeros(r1 - r0, dtype=cdt, device=dev)
             for v0, v1 in tiler.vocab():
                 tile, _ = tiler.logits(h, tiler.cols(v0, v1), v0, v1)
+                if use_triton:
+                    state = (m, s, picked[r0:r1], total[r0:r1])
+                    _triton().forward_tile(tile, v0, t, state, softcap, label_smoothing > 0)
+                    continue
                 rows = ((t >= v0) & (t < v1)).nonzero(as_tuple=True)[0]
                 if rows.numel():
                     picked[r0 + rows] = tile[rows, t[rows] - v0]
@@ -163,17 +170,17 @@ class _LinearCrossEntropy(torch.autograd.Function):
         # Float32 is enough for the log-sum-exp of 16- and 32-bit inputs; float64 inputs
         # keep float64, so the 1e-10 agreement with the direct computation survives.
         ctx.save_for_backward(hidden, weight, bias, target, lse)
-        ctx.opts = (ignore_index, label_smoothing, z_loss, softcap, budget)
+        ctx.opts = (ignore_index, label_smoothing, z_loss, softcap, budget, use_triton)
         return loss
 
     @staticmethod
     def backward(ctx: Any, grad_loss: torch.Tensor) -> tuple[Any, ...]:
         hidden, weight, bias, target, lse = ctx.saved_tensors
-        ignore_index, eps, z_loss, softcap, budget = ctx.opts
+        ignore_index, eps, z_loss, softcap, budget, use_triton = ctx.opts
         need_h, need_w, need_b = ctx.needs_input_grad[:3]
         v = weight.shape[0]
         cdt = lse.dtype
-        tiler = _Tiler(hidden, weight, bias, softcap, cdt, budget)
+        tiler = _Tiler(hidden, weight, bias, None if use_triton else softcap, cdt, budget)
         valid = target != ignore_index
         safe_t = torch.where(valid, target, 0)
         coef = torch.where(valid, grad_loss.to(cdt), 0.0)
@@ -191,15 +198,28 @@ class _LinearCrossEntropy(torch.autograd.Function):
             for v0, v1 in tiler.vocab():
                 w = tiler.cols(v0, v1)
                 dl, th = tiler.logits(h, w, v0, v1)
-                dl.sub_(lse[r0:r1, None]).exp_().mul_(pscale[r0:r1, None])
-                if eps > 0:
-                    dl.sub_(spread[r0:r1, None])
-                rows = ((t >= v0) & (t < v1)).nonzero(as_tuple=True)[0]
-                if rows.numel():
-                    dl[rows, t[rows] - v0] -= (1.0 - eps) * coef[r0 + rows]
-                if th is not None:  # d(c·tanh(x/c))/dx = 1 − tanh²
-                    th.mul_(th).neg_().add_(1.0)
-                    dl.mul_(th)
+                if use_triton:
+                    _triton().backward_tile(
+                        dl,
+                        v0,
+                        t,
+                        lse[r0:r1],
+                        pscale[r0:r1],
+                        coef[r0:r1],
+                        eps / v,
+                        1.0 - eps,
+                        softcap,
+                    )
+                else:
+                    dl.sub_(lse[r0:r1, None]).exp_().mul_(pscale[r0:r1, None])
+                    if eps > 0:
+                        dl.sub_(spread[r0:r1, None])
+                    rows = ((t >= v0) & (t < v1)).nonzero(as_tuple=True)[0]
+                    if rows.numel():
+                        dl[rows, t[rows] - v0] -= (1.0 - eps) * coef[r0 + rows]
+                    if th is not None:  # d(c·tanh(x/c))/dx = 1 − tanh²
+                        th.mul_(th).neg_().add_(1.0)
+                        dl.mul_(th)
                 if grad_h is not None:
                     grad_h[r0:r1].addmm_(dl, w)
                 if grad_w is not None:
@@ -216,7 +236,34 @@ class _LinearCrossEntropy(torch.autograd.Function):
             None,
             None,
             None,
+            None,
         )
+
+
+def _triton() -> Any:
+    from . import _linear_triton
+
+    return _linear_triton
+
+
+def _use_triton(kernel: str, hidden: torch.Tensor) -> bool:
+    if kernel not in ("auto", "torch", "triton"):
+        raise ValueError(f"kernel={kernel!r} is not one of 'auto', 'torch', 'triton'")
+    if kernel == "torch":
+        return False
+    available = _triton().AVAILABLE
+    if kernel == "auto":
+        return bool(available and hidden.is_cuda and hidden.dtype != torch.float64)
+    if not available:
+        raise ImportError("kernel='triton' needs Triton: pip install triton")
+    if hidden.dtype == torch.float64:
+        raise TypeError("kernel='triton' computes in float32; use kernel='torch' for float64")
+    if not hidden.is_cuda and os.environ.get("TRITON_INTERPRET") != "1":
+        raise ValueError(
+            "kernel='triton' on CPU tensors needs TRITON_INTERPRET=1 (the Triton "
+            "interpreter); on the CPU kernel='torch' is the fast path"
+        )
+    return True
 
 
 @torch.compiler.disable
@@ -233,6 +280,7 @@ def linear_cross_entropy(
     softcap: float | None = None,
     base: Base = "nats",
     memory_budget: int = DEFAULT_BUDGET,
+    kernel: str = "auto",
     check: bool = True,
 ) -> torch.Tensor:
     r"""Cross-entropy of softmax(hidden·weightᵀ + bias) against class indices, computed
@@ -260,6 +308,10 @@ def linear_cross_entropy(
         bias: ``(V,)`` or None. reduction: "mean", "sum" or "none" (shape of target).
         base: "nats" (default) or 2 for bits. check: validate target indices (one host
             synchronisation).
+        kernel: how the elementwise work on each tile is done. "torch": in-place torch
+            operations; "triton": fused Triton kernels (16- and 32-bit inputs; on the
+            CPU only under ``TRITON_INTERPRET=1``); "auto" (default): Triton for CUDA
+            tensors when Triton is installed, torch otherwise.
 
     Returns:
         The loss, in ``hidden``'s dtype and units of ``base``.
@@ -310,6 +362,7 @@ def linear_cross_entropy(
         )
     if bias is not None and tuple(bias.shape) != (v,):
         raise ValueError(f"bias has shape {tuple(bias.shape)}; it must be ({v},)")
+    use_triton = _use_triton(kernel, hidden)
     out_shape = tuple(target.shape)
     h2 = hidden.reshape(-1, d)
     t1 = target.reshape(-1)
@@ -331,6 +384,7 @@ def linear_cross_entropy(
         float(z_loss),
         None if softcap is None else float(softcap),
         int(memory_budget),
+        use_triton,
     )
     if reduction == "none":
         out = per.reshape(out_shape)
