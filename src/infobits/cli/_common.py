@@ -6,7 +6,9 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["CLIError", "parse_vector"]
+from .._units import log_of_base
+
+__all__ = ["CLIError", "parse_base", "parse_vector"]
 
 
 class CLIError(Exception):
@@ -32,3 +34,21 @@ def parse_vector(text: str, option: str) -> np.ndarray:
                 "fractions separated by commas, such as 0.5,1/4,0.25"
             ) from None
     return np.asarray(out, dtype=np.float64)
+
+
+def parse_base(text: str) -> float | str:
+    """Parse ``--base``: a number, or a unit name such as ``bits``; checked here so the
+    error names the option.
+
+    >>> parse_base("2"), parse_base("nats")
+    (2.0, 'nats')
+    """
+    try:
+        value: float | str = float(text)
+    except ValueError:
+        value = text
+    try:
+        log_of_base(value)
+    except (TypeError, ValueError) as e:
+        raise CLIError(f"--base: {e}") from None
+    return value

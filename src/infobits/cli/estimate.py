@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import _units
 from ..estimators import (
     Estimate,
     count_values,
@@ -24,23 +23,11 @@ from ..estimators import (
     estimate_kl_divergence,
 )
 from ..estimators._counting import ValueCounts
-from ._common import CLIError
+from ._common import CLIError, parse_base
 
 __all__ = ["estimate"]
 
 _MEASURES = {"entropy": "entropy", "kl": "kl_divergence", "cross-entropy": "cross_entropy"}
-
-
-def _parse_base(text: str) -> float | str:
-    try:
-        value: float | str = float(text)
-    except ValueError:
-        value = text
-    try:
-        _units.log_of_base(value)
-    except (TypeError, ValueError) as e:
-        raise CLIError(f"--base: {e}") from None
-    return value
 
 
 def _count(path: Path, column: str, as_text: bool) -> ValueCounts:
@@ -122,7 +109,7 @@ def estimate(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON for machines")] = False,
 ) -> None:
     """Estimate entropy (or, with --vs, KL divergence) of a column from its samples."""
-    b = _parse_base(base)
+    b = parse_base(base)
     if len(column) > 2 or (len(column) == 2 and vs is None):
         raise CLIError(
             "give --column once for FILE, and at most once more for the --vs file's column"

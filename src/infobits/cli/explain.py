@@ -20,25 +20,13 @@ from .. import _units
 from .._inputs import logits as as_logits
 from ..codes.sampled import sampled_code_lengths
 from ..measures import cross_entropy, entropy, kl_divergence, self_information
-from ._common import CLIError, parse_vector
+from ._common import CLIError, parse_base, parse_vector
 
 __all__ = ["explain", "explanation"]
 
 #: The built-in example: 8 equally likely events, coded with a skewed guess.
 EXAMPLE_P = (1 / 8,) * 8
 EXAMPLE_Q = (1 / 2, 1 / 4, 1 / 8, 1 / 16, 1 / 64, 1 / 64, 1 / 64, 1 / 64)
-
-
-def _parse_base(text: str) -> float | str:
-    try:
-        value: float | str = float(text)
-    except ValueError:
-        value = text
-    try:
-        _units.log_of_base(value)
-    except (TypeError, ValueError) as e:
-        raise CLIError(f"--base: {e}") from None
-    return value
 
 
 def explanation(
@@ -192,7 +180,7 @@ def explain(
     ] = None,
 ) -> None:
     """Show that cross-entropy is code length and KL is the waste, for p and q."""
-    b = _parse_base(base)
+    b = parse_base(base)
     if q is not None and q_logits is not None:
         raise CLIError("give either --q or --q-logits, not both")
     if p is None and q is None and q_logits is None:
