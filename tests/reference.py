@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 
-
 def mp_entropy(p: np.ndarray) -> mpmath.mpf:
     """Σ p log(1/p) in nats, on the exact float values of p, at 50 digits."""
     return -mpmath.fsum(mpmath.mpf(float(x)) * mpmath.log(float(x)) for x in p if x > 0)
