@@ -170,6 +170,18 @@ class PrefixCode:
     with a single coded symbol gives it the empty codeword: it costs no bits.
 
     Build one with :func:`huffman` or :func:`canonical_code`.
+
+    >>> import infobits as ib
+    >>> code = ib.codes.huffman([0.5, 0.25, 0.25, 0.0])
+    >>> code.codewords, code.lengths.tolist()
+    (['0', '10', '11', ''], [1, 2, 2, 0])
+    >>> code.encode([0, 1, 2, 0])  # 0 10 11 0, padded with zeros to a byte: 01011000
+    b'X'
+    >>> code.decode(b"X", 4).tolist()
+    [0, 1, 2, 0]
+
+    Reference: D. A. Huffman, "A Method for the Construction of Minimum-Redundancy
+    Codes", Proc. IRE 40(9), 1952; canonical codewords as in RFC 1951, §3.2.2.
     """
 
     symbols: np.ndarray

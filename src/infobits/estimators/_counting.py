@@ -35,6 +35,13 @@ class ValueCounts:
     ``labels`` are sorted when they can be; ``counts`` are int64 and positive. Missing
     values (NaN, None, nulls) are not labels: they are tallied in ``missing``. Two
     ``ValueCounts`` add up to the counts of the pooled data.
+
+    >>> import infobits as ib
+    >>> vc = ib.count_values(["b", "a", "b", None])
+    >>> vc.labels.tolist(), vc.counts.tolist(), vc.missing
+    (['a', 'b'], [1, 2], 1)
+    >>> (vc + vc).counts.tolist()  # counts merge by addition
+    [2, 4]
     """
 
     labels: np.ndarray
