@@ -11,7 +11,6 @@ which library it runs on.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -175,18 +174,3 @@ def log_softmax(xp: Any, z: Any, axes: tuple[int, ...]) -> Any:
 
         return jax.nn.log_softmax(z, axis=axes[0])
     return z - logsumexp(xp, z, axes)
-
-
-def norm_axes(axis: int | Sequence[int], ndim: int, name: str) -> tuple[int, ...]:
-    """Axes as negative integers, checked against ``ndim``."""
-    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
-    out = []
-    for a in axes:
-        if not -ndim <= a < ndim:
-            raise np.exceptions.AxisError(
-                f"axis {a} is out of bounds for {name} with {ndim} dimension(s)"
-            )
-        out.append(int(a) % ndim - ndim)
-    if len(set(out)) != len(out):
-        raise ValueError(f"axis {axis!r} repeats an axis")
-    return tuple(out)

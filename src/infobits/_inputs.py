@@ -29,11 +29,13 @@ __all__ = [
     "counts",
     "log_probs",
     "logits",
+    "norm_axes",
+    "outcome_layout",
     "prepare",
     "sum_tolerance",
 ]
 
-Axis = int | tuple[int, ...]
+Axis = int | Sequence[int]
 
 
 class Kind(enum.Enum):
@@ -129,7 +131,8 @@ def _row_where(name: str, index: tuple[int, ...], axes: tuple[int, ...], ndim: i
     return f"{name}[{', '.join(parts)}]"
 
 
-def _norm_axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
+def norm_axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
+    """``axis`` as non-negative integers, checked against ``ndim``."""
     axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
     out = []
     for a in axes:
@@ -141,6 +144,55 @@ def _norm_axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
     if len(set(out)) != len(out):
         raise ValueError(f"axis {axis!r} repeats an axis")
     return tuple(out)
+
+
+def outcome_layout(
+    shapes: Sequence[tuple[int, ...]], names: Sequence[str], axis: Axis, min_ndim: int = 1
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Check the shapes of distributions that share outcome ``axis`` (counted in their
+    broadcast shape); return the broadcast shape and the outcome axes, negative.
+
+    Broadcasting is allowed across batch axes only: every argument must have the
+    outcome axes, with the same, non-zero lengths. Any array library's shapes will do.
+    """
+    for name, shape in zip(names, shapes, strict=True):
+        if len(shape) < min_ndim:
+            if not shape:
+                raise DistributionError(
+                    f"{name} is a scalar, but a distribution needs an axis of outcomes; "
+                    f"pass a 1-D array such as [{name}, 1 - {name}]"
+                )
+            raise DistributionError(
+                f"{name} has {len(shape)} dimension(s), but a joint table needs at least {min_ndim}"
+            )
+    try:
+        bshape = tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        desc = " and ".join(f"{n} with shape {s}" for n, s in zip(names, shapes, strict=True))
+        raise DistributionError(
+            f"{desc} cannot be broadcast together; give them the same number of "
+            "outcomes and broadcast-compatible batch shapes"
+        ) from None
+    nd = len(bshape)
+    neg = tuple(a - nd for a in norm_axes(axis, nd, names[0] if len(names) == 1 else "inputs"))
+    for name, shape in zip(names, shapes, strict=True):
+        for a in neg:
+            if -a > len(shape):
+                raise DistributionError(
+                    f"{name} with shape {shape} has no outcome axis {a + nd} of the broadcast "
+                    f"shape {bshape}; give {name} that axis explicitly"
+                )
+            if shape[a] != bshape[a]:
+                raise DistributionError(
+                    f"{name} has {shape[a]} outcome(s) along axis {a + nd} but the broadcast "
+                    f"shape has {bshape[a]}; every distribution needs the same outcomes"
+                )
+            if shape[a] == 0:
+                raise DistributionError(
+                    f"{name} has an empty outcome axis (shape {shape}, axis {axis}); "
+                    "a distribution needs at least one outcome"
+                )
+    return bshape, neg
 
 
 @dataclass
@@ -240,7 +292,7 @@ def prepare(
             f"{name} is a scalar, but a distribution needs an axis of outcomes; "
             f"pass a 1-D array such as [{name}, 1 - {name}]"
         )
-    axes = _norm_axes(axis, a.ndim, name)
+    axes = norm_axes(axis, a.ndim, name)
     if any(a.shape[d] == 0 for d in axes):
         raise DistributionError(
             f"{name} has an empty outcome axis (shape {a.shape}, axis {axis}); "

@@ -15,8 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._errors import DistributionError
-from .._inputs import Axis, Kind, Prepared, Tagged, check_probs, prepare
+from .._inputs import Axis, Kind, Prepared, Tagged, check_probs, outcome_layout, prepare
 from .._units import Base, log_of_base
 
 #: Elements per block temporary: 16 Ki elements is 128 KiB of float64, inside L2.
@@ -43,42 +42,8 @@ def prepare_many(
     only: every argument must have the outcome axes, with the same lengths.
     """
     shapes = [_shape_of(x, name) for x, name in args]
-    try:
-        bshape = np.broadcast_shapes(*shapes)
-    except ValueError:
-        desc = " and ".join(f"{n} with shape {s}" for (_, n), s in zip(args, shapes, strict=True))
-        raise DistributionError(
-            f"{desc} cannot be broadcast together; give them the same number of "
-            "outcomes and broadcast-compatible batch shapes"
-        ) from None
-    nd = len(bshape)
-    for (_, name), shape in zip(args, shapes, strict=True):
-        if not shape:
-            raise DistributionError(
-                f"{name} is a scalar, but a distribution needs an axis of outcomes; "
-                f"pass a 1-D array such as [{name}, 1 - {name}]"
-            )
-    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
-    for a in axes:
-        if not -nd <= a < nd:
-            raise np.exceptions.AxisError(
-                f"axis {a} is out of bounds for inputs with {nd} dimension(s)"
-            )
-    neg = tuple(int(a) - nd if a >= 0 else int(a) for a in axes)
-    out: list[Prepared] = []
-    for (x, name), shape in zip(args, shapes, strict=True):
-        for a in neg:
-            if -a > len(shape):
-                raise DistributionError(
-                    f"{name} with shape {shape} has no outcome axis {a + nd} of the broadcast "
-                    f"shape {bshape}; give {name} that axis explicitly"
-                )
-            if shape[a] != bshape[a]:
-                raise DistributionError(
-                    f"{name} has {shape[a]} outcome(s) along axis {a + nd} but the broadcast "
-                    f"shape has {bshape[a]}; every distribution needs the same outcomes"
-                )
-        out.append(prepare(x, name, neg if len(neg) > 1 else neg[0], check=check))
+    bshape, neg = outcome_layout(shapes, [name for _, name in args], axis)
+    out = [prepare(x, name, neg if len(neg) > 1 else neg[0], check=check) for x, name in args]
     return out, bshape
 
 

@@ -30,7 +30,6 @@ from typing import Any
 import numpy as np
 
 from .. import _backend
-from .._errors import DistributionError
 from .._inputs import (
     Kind,
     Tagged,
@@ -39,6 +38,7 @@ from .._inputs import (
     _check_logits,
     check_elements,
     check_probs,
+    outcome_layout,
 )
 from .._units import Base, log_of_base
 from ._engine import _F_COEF, _H_COEF, _SERIES_U
@@ -231,44 +231,9 @@ def _prepare(
     converted = [_convert(x, name, xp, device, like) for x, name in args]
     shapes = [tuple(a.shape) for _, a, _ in converted]
     names = [name for _, name in args]
-    for name, shape in zip(names, shapes, strict=True):
-        if len(shape) < min_ndim:
-            if min_ndim == 1:
-                raise DistributionError(
-                    f"{name} is a scalar, but a distribution needs an axis of outcomes; "
-                    f"pass a 1-D array such as [{name}, 1 - {name}]"
-                )
-            raise DistributionError(
-                f"{name} has {len(shape)} dimension(s), but a joint table needs at least {min_ndim}"
-            )
-    try:
-        bshape = tuple(np.broadcast_shapes(*shapes))
-    except ValueError:
-        desc = " and ".join(f"{n} with shape {s}" for n, s in zip(names, shapes, strict=True))
-        raise DistributionError(
-            f"{desc} cannot be broadcast together; give them the same number of "
-            "outcomes and broadcast-compatible batch shapes"
-        ) from None
-    axes = _backend.norm_axes(axis, len(bshape), names[0] if len(names) == 1 else "inputs")
+    bshape, axes = outcome_layout(shapes, names, axis, min_ndim)
     out = []
-    for (kind, a, odt), name, shape in zip(converted, names, shapes, strict=True):
-        for ax in axes:
-            if -ax > len(shape):
-                raise DistributionError(
-                    f"{name} with shape {shape} has no outcome axis {ax + len(bshape)} of the "
-                    f"broadcast shape {bshape}; give {name} that axis explicitly"
-                )
-            if shape[ax] != bshape[ax]:
-                raise DistributionError(
-                    f"{name} has {shape[ax]} outcome(s) along axis {ax + len(bshape)} but the "
-                    f"broadcast shape has {bshape[ax]}; every distribution needs the same "
-                    "outcomes"
-                )
-            if shape[ax] == 0:
-                raise DistributionError(
-                    f"{name} has an empty outcome axis (shape {shape}, axis {axis}); "
-                    "a distribution needs at least one outcome"
-                )
+    for (kind, a, odt), name in zip(converted, names, strict=True):
         arg = _Arg(xp=xp, name=name, kind=kind, v=a, axes=axes, out_dtype=odt)
         if check:
             _validate(arg)
