@@ -19,18 +19,9 @@ from functools import partial
 
 import constriction
 import numpy as np
+from _timing import median_time
 
 import infobits as ib
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def paired_times(

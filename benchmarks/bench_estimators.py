@@ -13,9 +13,9 @@ one call, as a ratio to scipy.stats.entropy (plug-in) on the same array.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import median_time
 from scipy.stats import entropy as scipy_entropy
 
 import infobits as ib
@@ -151,25 +151,16 @@ def coverage_continuous(reps: int, n_half: int) -> None:
             )
 
 
-def _median_time(fn, repeats: int) -> float:
-    ts = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t)
-    return float(np.median(ts))
-
-
 def speed(vectors: int, repeats: int) -> None:
     rng = np.random.default_rng(SEED + 2)
     p = distributions(rng)["zipf"]
     c = rng.multinomial(500, p, size=vectors)
-    anchor = _median_time(lambda: scipy_entropy(c, axis=1), repeats)
+    anchor = median_time(lambda: scipy_entropy(c, axis=1), repeats)
     print(f"\nSpeed: {vectors} count vectors, K = {K}, N = 500, one call (median of {repeats})")
     print(f"  anchor scipy.stats.entropy (plug-in): {1e6 * anchor / vectors:.2f} µs/vector")
     print(f"  {'method':<16}{'µs/vector':>12}{'ratio to anchor':>18}")
     for m in METHODS:
-        t = _median_time(lambda m=m: est(c, m), repeats)
+        t = median_time(lambda m=m: est(c, m), repeats)
         print(f"  {m:<16}{1e6 * t / vectors:>12.2f}{t / anchor:>18.2f}")
 
 

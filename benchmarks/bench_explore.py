@@ -14,28 +14,16 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
-import time
 import warnings
-from collections.abc import Callable
 
 import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np
+from _timing import median_time
 from matplotlib.figure import Figure
 
 import infobits as ib
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    fn()  # warm up: imports, caches
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def bare_bars(p: np.ndarray, q: np.ndarray) -> None:

@@ -11,25 +11,14 @@ Usage: python benchmarks/bench_measures.py [--quick] [--repeats N]
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import tracemalloc
 from collections.abc import Callable
 
 import numpy as np
 import scipy.stats
+from _timing import median_time
 
 import infobits as ib
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def peak_extra_bytes(fn: Callable[[], object]) -> int:
