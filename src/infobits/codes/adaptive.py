@@ -180,6 +180,45 @@ class _State:
         self.cost = np.zeros(1, dtype=np.float64)
 
 
+def _step(
+    kernel: Any,
+    st: _State,
+    params: ModelParams,
+    data: np.ndarray,
+    i: int,
+    end: int,
+    buf: np.ndarray,
+    *,
+    decoding: bool,
+) -> int:
+    """Run the compiled loop over bytes ``i:end`` of ``data``; the same loop encodes
+    into ``buf`` or decodes from it, so the model's updates cannot drift apart."""
+    return int(
+        kernel(
+            data,
+            i,
+            end,
+            buf,
+            st.regs,
+            st.cost,
+            st.t0,
+            st.t1,
+            st.th,
+            st.tm,
+            st.mix,
+            st.mhash,
+            st.apm,
+            _STRETCH,
+            _SQUASH,
+            _RECIP,
+            _COST,
+            params.order,
+            params.table_bits,
+            decoding,
+        )
+    )
+
+
 def compress_bytes(
     data: bytes | bytearray | memoryview,
     params: ModelParams,
@@ -209,28 +248,7 @@ def compress_bytes(
     i = 0
     while i < n:
         end = min(n, i + _CHUNK)
-        j = kernel(
-            src,
-            i,
-            end,
-            out,
-            st.regs,
-            st.cost,
-            st.t0,
-            st.t1,
-            st.th,
-            st.tm,
-            st.mix,
-            st.mhash,
-            st.apm,
-            _STRETCH,
-            _SQUASH,
-            _RECIP,
-            _COST,
-            params.order,
-            params.table_bits,
-            False,
-        )
+        j = _step(kernel, st, params, src, i, end, out, decoding=False)
         if j < end:  # output buffer nearly full (incompressible input): grow it
             out = np.concatenate([out, np.zeros(out.size // 2 + 64, dtype=np.uint8)])
         i = j
@@ -296,28 +314,7 @@ def decompress_bytes(
     i = 0
     while i < n:
         end = min(n, i + _CHUNK)
-        i = kernel(
-            dst,
-            i,
-            end,
-            buf,
-            st.regs,
-            st.cost,
-            st.t0,
-            st.t1,
-            st.th,
-            st.tm,
-            st.mix,
-            st.mhash,
-            st.apm,
-            _STRETCH,
-            _SQUASH,
-            _RECIP,
-            _COST,
-            params.order,
-            params.table_bits,
-            True,
-        )
+        i = _step(kernel, st, params, dst, i, end, buf, decoding=True)
         if progress is not None:
             progress(i)
     if st.regs[4] > buf.size:
