@@ -100,16 +100,32 @@ def test_kl_near_1e_minus_15_keeps_relative_accuracy(seed: int) -> None:
     assert rel_err(naive, ref) > 1e-3
 
 
-def test_kl_near_equal_logits_is_limited_only_by_logit_rounding() -> None:
-    # Each log-softmax entry carries ~eps·|z| of rounding, so v = log p - log q of size
-    # 1e-7 keeps ~9 digits; the cancellation-free sum loses none of them.
-    rng = np.random.default_rng(7)
-    z = rng.normal(size=30)
+@pytest.mark.parametrize("seed", range(5))
+def test_kl_of_nearby_logits_keeps_relative_accuracy(seed: int) -> None:
+    # The log-softmaxes round at the scale of the logits (~eps·|z|), which would leave
+    # only ~9 digits of a KL near 1e-15; the logit difference itself is exact.
+    rng = np.random.default_rng(seed)
+    z = 3 * rng.normal(size=30)
     z2 = z + 1e-7 * rng.normal(size=30)
     lp, lq = mp_log_softmax(z), mp_log_softmax(z2)
     ref = mpmath.fsum(mpmath.exp(a) * (a - b) for a, b in zip(lp, lq, strict=True))
+    assert 1e-17 < ref < 1e-12
     got = ib.kl_divergence(ib.logits(z), ib.logits(z2), base="nats")
-    assert rel_err(got, ref) < 1e-8
+    assert rel_err(got, ref) < RTOL
+
+
+def test_kl_of_nearby_log_probs_is_limited_by_their_normalisation() -> None:
+    # Given log-probabilities sum to 1 only to rounding, and Σ(e^a - e^b) enters KL at
+    # its own size; exp rounds each term by an ulp, so ~1e-9 relative is what is left.
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.full(30, 5.0))
+    q = p * (1 + 4e-8 * rng.standard_normal(30))
+    a, b = np.log(p), np.log(q / q.sum())
+    ref = mpmath.fsum(
+        mpmath.exp(mpmath.mpf(float(x))) * (mpmath.mpf(float(x)) - mpmath.mpf(float(y)))
+        for x, y in zip(a, b, strict=True)
+    )
+    assert rel_err(ib.kl_divergence(ib.log_probs(a), ib.log_probs(b), base="nats"), ref) < 1e-7
 
 
 def test_float32_matches_mpmath_to_float32_precision() -> None:

@@ -10,6 +10,7 @@ exact-by-construction formulas below. Everything is in nats; units are applied l
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -180,26 +181,80 @@ def kl_terms(p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def kl_terms_log(
-    p: np.ndarray, q: np.ndarray, lp: np.ndarray, lq: np.ndarray
+    q: np.ndarray, lq: np.ndarray, lp: np.ndarray, v: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """As :func:`kl_terms`, from log-probabilities (used for logits and log-probs).
+    """As :func:`kl_terms`, in log space: ``v = log p - log q`` elementwise (by default
+    ``lp - lq``; pass a more accurate ``v`` if you have one).
 
-    With v = log p - log q, the term p·v equals q·h(v) + (p - q), h(v) = v·e^v - e^v + 1
-    >= 0; an outcome with p = 0 has h = 1, so its t is q and its d is -q.
+    With p = q·e^v, the term p·v equals q·h(v) + q·expm1(v), h(v) = v·e^v - e^v + 1 >= 0.
+    For small |v| both parts come from v and q alone (a series for h), so when v is exact,
+    as log p - log q is for nearby log-probabilities, nothing is lost to rounding p and q
+    separately; elsewhere they are p·v - (p - q) and p - q. An outcome
+    with p = 0 (lp = -inf) has h = 1: its t is q and its d is -q; q = 0 < p gives +inf.
     """
-    p, q, lp, lq = np.broadcast_arrays(p, q, lp, lq)
     with np.errstate(all="ignore"):
-        v = lp - lq
+        q, lq, lp, v = np.broadcast_arrays(q, lq, lp, lp - lq if v is None else v)
+        zero_p = lp == -np.inf
+        v = np.where(zero_p, -np.inf, v)
+        # Away from v = 0 the plain form has at most a small cancellation, and stays
+        # finite when q underflows or e^v overflows.
+        p = np.exp(lp)
         d = p - q
         t = p * v - d
         small = np.abs(v) < _SERIES_U
         if small.any():
-            vs = v[small]
-            t[small] = q[small] * vs * vs * _poly(vs, _H_COEF)
-        zero_p = lp == -np.inf
+            vs, qs = v[small], q[small]
+            t[small] = qs * vs * vs * _poly(vs, _H_COEF)
+            d[small] = qs * np.expm1(vs)
         t = np.where(zero_p, q, t)
-        t[(lq == -np.inf) & ~zero_p] = np.inf
+        d = np.where(zero_p, -q, d)
+        impossible = (lq == -np.inf) & ~zero_p
+        t[impossible] = np.inf
+        d[impossible] = 0.0
     return t, d
+
+
+def _logit_gap(zp: np.ndarray, zq: np.ndarray, q: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """v = log softmax(zp) - log softmax(zq), from the logit difference d = zp - zq.
+
+    v = d - c with c = log Σ q·e^d = log1p(Σ q·expm1(d - s)) + s for a shift s, so v
+    carries rounding of the size of d, not of the logits: for nearby logits, whose
+    difference is exact, KL keeps its relative accuracy. Only for rows where p and q
+    are close: where they are far apart, q may underflow where p does not. Entries
+    with a -inf logit get a placeholder; the caller's zero masks decide them.
+    """
+    with np.errstate(all="ignore"):
+        gap = np.where((zp == -np.inf) | (zq == -np.inf), 0.0, zp - zq)
+        live = q > 0
+        s = np.max(np.where(live, gap, -np.inf), axis=axes, keepdims=True)
+        c = s + np.log1p(
+            np.sum(np.where(live, q * np.expm1(gap - s), 0.0), axis=axes, keepdims=True)
+        )
+        return gap - c
+
+
+def kl_total(t: np.ndarray, d: np.ndarray | None, axes: tuple[int, ...]) -> np.ndarray:
+    """Σt + Σd along ``axes``; rows whose total is small are summed exactly (fsum).
+
+    The parts are accurate term by term, but d holds differences of both signs whose
+    sum is tiny: a pairwise sum keeps an error of ~eps·Σ|d|, which is as large as a KL
+    of 1e-15. Correctly rounded sums remove it, on the few rows where it matters.
+    """
+    total = np.sum(t, axis=axes) if d is None else np.sum(t, axis=axes) + np.sum(d, axis=axes)
+    near = np.abs(total) < KL_RECOMPUTE_BELOW
+    if not np.any(near):
+        return total
+    last = tuple(range(-len(axes), 0))
+    k = int(np.prod([t.shape[a] for a in axes]))
+    rows_t = np.moveaxis(t, axes, last).reshape(-1, k)
+    rows_d = None if d is None else np.moveaxis(d, axes, last).reshape(-1, k)
+    flat = np.array(total, dtype=np.float64).reshape(-1)
+    for i in np.flatnonzero(np.asarray(near).reshape(-1)):
+        exact = math.fsum(rows_t[i].tolist())
+        if rows_d is not None:
+            exact = math.fsum([exact, *rows_d[i].tolist()])
+        flat[i] = exact
+    return flat.reshape(np.shape(total)).astype(np.result_type(total), copy=False)
 
 
 def kl_nats(p: Prepared, q: Prepared, axes: tuple[int, ...]) -> np.ndarray:
@@ -211,16 +266,26 @@ def kl_nats(p: Prepared, q: Prepared, axes: tuple[int, ...]) -> np.ndarray:
     """
     if p.kind in (Kind.PROBS, Kind.COUNTS) and q.kind in (Kind.PROBS, Kind.COUNTS):
         t, d = kl_terms(p.probs(), q.probs())
-        return np.sum(t, axis=axes) + np.sum(d, axis=axes)
-    t, d = kl_terms_log(p.probs(), q.probs(), p.logp(), q.logp())
-    total = np.sum(t, axis=axes)
+        return kl_total(t, d, axes)
+    lp, lq = p.logp(), q.logp()
+    t, d = kl_terms_log(q.probs(), lq, lp)
     if p.kind is Kind.LOGITS and q.kind is Kind.LOGITS:
+        total = kl_total(t, None, axes)
+        near = total < KL_RECOMPUTE_BELOW
+        if np.any(near):
+            # Nearby softmaxes: the log-softmax difference rounds at the scale of the
+            # logits; recompute it from the logit difference (see _logit_gap).
+            zp, zq = np.broadcast_arrays(p.values, q.values)
+            v = _logit_gap(zp, zq, np.broadcast_to(q.probs(), zp.shape), axes)
+            t2 = kl_total(kl_terms_log(q.probs(), lq, lp, v)[0], None, axes)
+            total = np.where(near & np.isfinite(t2), t2, total)
         return total
+    total = np.sum(t, axis=axes)
     if p.kind is Kind.LOGITS:
         return total + (1.0 - np.sum(np.broadcast_to(q.probs(), t.shape), axis=axes))
     if q.kind is Kind.LOGITS:
         return total + (np.sum(np.broadcast_to(p.probs(), t.shape), axis=axes) - 1.0)
-    return total + np.sum(d, axis=axes)
+    return kl_total(t, d, axes)
 
 
 def broadcast_axes(preps: Sequence[Prepared], bshape: tuple[int, ...]) -> tuple[int, ...]:

@@ -26,6 +26,7 @@ from ._engine import (
     kept_shape,
     kl_nats,
     kl_terms,
+    kl_total,
     out_dtype,
     prepare_many,
 )
@@ -200,7 +201,7 @@ def kl_divergence(
         redo = ~(d >= KL_RECOMPUTE_BELOW) | (d == np.inf)
         if redo.any():
             t, s = kl_terms(rp[redo], rq[redo])
-            d[redo] = t.sum(axis=1) + s.sum(axis=1)
+            d[redo] = kl_total(t, s, (1,))
         return finish(d.reshape(_batch_shape(shape, axes[0])), base, odt, ks)
     if check:
         validate(pp)
@@ -248,7 +249,7 @@ def js_divergence(
     m = 0.5 * a + 0.5 * b
     t1, d1 = kl_terms(a, m)
     t2, d2 = kl_terms(b, m)
-    nats = 0.5 * ((t1 + t2).sum(axis=axes) + (d1 + d2).sum(axis=axes))
+    nats = 0.5 * kl_total(t1 + t2, d1 + d2, axes)
     return finish(np.maximum(nats, 0.0), base, odt, kept_shape(shape, axes, keepdims))
 
 

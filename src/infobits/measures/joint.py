@@ -15,7 +15,7 @@ from .. import _backend
 from .._inputs import Prepared, prepare
 from .._units import Base
 from . import _xp
-from ._engine import finish, kept_shape, kl_terms_log
+from ._engine import finish, kept_shape, kl_terms_log, kl_total
 
 __all__ = ["conditional_entropy", "joint_entropy", "mutual_information"]
 
@@ -141,7 +141,7 @@ def mutual_information(
         lq = np.log(prob.sum(axis=ax[1], keepdims=True)) + np.log(
             prob.sum(axis=ax[0], keepdims=True)
         )
-    t, d = kl_terms_log(prob, np.exp(lq), prep.logp(), lq)
-    nats = t.sum(axis=ax) + d.sum(axis=ax)
+    t, d = kl_terms_log(np.exp(lq), lq, prep.logp())
+    nats = kl_total(t, d, ax)
     ks = kept_shape(prep.values.shape, ax, keepdims)
     return finish(np.maximum(nats, 0.0), base, prep.out_dtype, ks)
