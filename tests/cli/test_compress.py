@@ -4,6 +4,8 @@ or overwritten files."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -147,3 +149,15 @@ def test_large_inputs_report_progress_and_still_round_trip(capsys, src, tmp_path
     back = tmp_path / "p.txt"
     assert run(capsys, "decompress", str(out), "-o", str(back))[0] == 0
     assert back.read_bytes() == TEXT
+
+
+def test_outputs_get_the_usual_permissions_not_the_temporary_files_0600(capsys, src, tmp_path):
+    old = os.umask(0o022)
+    try:
+        packed, back = tmp_path / "p.ibz", tmp_path / "back.txt"
+        assert run(capsys, "compress", str(src), "-o", str(packed))[0] == 0
+        assert run(capsys, "decompress", str(packed), "-o", str(back))[0] == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(packed.stat().st_mode) == 0o644
+    assert stat.S_IMODE(back.stat().st_mode) == 0o644

@@ -69,6 +69,10 @@ def _check_target(out: Path, source: Path, force: bool) -> None:
 def _write_atomic(out: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     try:
+        # mkstemp makes the file 0600; the output should get what open() would give it
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, out)
