@@ -85,3 +85,15 @@ def test_console_script_exits_2_without_traceback() -> None:
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_json_with_an_infinite_cost_is_strict_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "--p", "0.5,0.5", "--q", "1,0", "--json")
+    assert code == 0
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"non-standard JSON constant {name}")
+
+    e = json.loads(out, parse_constant=refuse)
+    assert e["cross_entropy"] == "inf" and e["kl_divergence"] == "inf"
+    assert e["outcomes"][1]["code_length"] == "inf"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import math
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
 from .._units import log_of_base
 
-__all__ = ["CLIError", "parse_base", "parse_vector"]
+__all__ = ["CLIError", "dump_json", "parse_base", "parse_vector"]
 
 
 class CLIError(Exception):
@@ -52,3 +55,24 @@ def parse_base(text: str) -> float | str:
     except (TypeError, ValueError) as e:
         raise CLIError(f"--base: {e}") from None
     return value
+
+
+def _finite(obj: Any) -> Any:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return "nan" if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def dump_json(obj: Any, indent: int | None = 2) -> str:
+    """Strict JSON for ``--json``: an infinite or undefined number, which JSON cannot
+    hold (Python would write the non-standard ``Infinity``), becomes the string
+    ``"inf"``, ``"-inf"`` or ``"nan"``.
+
+    >>> dump_json({"h": 1.5, "d": float("inf"), "rows": [float("-inf")]}, indent=None)
+    '{"h": 1.5, "d": "inf", "rows": ["-inf"]}'
+    """
+    return json.dumps(_finite(obj), indent=indent, allow_nan=False)

@@ -8,7 +8,6 @@ existing file unless ``--force`` is given.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -20,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import CLIError
+from ._common import CLIError, dump_json
 
 __all__ = ["compress", "decompress"]
 
@@ -151,7 +150,7 @@ def compress(
         "mb_per_s": rate,
     }
     if as_json:
-        typer.echo(json.dumps(report, indent=2))
+        typer.echo(dump_json(report))
     elif not quiet:
         typer.echo(
             f"{file} -> {out}: {n} -> {len(blob)} bytes, {8 * len(blob) / max(n, 1):.3f} "

@@ -7,7 +7,6 @@ so that a byte of A that B never uses still has a codeword.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ._common import CLIError
+from ._common import CLIError, dump_json
 from .compress import _read
 
 __all__ = ["crosscode"]
@@ -51,7 +50,7 @@ def crosscode(
     if as_json:
         d = r.as_dict()
         d.update(a=str(a), like=str(like))
-        typer.echo(json.dumps(d, indent=2))
+        typer.echo(dump_json(d))
         return
     n = r.n_a
     t = Table(title=f"Coding {a.name} ({n} bytes) with order-0 codes, in bits per byte")

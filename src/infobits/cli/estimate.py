@@ -7,7 +7,6 @@ result is printed with its interval and the method that produced it, or as JSON.
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -23,7 +22,7 @@ from ..estimators import (
     estimate_kl_divergence,
 )
 from ..estimators._counting import ValueCounts
-from ._common import CLIError, parse_base
+from ._common import CLIError, dump_json, parse_base
 
 __all__ = ["estimate"]
 
@@ -148,6 +147,6 @@ def estimate(
         out = e.to_dict()
         out["data"] = what
         out["missing"] = missing
-        typer.echo(json.dumps(out, indent=2))
+        typer.echo(dump_json(out))
     else:
         typer.echo(_report(e, what, missing))

@@ -7,7 +7,6 @@ KL divergence, the waste. Every number shown comes from the library's own measur
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Annotated, Any
 
@@ -20,7 +19,7 @@ from .. import _units
 from .._inputs import logits as as_logits
 from ..codes.sampled import sampled_code_lengths
 from ..measures import cross_entropy, entropy, kl_divergence, self_information
-from ._common import CLIError, parse_base, parse_vector
+from ._common import CLIError, dump_json, parse_base, parse_vector
 
 __all__ = ["explain", "explanation"]
 
@@ -213,6 +212,6 @@ def explain(
         written = write_explain_plot(pv, qv, b, plot)
         typer.echo(f"wrote {written}: the code diagram and the decomposition", err=True)
     if as_json:
-        typer.echo(json.dumps(e, indent=2))
+        typer.echo(dump_json(e))
     else:
         _render(e, Console())
