@@ -80,3 +80,21 @@ def test_as_text_counts_a_mixed_column(tmp_path, capsys):
     f = _csv(tmp_path / "d.csv", [1, 2, "x"])
     assert main(["estimate", str(f), "-c", "v", "--as-text", "--json", "--method", "plugin"]) == 0
     assert json.loads(capsys.readouterr().out)["support"] == 3
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "named"),
+    [
+        ("--ci", "nan", "--ci nan"),
+        ("--n-boot", "100000000000000000000", "--n-boot"),
+        ("--n-boot", "1", "--n-boot"),
+        ("--seed", "-1", "--seed -1"),
+    ],
+)
+def test_bad_numbers_fail_in_one_line_naming_the_option(capsys, tmp_path, option, value, named):
+    f = tmp_path / "s.csv"
+    f.write_text("x\na\nb\na\nc\n")
+    code = main(["estimate", str(f), "-c", "x", option, value])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.startswith("infobits: error: ") and named in err and err.count("\n") == 1

@@ -26,6 +26,9 @@ from ._common import CLIError, dump_json, parse_base
 
 __all__ = ["estimate"]
 
+#: More replicates than this add nothing a user can see and can exhaust memory.
+MAX_BOOT = 1_000_000
+
 _MEASURES = {"entropy": "entropy", "kl": "kl_divergence", "cross-entropy": "cross_entropy"}
 
 
@@ -118,8 +121,14 @@ def estimate(
         raise CLIError(f"--measure {m!r} is not one of entropy, kl, cross-entropy")
     if m != "entropy" and vs is None:
         raise CLIError(f"--measure {m} compares two samples; give the second file with --vs")
-    if ci < 0 or ci >= 1:
+    if not (0 <= ci < 1):  # also refuses nan, which every comparison would let through
         raise CLIError(f"--ci {ci:g} is not a coverage level; use a number in (0, 1) or 0")
+    if not 2 <= n_boot <= MAX_BOOT:
+        raise CLIError(
+            f"--n-boot {n_boot} is not a number of bootstrap replicates; use 2 to {MAX_BOOT}"
+        )
+    if seed is not None and seed < 0:
+        raise CLIError(f"--seed {seed} is negative; use a whole number >= 0")
     level = ci if ci > 0 else None
     vc = _count(file, column[0], as_text)
     common: dict[str, Any] = {
