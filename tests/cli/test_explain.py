@@ -97,3 +97,10 @@ def test_json_with_an_infinite_cost_is_strict_json(capsys: pytest.CaptureFixture
     e = json.loads(out, parse_constant=refuse)
     assert e["cross_entropy"] == "inf" and e["kl_divergence"] == "inf"
     assert e["outcomes"][1]["code_length"] == "inf"
+
+
+@pytest.mark.parametrize("n", ["-1", "10000000000", "99999999999999999999"])
+def test_samples_out_of_range_fail_in_one_line(capsys: pytest.CaptureFixture[str], n: str) -> None:
+    code, out, err = run(capsys, "explain", "--samples", n)
+    assert code == 2 and out == ""
+    assert err.startswith(f"infobits: error: --samples {n} ") and err.count("\n") == 1

@@ -23,6 +23,10 @@ from ._common import CLIError, dump_json, parse_base, parse_vector
 
 __all__ = ["explain", "explanation"]
 
+#: Enough to pin the measured bits per symbol to a few decimals; far more only exhausts
+#: memory (the draws are held at once).
+MAX_SAMPLES = 10_000_000
+
 #: The built-in example: 8 equally likely events, coded with a skewed guess.
 EXAMPLE_P = (1 / 8,) * 8
 EXAMPLE_Q = (1 / 2, 1 / 4, 1 / 8, 1 / 16, 1 / 64, 1 / 64, 1 / 64, 1 / 64)
@@ -203,8 +207,10 @@ def explain(
         from ..plot._save import check_new_file
 
         check_new_file(plot)  # before any output, so a bad path leaves nothing half done
-    if samples < 0:
-        raise CLIError(f"--samples {samples} is negative; give a count >= 0, such as 100000")
+    if not 0 <= samples <= MAX_SAMPLES:
+        raise CLIError(
+            f"--samples {samples} is not a sample count; give 0 to {MAX_SAMPLES}, such as 100000"
+        )
     e = explanation(pv, qv, b, samples)
     if plot is not None:
         from ..plot._save import write_explain_plot
