@@ -104,3 +104,14 @@ def test_samples_out_of_range_fail_in_one_line(capsys: pytest.CaptureFixture[str
     code, out, err = run(capsys, "explain", "--samples", n)
     assert code == 2 and out == ""
     assert err.startswith(f"infobits: error: --samples {n} ") and err.count("\n") == 1
+
+
+def test_a_certain_outcome_gets_the_empty_codeword_and_an_impossible_one_none(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "explain", "--p", "0.5,0.5", "--q", "1,0", "--samples", "0")
+    assert code == 0
+    rows = [line for line in out.splitlines() if "(empty)" in line or "(none)" in line]
+    assert len(rows) == 2
+    cells = [[c.strip() for c in r.split("│")[1:3]] for r in rows]
+    assert cells == [["0", "(empty)"], ["1", "(none)"]]

@@ -130,8 +130,9 @@ def _render_codes(c: dict[str, Any], console: Console) -> None:
     table.add_column("codeword", justify="left")
     table.add_column("length (bits)", justify="right")
     words = c["huffman_q"]["codewords"]
-    for i, (w, n) in enumerate(zip(words, c["huffman_q"]["lengths"], strict=True)):
-        table.add_row(str(i), w if w else ("(none)" if len(words) > 1 else "(empty)"), str(n))
+    rows = zip(words, c["huffman_q"]["lengths"], c["huffman_q"]["coded"], strict=True)
+    for i, (w, n, coded) in enumerate(rows):
+        table.add_row(str(i), w if w else ("(empty)" if coded else "(none)"), str(n))
     console.print(table)
     b = c["bits_per_symbol"]
     if not c["samples"]:

@@ -20,7 +20,8 @@ __all__ = ["sampled_code_lengths"]
 def sampled_code_lengths(p: Any, q: Any, n: int = 100_000, seed: int = 0) -> dict[str, Any]:
     """Bits per symbol of three real codes on ``n`` samples from ``p`` (a fixed ``seed``).
 
-    Returns a dict: ``huffman_q`` (codewords and lengths of q's Huffman code),
+    Returns a dict: ``huffman_q`` (codewords and lengths of q's Huffman code, and
+    ``coded``: whether each outcome has a codeword; one with q = 1 has the empty one),
     ``samples``, ``seed``, and ``bits_per_symbol`` with ``huffman_p``, ``huffman_q``,
     ``arithmetic_q`` (real streams, whole bytes) and ``ideal_p`` = -log2 p(xⁿ)/n and
     ``ideal_q`` = -log2 q(xⁿ)/n, the sample's own entropy and cross-entropy. A code that
@@ -51,6 +52,7 @@ def sampled_code_lengths(p: Any, q: Any, n: int = 100_000, seed: int = 0) -> dic
         "huffman_q": {
             "codewords": list(code_q.codewords),
             "lengths": code_q.lengths.tolist(),
+            "coded": code_q.coded.tolist(),
         },
     }
     bits: dict[str, float | None] = dict.fromkeys(
