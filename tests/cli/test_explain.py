@@ -115,3 +115,16 @@ def test_a_certain_outcome_gets_the_empty_codeword_and_an_impossible_one_none(
     assert len(rows) == 2
     cells = [[c.strip() for c in r.split("│")[1:3]] for r in rows]
     assert cells == [["0", "(empty)"], ["1", "(none)"]]
+
+
+def test_a_certain_outcome_and_a_typed_minus_zero_show_no_negative_zero(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "explain", "--p", "1,-0", "--q", "1,0", "--samples", "10")
+    assert code == 0
+    assert "-0" not in out
+    assert "the best code for p averages 0.000 bits" in out
+    code, out, _ = run(capsys, "explain", "--p", "1", "--q", "1", "--json")
+    e = json.loads(out)
+    for v in (e["entropy"], e["cross_entropy"], e["codes"]["bits_per_symbol"]["ideal_p"]):
+        assert v == 0 and str(v) == "0.0"

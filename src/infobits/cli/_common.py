@@ -36,7 +36,7 @@ def parse_vector(text: str, option: str) -> np.ndarray:
                 f"{option}: item {i + 1} ({tok!r}) is not a number; use decimals or "
                 "fractions separated by commas, such as 0.5,1/4,0.25"
             ) from None
-    return np.asarray(out, dtype=np.float64)
+    return np.asarray(out, dtype=np.float64) + 0.0  # "-0" is 0, shown without its sign
 
 
 def parse_base(text: str) -> float | str:

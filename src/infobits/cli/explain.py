@@ -48,13 +48,14 @@ def explanation(
     >>> e["outcomes"][0]
     {'p': 0.125, 'q': 0.5, 'best_length': 3.0, 'code_length': 1.0, 'contribution': 0.125}
     """
-    h = float(entropy(p, base=base))
-    hpq = float(cross_entropy(p, q, base=base))
-    d = float(kl_divergence(p, q, base=base))
-    lq = self_information(q, base=base)
+    # "+ 0.0" turns the -0.0 of log(1/1) = -log(1) into 0.0, so no "-0.000" is shown
+    h = float(entropy(p, base=base)) + 0.0
+    hpq = float(cross_entropy(p, q, base=base)) + 0.0
+    d = float(kl_divergence(p, q, base=base)) + 0.0
+    lq = self_information(q, base=base) + 0.0
     qv = np.exp(-lq * _units.log_of_base(base))
     pv = np.asarray(p, dtype=np.float64)
-    lp = self_information(pv, base=base)
+    lp = self_information(pv, base=base) + 0.0
     rows = []
     for i in range(pv.size):
         contrib = 0.0 if pv[i] == 0 else float(pv[i] * lq[i])

@@ -71,10 +71,10 @@ def sampled_code_lengths(p: Any, q: Any, n: int = 100_000, seed: int = 0) -> dic
             np.searchsorted(cdf, rng.random(int(bad.sum())) * cdf[-1], side="right"),
             pv.size - 1,
         )
-    bits["ideal_p"] = codelength(x, pv) / n
+    bits["ideal_p"] = codelength(x, pv) / n + 0.0  # no -0.0 from log(1/1)
     bits["huffman_p"] = 8 * len(huffman(pv).encode(x)) / n
     if np.all(code_q.coded[x]):
-        bits["ideal_q"] = codelength(x, q) / n
+        bits["ideal_q"] = codelength(x, q) / n + 0.0
         bits["huffman_q"] = 8 * len(code_q.encode(x)) / n
         try:
             bits["arithmetic_q"] = 8 * len(encode(x, q)) / n
