@@ -61,3 +61,22 @@ def test_alpha_zero_with_unseen_bytes_is_a_one_line_error(capsys, tmp_path):
     assert code == 2 and "--alpha" in err
     code, _, err = run(capsys, "crosscode", str(a), "--like", str(tmp_path / "nope"))
     assert code == 2 and "does not exist" in err
+
+
+def test_file_names_that_look_like_markup_are_printed_as_they_are(capsys, tmp_path):
+    a = tmp_path / "[bold]a.txt"
+    b = tmp_path / "[red]b.txt"
+    a.write_bytes(b"abracadabra")
+    b.write_bytes(b"abcd")
+    code, out, _ = run(capsys, "crosscode", str(a), "--like", str(b))
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "[bold]a.txt" in flat and "[red]b.txt" in flat
+
+
+def test_a_one_byte_file_reports_zero_own_bits_without_a_sign(capsys, tmp_path):
+    a = tmp_path / "one"
+    a.write_bytes(b"x")
+    code, out, _ = run(capsys, "crosscode", str(a), "--like", str(a), "--json")
+    assert code == 0
+    assert str(json.loads(out)["ideal_own_bits"]) == "0.0"

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ._common import CLIError, dump_json
@@ -53,7 +54,11 @@ def crosscode(
         typer.echo(dump_json(d))
         return
     n = r.n_a
-    t = Table(title=f"Coding {a.name} ({n} bytes) with order-0 codes, in bits per byte")
+    # file names are text, not Rich markup: "[red]x" must print as itself
+    t = Table(
+        title=f"Coding {escape(a.name)} ({n} byte{'s' if n != 1 else ''}) with order-0 codes, "
+        "in bits per byte"
+    )
     t.add_column("code", justify="left")
     t.add_column("ideal", justify="right")
     t.add_column("arithmetic", justify="right")
@@ -65,7 +70,7 @@ def crosscode(
         f"{r.huffman_own_bits / n:.4f}",
     )
     t.add_row(
-        f"built for B ({like.name}): H(A,B)",
+        f"built for B ({escape(like.name)}): H(A,B)",
         f"{r.cross_entropy:.4f}",
         f"{r.arithmetic_cross_bits / n:.4f}",
         f"{r.huffman_cross_bits / n:.4f}",

@@ -134,8 +134,8 @@ def crosscode(
         entropy=float(entropy(p)),
         cross_entropy=float(cross_entropy(p, q)),
         kl_divergence=float(kl_divergence(p, q)),
-        ideal_own_bits=codelength(raw_a, p),
-        ideal_cross_bits=codelength(raw_a, q),
+        ideal_own_bits=codelength(raw_a, p) + 0.0,  # one byte value: 0.0, not -log 1 = -0.0
+        ideal_cross_bits=codelength(raw_a, q) + 0.0,
         arithmetic_own_bits=8 * len(own),
         arithmetic_cross_bits=8 * len(cross),
         huffman_own_bits=8 * len(h_own.encode(raw_a)),
