@@ -98,3 +98,18 @@ def test_bad_numbers_fail_in_one_line_naming_the_option(capsys, tmp_path, option
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     assert err.startswith("infobits: error: ") and named in err and err.count("\n") == 1
+
+
+def test_a_base_below_one_keeps_the_interval_ordered_and_the_stderr_positive(tmp_path, capsys):
+    # log base 1/2 is -log2: every value changes sign, an interval's ends swap places
+    f = _csv(tmp_path / "s.csv", ["a", "b", "a", "c", "b", "a", "d", "a"])
+    runs = {}
+    for base in ("2", "0.5"):
+        code = main(["estimate", str(f), "-c", "v", "--base", base, "--seed", "1", "--json"])
+        out, _ = capsys.readouterr()
+        assert code == 0
+        runs[base] = json.loads(out)
+    two, half = runs["2"], runs["0.5"]
+    assert half["value"] == pytest.approx(-two["value"])
+    assert half["stderr"] == pytest.approx(two["stderr"]) and half["stderr"] > 0
+    assert half["interval"] == pytest.approx([-two["interval"][1], -two["interval"][0]])

@@ -165,6 +165,12 @@ def _z(level: float) -> float:
     return float(ndtri(0.5 + level / 2))
 
 
+def _ordered(lo: Any, hi: Any, scale: float) -> tuple[Any, Any]:
+    """The interval's ends before scaling to the unit: a base below 1 has a negative
+    scale, which would turn (low, high) into (high, low)."""
+    return (hi, lo) if scale < 0 else (lo, hi)
+
+
 def _unseen_mass(c: np.ndarray) -> np.ndarray:
     return np.count_nonzero(c == 1, axis=-1) / c.sum(axis=-1)
 
@@ -299,10 +305,11 @@ def estimate_entropy(
             unseen = float(np.max(_unseen_mass(c)))
             if unseen > _SCARCE:
                 notes.append(_BOOT_NOTE.format(unseen))
+        lo, hi = _ordered(lo, hi, scale)
         interval = (rows.shape(lo * scale), rows.shape(hi * scale))
     return Estimate(
         value=rows.shape(h * scale),
-        stderr=rows.shape(np.asarray(se) * scale),
+        stderr=rows.shape(np.asarray(se) * abs(scale)),
         interval=interval,
         level=ci,
         interval_kind=kind,
@@ -432,6 +439,7 @@ def _two_sample(
             d_plug = -xlogy(cp, cq / cq.sum(-1, keepdims=True)).sum(-1) / cp.sum(-1)
         center = d_plug if quantity == "cross_entropy" else d_plug - plugin(cp)[0]
         se, lo, hi = percentile_interval(reps, ci, v, center)
+        lo, hi = _ordered(lo, hi, scale)
         interval = (rows.shape(lo * scale), rows.shape(hi * scale))
         kind = "bootstrap"
         unseen = float(max(np.max(_unseen_mass(cp)), np.max(_unseen_mass(cq))))
@@ -439,7 +447,7 @@ def _two_sample(
             notes.append(_BOOT_NOTE.format(unseen))
     return Estimate(
         value=rows.shape(v * scale),
-        stderr=None if se is None else rows.shape(se * scale),
+        stderr=None if se is None else rows.shape(se * abs(scale)),
         interval=interval,
         level=ci,
         interval_kind=kind,
@@ -479,10 +487,11 @@ def _continuous(
     reps = half_samples(stat, sizes, n_boot or CONTINUOUS_REPLICATES, np.random.default_rng(seed))
     se = float(np.std(reps, ddof=1))
     z = _z(ci)
+    lo, hi = _ordered(value - z * se, value + z * se, scale)
     return Estimate(
         value=value * scale,
-        stderr=se * scale,
-        interval=((value - z * se) * scale, (value + z * se) * scale),
+        stderr=se * abs(scale),
+        interval=(lo * scale, hi * scale),
         level=ci,
         interval_kind="half-sample",
         unit=unit_name(base),
@@ -767,6 +776,7 @@ def _paired(
         rng = np.random.default_rng(seed)
         reps = bootstrap_one(cells, value, nb, rng)
         se, lo, hi = percentile_interval(reps, ci, v, _plugin_paired(j, cells, quantity))
+        lo, hi = _ordered(lo, hi, scale)
         interval = (float(lo[0]) * scale, float(hi[0]) * scale)
         unseen = float(_unseen_mass(cells)[0])
         if unseen > _SCARCE:
@@ -774,7 +784,7 @@ def _paired(
     n = int(j.counts.sum())
     return Estimate(
         value=float(v[0]) * scale,
-        stderr=None if se is None else float(se[0]) * scale,
+        stderr=None if se is None else float(se[0]) * abs(scale),
         interval=interval,
         level=ci,
         interval_kind="bootstrap" if ci is not None else None,
