@@ -113,3 +113,15 @@ def test_a_base_below_one_keeps_the_interval_ordered_and_the_stderr_positive(tmp
     assert half["value"] == pytest.approx(-two["value"])
     assert half["stderr"] == pytest.approx(two["stderr"]) and half["stderr"] > 0
     assert half["interval"] == pytest.approx([-two["interval"][1], -two["interval"][0]])
+
+
+def test_an_alphabet_size_beyond_int64_is_taken_as_the_number_it_is(tmp_path, capsys):
+    f = _csv(tmp_path / "s.csv", ["a", "b", "a", "c"])
+    k = 10**20
+    code = main(["estimate", str(f), "-c", "v", "-k", str(k), "-m", "plugin", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert json.loads(out)["alphabet_size"] == pytest.approx(k)
+    code = main(["estimate", str(f), "-c", "v", "-k", str(10**400)])
+    out, err = capsys.readouterr()
+    assert code == 2 and "too large" in err and err.count("\n") == 1
