@@ -125,3 +125,17 @@ def test_an_alphabet_size_beyond_int64_is_taken_as_the_number_it_is(tmp_path, ca
     code = main(["estimate", str(f), "-c", "v", "-k", str(10**400)])
     out, err = capsys.readouterr()
     assert code == 2 and "too large" in err and err.count("\n") == 1
+
+
+def test_nsb_settles_as_the_alphabet_grows_without_bound(tmp_path, capsys):
+    # With coincidences in the sample the NSB posterior has a finite limit as K -> inf;
+    # at K = 1e12 the likelihood once lost all precision and the answer jumped to log2 K.
+    f = _csv(tmp_path / "s.csv", ["a", "b", "a", "c"])
+    values = []
+    for k in ("1000000000", "1000000000000", "100000000000000000000"):
+        code = main(["estimate", str(f), "-c", "v", "-k", k, "-m", "nsb", "--json"])
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        values.append(json.loads(out)["value"])
+    assert values[1] == pytest.approx(values[0], abs=1e-4)
+    assert values[2] == pytest.approx(values[0], abs=1e-4)
