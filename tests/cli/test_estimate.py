@@ -139,3 +139,12 @@ def test_nsb_settles_as_the_alphabet_grows_without_bound(tmp_path, capsys):
         values.append(json.loads(out)["value"])
     assert values[1] == pytest.approx(values[0], abs=1e-4)
     assert values[2] == pytest.approx(values[0], abs=1e-4)
+
+
+def test_a_missing_column_error_stays_short_when_the_header_is_huge(tmp_path, capsys):
+    f = tmp_path / "notes.txt"
+    f.write_text("hello world " * 1000 + "\nmore text\n")
+    code = main(["estimate", str(f), "-c", "x"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "column 'x' is not in notes.txt" in err and len(err) < 300

@@ -346,7 +346,9 @@ def _count_numpy(a: np.ndarray, chunk_rows: int, progress: bool) -> ValueCounts:
 
 
 def _no_column(column: str, names: list[Any], where: str) -> str:
-    shown = ", ".join(repr(n) for n in names[:20]) + (" ..." if len(names) > 20 else "")
+    # a file that is not really a table can have one header "name" thousands of bytes long
+    cut = [repr(n) if len(repr(n)) <= 60 else repr(n)[:57] + "..." for n in names[:20]]
+    shown = ", ".join(cut) + (" ..." if len(names) > 20 else "")
     return f"column {column!r} is not in {where}; its columns are {shown}"
 
 
