@@ -161,3 +161,23 @@ def test_outputs_get_the_usual_permissions_not_the_temporary_files_0600(capsys, 
         os.umask(old)
     assert stat.S_IMODE(packed.stat().st_mode) == 0o644
     assert stat.S_IMODE(back.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("where", ["coding", "writing"])
+def test_ctrl_c_says_so_and_leaves_no_output_or_temporary_file(
+    capsys, src, tmp_path, monkeypatch, where
+):
+    import infobits.codes.container as container
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    if where == "coding":
+        monkeypatch.setattr(container, "compress_bytes", interrupt)
+    else:
+        monkeypatch.setattr(os, "replace", interrupt)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, out, err = run(capsys, "compress", str(src))
+    assert code == 130 and out == ""
+    assert err.strip().splitlines()[-1] == "infobits: interrupted"
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

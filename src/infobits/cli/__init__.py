@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"infobits: internal error: {type(e).__name__}: {e}", file=sys.stderr)
         return _exit(2, argv)
+    if rv == 130:  # typer turns Ctrl+C into exit status 130 and prints nothing
+        print("infobits: interrupted", file=sys.stderr)
     return _exit(rv if isinstance(rv, int) else 0, argv)
 
 
