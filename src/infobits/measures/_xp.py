@@ -190,25 +190,54 @@ def _all(xp: Any, *conds: Any) -> Any:
     return out
 
 
-def _validate(arg: _Arg) -> None:
-    """The checks of :mod:`infobits._inputs`, as one device-side boolean."""
+def _ok(arg: _Arg) -> Any:
+    """The checks of :mod:`infobits._inputs` as one device-side boolean (not yet synced)."""
     xp, v, axes = arg.xp, arg.v, arg.axes
     tol = _tol(xp, v)
+    if _backend.is_torch_namespace(xp) and arg.kind is not Kind.COUNTS and v.numel() > 0:
+        import torch
+
+        # Reductions propagate NaN and overflow to ±inf, so a few whole-array reductions
+        # make the same decision as the elementwise tests, without their temporaries.
+        if arg.kind is Kind.PROBS:
+            s = torch.sum(v, dim=axes)
+            return (torch.amin(v) >= 0) & torch.all(torch.abs(s - 1) <= tol)
+        if arg.kind is Kind.LOGITS:
+            m = torch.amax(v, dim=axes)
+            return torch.all((m > -math.inf) & (m < math.inf))
+        lse = torch.logsumexp(v, dim=axes)
+        return (torch.amax(v) <= tol) & torch.all(torch.abs(lse) <= tol)
     if arg.kind is Kind.PROBS:
         s = xp.sum(v, axis=axes)
-        ok = _all(xp, xp.isfinite(v), v >= 0, xp.abs(s - 1) <= tol)
-    elif arg.kind is Kind.COUNTS:
-        ok = _all(xp, xp.isfinite(v), v >= 0, v == xp.floor(v), xp.sum(v, axis=axes) > 0)
-    elif arg.kind is Kind.LOGITS:
-        ok = _all(xp, ~xp.isnan(v), v < math.inf, xp.any(v > -math.inf, axis=axes))
-    else:
-        lse = _backend.logsumexp(xp, v, axes, keepdims=False)
-        ok = _all(xp, ~xp.isnan(v), v < math.inf, v <= tol, xp.abs(lse) <= tol)
-    if _backend.host_bool(ok, arg.name):
-        return
-    host = _backend.to_numpy(v)
-    _NP_CHECKS[arg.kind](host, arg.name, tuple(a % host.ndim for a in axes))
+        return _all(xp, xp.isfinite(v), v >= 0, xp.abs(s - 1) <= tol)
+    if arg.kind is Kind.COUNTS:
+        return _all(xp, xp.isfinite(v), v >= 0, v == xp.floor(v), xp.sum(v, axis=axes) > 0)
+    if arg.kind is Kind.LOGITS:
+        return _all(xp, ~xp.isnan(v), v < math.inf, xp.any(v > -math.inf, axis=axes))
+    lse = _backend.logsumexp(xp, v, axes, keepdims=False)
+    return _all(xp, ~xp.isnan(v), v < math.inf, v <= tol, xp.abs(lse) <= tol)
+
+
+def _explain(arg: _Arg) -> None:
+    """Word the error of a failed check on the host (the NumPy engine's messages)."""
+    host = _backend.to_numpy(arg.v)
+    _NP_CHECKS[arg.kind](host, arg.name, tuple(a % host.ndim for a in arg.axes))
     # The host check rounds differently at the edge of the tolerance; it has the last word.
+
+
+def _validate(*args: _Arg) -> None:
+    """Check every argument with one host synchronisation; word the first failure."""
+    if not args:
+        return
+    oks = [_ok(a) for a in args]
+    total = oks[0]
+    for ok in oks[1:]:
+        total = total & ok
+    if _backend.host_bool(total, args[0].name):
+        return
+    for arg, ok in zip(args, oks, strict=True):
+        if not _backend.host_bool(ok, arg.name):
+            _explain(arg)
 
 
 def _prepare(
@@ -232,12 +261,12 @@ def _prepare(
     shapes = [tuple(a.shape) for _, a, _ in converted]
     names = [name for _, name in args]
     bshape, axes = outcome_layout(shapes, names, axis, min_ndim)
-    out = []
-    for (kind, a, odt), name in zip(converted, names, strict=True):
-        arg = _Arg(xp=xp, name=name, kind=kind, v=a, axes=axes, out_dtype=odt)
-        if check:
-            _validate(arg)
-        out.append(arg)
+    out = [
+        _Arg(xp=xp, name=name, kind=kind, v=a, axes=axes, out_dtype=odt)
+        for (kind, a, odt), name in zip(converted, names, strict=True)
+    ]
+    if check:
+        _validate(*out)
     return xp, out, bshape, axes
 
 
@@ -325,11 +354,63 @@ def _safe_sqrt(xp: Any, x: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------
+# PyTorch: the same numbers from closed-form kernels (measures/_torch.py)
+
+
+def _torch_fast(xp: Any, axes: tuple[int, ...], *args: _Arg, kinds: tuple[Kind, ...]) -> bool:
+    """True where the PyTorch kernels apply: one outcome axis, real data, kinds they take."""
+    if not _backend.is_torch_namespace(xp) or len(axes) != 1:
+        return False
+    import torch
+
+    if torch.compiler.is_compiling():  # the generic formulas trace; the kernels sync rows
+        return False
+    return all(a.kind in kinds and a.v.device.type != "meta" for a in args)
+
+
+def _torch_rows(xp: Any, v: Any, bshape: tuple[int, ...], ax: int, dtype: Any) -> Any:
+    """``v`` broadcast to ``bshape``, its outcome axis last, as (rows, outcomes)."""
+    v = v.expand(bshape) if tuple(v.shape) != bshape else v
+    v = v.movedim(ax, -1)
+    v = xp.astype(v, dtype) if v.dtype != dtype else v
+    return v.reshape(-1, v.shape[-1])
+
+
+def _torch_unrows(out: Any, bshape: tuple[int, ...], ax: int, keepdims: bool) -> Any:
+    lead = [n for i, n in enumerate(bshape) if i != ax % len(bshape)]
+    out = out.reshape(lead)
+    return out.unsqueeze(ax) if keepdims else out
+
+
+def _torch_kl(xp: Any, pa: _Arg, qa: _Arg, bshape: tuple[int, ...], ax: int, keepdims: bool) -> Any:
+    from . import _torch
+
+    dtype = xp.result_type(pa.v.dtype, qa.v.dtype)
+    a = _torch_rows(xp, pa.v, bshape, ax, dtype)
+    b = _torch_rows(xp, qa.v, bshape, ax, dtype)
+
+    def careful(rows: Any) -> Any:
+        ra, rb = (
+            _Arg(xp=xp, name=x.name, kind=x.kind, v=r[rows], axes=(-1,), out_dtype=x.out_dtype)
+            for x, r in ((pa, a), (qa, b))
+        )
+        return _kl_nats(xp, ra, rb, (-1,), False)
+
+    return _torch_unrows(_torch.kl_rows(a, b, pa.kind, qa.kind, careful), bshape, ax, keepdims)
+
+
+# ---------------------------------------------------------------------------
 # The measures (signatures and meaning as in the NumPy modules)
 
 
 def entropy(p: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
-    xp, (pa,), _, axes = _prepare([(p, "p")], axis, check)
+    xp, (pa,), bshape, axes = _prepare([(p, "p")], axis, check)
+    if _torch_fast(xp, axes, pa, kinds=(Kind.LOGITS, Kind.LOG_PROBS)):
+        from . import _torch
+
+        rows = _torch_rows(xp, pa.v, bshape, axes[0], pa.v.dtype)
+        nats = _torch_unrows(_torch.entropy_rows(rows, pa.kind), bshape, axes[0], keepdims)
+        return _finish(xp, nats, base, pa)
     terms = xp.where(pa.pos(), -pa.prob() * pa.lsafe(), _const(xp, pa.v, 0.0))
     return _finish(xp, xp.sum(terms, axis=axes, keepdims=keepdims), base, pa)
 
@@ -360,7 +441,9 @@ def cross_entropy(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, chec
 
 
 def kl_divergence(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
-    xp, (pa, qa), _, axes = _prepare([(p, "p"), (q, "q")], axis, check)
+    xp, (pa, qa), bshape, axes = _prepare([(p, "p"), (q, "q")], axis, check)
+    if _torch_fast(xp, axes, pa, qa, kinds=(Kind.PROBS, Kind.LOGITS, Kind.LOG_PROBS)):
+        return _finish(xp, _torch_kl(xp, pa, qa, bshape, axes[0], keepdims), base, pa, qa)
     return _finish(xp, _kl_nats(xp, pa, qa, axes, keepdims), base, pa, qa)
 
 

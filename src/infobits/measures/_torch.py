@@ -1,0 +1,262 @@
+"""PyTorch kernels for the measures and losses that training loops call every step.
+
+The array-API engine (:mod:`infobits.measures._xp`) is written once for every library,
+and pays for its generality with many elementwise passes: ``where`` branches that keep
+gradients finite at the edges, and a power series for the cancellation-free KL. On a
+PyTorch tensor the same numbers come from a few passes, in ``torch.autograd.Function``\\ s
+whose backward is written in closed form:
+
+* D(p‖q) = Σ p·(log p − log q) directly, with p = 0 terms dropped (0·log 0 = 0). Its
+  derivatives are p·(d − D) in the logits of p (d = log p − log q), p·(d + 1) in log p,
+  d + 1 in p, and q·Σp − p, −p, −p/q in the logits, log-probabilities and probabilities
+  of q. A row where the direct sum loses digits to cancellation (D below
+  ``KL_RECOMPUTE_BELOW``, as in the NumPy engine) is recomputed by the careful engine;
+  the closed-form gradients need no such care, since they carry no cancellation;
+* H(softmax z) = −Σ p·log p, with derivative −p·(log p + H) in z;
+* the cross-entropy of logits against soft (weighted, smoothed) targets w, −Σ w·log q,
+  with derivative q·Σw − w in the logits;
+* the binary cross-entropy of logits, summed so that a confident answer keeps its tiny
+  loss, with derivative σ(z) − y formed as the engine's autograd formed it.
+
+The common case runs with no masking at all: an edge (a zero probability meeting an
+infinite log) shows up as a NaN in its row's sum, and only such rows are redone with
+masks. Each kernel brings one row-sized boolean to the host to find those rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+from .._inputs import Kind
+from ._engine import KL_RECOMPUTE_BELOW
+
+__all__ = ["bce_with_logits", "entropy_rows", "kl_rows", "soft_cross_entropy_rows"]
+
+#: Kinds the fast KL takes; counts go through the careful engine.
+FAST_KINDS = (Kind.PROBS, Kind.LOGITS, Kind.LOG_PROBS)
+
+
+def _logp(v: torch.Tensor, kind: Kind) -> torch.Tensor:
+    if kind is Kind.LOGITS:
+        return torch.log_softmax(v, dim=-1)
+    if kind is Kind.LOG_PROBS:
+        return v
+    return torch.log(v)
+
+
+def _rows(flag: torch.Tensor) -> torch.Tensor | None:
+    """Indices of the rows where ``flag`` holds, or None (one host synchronisation)."""
+    idx = flag.nonzero().flatten()
+    return idx if idx.numel() else None
+
+
+class _KL(torch.autograd.Function):
+    @staticmethod
+    def forward(
+        ctx: Any,
+        a: torch.Tensor,
+        b: torch.Tensor,
+        ka: Kind,
+        kb: Kind,
+        careful: Callable[[torch.Tensor], torch.Tensor],
+    ) -> torch.Tensor:
+        lp = _logp(a, ka)
+        p = a if ka is Kind.PROBS else torch.exp(lp)
+        if ka is Kind.PROBS:
+            # log 0 = -inf would meet p = 0 in every row with a zero; any finite stand-in
+            # works, as p = 0 multiplies it (its sum with -log q cannot overflow: log q ≤ 0).
+            lp.clamp_(min=torch.finfo(lp.dtype).min)
+        lq = _logp(b, kb)
+        d = lp - lq
+        kl = (p * d).sum(dim=-1)
+        # NaN: p = 0 met an infinite d (0·∞, the term is 0 by convention); small: the direct
+        # sum has lost digits to cancellation. Inf (p > 0, q = 0) is the right answer.
+        redo = _rows(~(kl >= KL_RECOMPUTE_BELOW))
+        if redo is not None:
+            pr = p[redo]
+            d[redo] = torch.where(pr > 0, d[redo], torch.zeros_like(pr))
+            kl[redo] = careful(redo)
+        ctx.kinds = (ka, kb)
+        ctx.save_for_backward(p, d, lq, b, kl)
+        return kl
+
+    @staticmethod
+    def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
+        p, d, lq, b, kl = ctx.saved_tensors
+        ka, kb = ctx.kinds
+        gk = g.unsqueeze(-1)
+        ga = gb = None
+        if ctx.needs_input_grad[0]:
+            if ka is Kind.LOGITS:
+                # An infinite row (q = 0 under p > 0) keeps its infinite slope, not ∞ − ∞.
+                klf = torch.where(torch.isfinite(kl), kl, torch.zeros_like(kl))
+                ga = torch.sub(d, klf.unsqueeze(-1)).mul_(p).mul_(gk)
+            elif ka is Kind.LOG_PROBS:
+                ga = torch.add(d, 1.0).mul_(p).mul_(gk)
+            else:
+                ga = torch.where(p > 0, d + 1, torch.zeros_like(d)) * gk
+        if ctx.needs_input_grad[1]:
+            if kb is Kind.LOGITS:
+                q = torch.exp(lq)
+                if ka is not Kind.LOGITS:  # Σp is 1 only for a softmax; off it, be exact
+                    q.mul_(p.sum(dim=-1, keepdim=True))
+                gb = q.sub_(p).mul_(gk)
+            elif kb is Kind.LOG_PROBS:
+                gb = torch.mul(p, gk).neg_()
+            else:
+                gb = torch.where(p > 0, -p / b, torch.zeros_like(p)) * gk
+        return ga, gb, None, None, None
+
+
+@torch.compiler.disable  # host-synced row repair: run eagerly, between graphs
+def kl_rows(
+    a: torch.Tensor,
+    b: torch.Tensor,
+    ka: Kind,
+    kb: Kind,
+    careful: Callable[[torch.Tensor], torch.Tensor],
+) -> torch.Tensor:
+    """D(p‖q) in nats of each row of two (R, C) tensors of the given kinds.
+
+    ``careful(rows)`` returns the careful engine's values of the given rows; it is called
+    only for rows whose direct sum is below ``KL_RECOMPUTE_BELOW`` nats.
+
+    >>> import torch
+    >>> from infobits._inputs import Kind
+    >>> p = torch.tensor([[0.5, 0.5, 0.0]], dtype=torch.float64)
+    >>> q = torch.tensor([[0.25, 0.25, 0.5]], dtype=torch.float64)
+    >>> kl_rows(p, q, Kind.PROBS, Kind.PROBS, lambda rows: None)  # ln 2
+    tensor([0.6931], dtype=torch.float64)
+
+    Reference: Kullback & Leibler 1951.
+    """
+    out: torch.Tensor = _KL.apply(a, b, ka, kb, careful)
+    return out
+
+
+class _Entropy(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx: Any, v: torch.Tensor, kind: Kind) -> torch.Tensor:
+        lp = _logp(v, kind)
+        p = torch.exp(lp)
+        t = p * lp
+        h = -t.sum(dim=-1)
+        redo = _rows(torch.isnan(h))  # p = 0 at a -inf log-probability: 0·log 0 = 0
+        if redo is not None:
+            h[redo] = -torch.nansum(t[redo], dim=-1)
+            lr = lp[redo]
+            lp = lp.clone() if kind is Kind.LOG_PROBS else lp  # never write into the input
+            lp[redo] = torch.where(lr > -torch.inf, lr, torch.zeros_like(lr))
+        ctx.kind = kind
+        ctx.save_for_backward(p, lp, h)
+        return h
+
+    @staticmethod
+    def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
+        p, lp, h = ctx.saved_tensors
+        shift = h.unsqueeze(-1) if ctx.kind is Kind.LOGITS else 1.0
+        return torch.add(lp, shift).mul_(p).mul_((-g).unsqueeze(-1)), None
+
+
+@torch.compiler.disable  # host-synced row repair: run eagerly, between graphs
+def entropy_rows(v: torch.Tensor, kind: Kind) -> torch.Tensor:
+    """H in nats of each row of an (R, C) tensor of logits or log-probabilities.
+
+    >>> import torch
+    >>> from infobits._inputs import Kind
+    >>> entropy_rows(torch.tensor([[0.0, 0.0, -torch.inf]]), Kind.LOGITS)  # ln 2
+    tensor([0.6931])
+
+    Reference: C. E. Shannon, "A Mathematical Theory of Communication", 1948, §6.
+    """
+    out: torch.Tensor = _Entropy.apply(v, kind)
+    return out
+
+
+class _SoftCE(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx: Any, z: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        lq = torch.log_softmax(z, dim=-1)
+        t = w * lq
+        per = -t.sum(dim=-1)
+        redo = _rows(torch.isnan(per))  # w = 0 at a -inf logit: the term is 0
+        if redo is not None:
+            tr = t[redo]
+            per[redo] = -torch.where(w[redo] != 0, tr, torch.zeros_like(tr)).sum(dim=-1)
+        ctx.save_for_backward(w, lq)
+        return per
+
+    @staticmethod
+    def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
+        w, lq = ctx.saved_tensors
+        gk = g.unsqueeze(-1)
+        gz = gw = None
+        if ctx.needs_input_grad[0]:
+            gz = torch.exp(lq).mul_(w.sum(dim=-1, keepdim=True)).sub_(w).mul_(gk)
+        if ctx.needs_input_grad[1]:
+            gw = torch.where(w != 0, -lq, torch.zeros_like(lq)) * gk
+        return gz, gw
+
+
+@torch.compiler.disable  # host-synced row repair: run eagerly, between graphs
+def soft_cross_entropy_rows(z: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """−Σ w·log softmax(z) in nats of each row of two (R, C) tensors (w = 0 terms are 0).
+
+    >>> import torch
+    >>> soft_cross_entropy_rows(torch.zeros(1, 4), torch.tensor([[0.5, 0.5, 0.0, 0.0]]))
+    tensor([1.3863])
+
+    Reference: Cover & Thomas, *Elements of Information Theory*, 2006, §2.3.
+    """
+    out: torch.Tensor = _SoftCE.apply(z, w)
+    return out
+
+
+class _BCE(torch.autograd.Function):
+    @staticmethod
+    def forward(
+        ctx: Any, z: torch.Tensor, y: torch.Tensor, lw: torch.Tensor | None
+    ) -> torch.Tensor:
+        # In place where possible: on the CPU a fresh full-size tensor costs as much as a
+        # pass over it.
+        tail = torch.abs(z).neg_().exp_().log1p_()  # log1p(e^-|z|), to full precision
+        # (1 − y)·z + max(−z, 0) = max(z, 0) − y·z: the large parts cancel before the small
+        # tail is added, so a confident right answer keeps its loss e^(−|z|).
+        if lw is None:
+            loss = torch.relu(z).addcmul_(y, z, value=-1.0).add_(tail)
+        else:
+            loss = ((1.0 - y) * z + lw * torch.relu(-z)) + lw * tail
+        ctx.save_for_backward(z, y, tail, lw)
+        return loss
+
+    @staticmethod
+    def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
+        z, y, tail, lw = ctx.saved_tensors
+        # The slope σ(z) − y as (1 − y) − [z < 0] − sign(z)·σ(−|z|), σ(−|z|) =
+        # −expm1(−tail): the ±1 parts cancel before the small σ(−|z|) enters, so the tiny
+        # slope of a confident answer survives (torch's own rounds it to 0). signbit and
+        # copysign agree on −0.0, and both sides give ½ − y at z = 0.
+        side = torch.neg(tail).expm1_().copysign_(z)  # sign(z)·(−σ(−|z|))
+        neg = torch.signbit(z)
+        if lw is None:
+            grad = torch.rsub(y, 1.0).add_(neg, alpha=-1).sub_(side)
+        else:
+            grad = torch.rsub(y, 1.0).addcmul_(neg, lw, value=-1.0).addcmul_(lw, side, value=-1.0)
+        return grad.mul_(g), None, None
+
+
+@torch.compiler.disable  # host-synced row repair: run eagerly, between graphs
+def bce_with_logits(z: torch.Tensor, y: torch.Tensor, lw: torch.Tensor | None) -> torch.Tensor:
+    """Elementwise (1 − y)·z + lw·softplus(−z) in nats, lw = 1 + (pos_weight − 1)·y.
+
+    >>> import torch
+    >>> bce_with_logits(torch.tensor([0.0, 100.0]), torch.tensor([1.0, 0.0]), None)
+    tensor([  0.6931, 100.0000])
+
+    Reference: C. M. Bishop, *Pattern Recognition and Machine Learning*, 2006, §4.3.2.
+    """
+    out: torch.Tensor = _BCE.apply(z, y, lw)
+    return out
