@@ -181,3 +181,47 @@ def test_ctrl_c_says_so_and_leaves_no_output_or_temporary_file(
     assert code == 130 and out == ""
     assert err.strip().splitlines()[-1] == "infobits: interrupted"
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_device_as_output_is_refused_even_with_force(capsys, src):
+    # renaming into place would replace the device node itself
+    code, out, err = run(capsys, "compress", str(src), "-o", os.devnull, "--force")
+    assert code == 2 and out == ""
+    assert "not a regular file" in err and err.count("\n") == 1
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+@pytest.mark.parametrize("device", [os.devnull, "/dev/zero"])
+def test_a_device_as_input_is_refused_and_nothing_is_written_beside_it(capsys, tmp_path, device):
+    code, out, err = run(capsys, "compress", device, "-o", str(tmp_path / "x.ibz"))
+    assert out == "" and not (tmp_path / "x.ibz").exists()
+    assert code == 2 and "not a regular file" in err and err.count("\n") == 1
+    assert not os.path.lexists(device + ".ibz")
+
+
+def test_a_fifo_as_input_is_refused_instead_of_waiting_for_it(capsys, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    code, _, err = run(capsys, "compress", str(fifo))
+    assert code == 2 and "not a regular file" in err
+
+
+def test_a_dangling_symlink_output_is_not_replaced_without_force(capsys, src, tmp_path):
+    link = tmp_path / "link.ibz"
+    link.symlink_to(tmp_path / "nowhere")
+    code, _, err = run(capsys, "compress", str(src), "-o", str(link))
+    assert code == 2 and "already exists" in err
+    assert link.is_symlink()
+
+
+def test_an_output_under_a_file_fails_naming_the_output_not_a_temporary(capsys, src):
+    code, _, err = run(capsys, "compress", str(src), "-o", str(src) + "/x.ibz")
+    assert code == 2 and err.count("\n") == 1
+    assert ".part" not in err and "is not a directory" in err
+
+
+def test_decompress_of_a_file_named_only_the_suffix_asks_for_a_name(capsys, tmp_path):
+    bare = tmp_path / ".ibz"
+    bare.write_bytes(b"x")
+    code, _, err = run(capsys, "decompress", str(bare))
+    assert code == 2 and "give one with -o" in err

@@ -42,16 +42,22 @@ def _parse_model(text: str) -> int:
 
 
 def _read(path: Path, what: str) -> bytes:
+    _check_source(path, what)
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise CLIError(f"cannot read {str(path)!r}: {e.strerror or e}") from None
+
+
+def _check_source(path: Path, what: str) -> None:
     if str(path) == "-":
         raise CLIError(f"{what}: reading standard input is not supported; give a file name")
     if not path.exists():
         raise CLIError(f"{what} {str(path)!r} does not exist")
     if path.is_dir():
         raise CLIError(f"{what} {str(path)!r} is a directory; give a file")
-    try:
-        return path.read_bytes()
-    except OSError as e:
-        raise CLIError(f"cannot read {str(path)!r}: {e.strerror or e}") from None
+    if not path.is_file():  # a pipe may never end, /dev/zero never does
+        raise CLIError(f"{what} {str(path)!r} is not a regular file (a device, pipe or socket)")
 
 
 def _check_target(out: Path, source: Path, force: bool) -> None:
@@ -59,14 +65,25 @@ def _check_target(out: Path, source: Path, force: bool) -> None:
         raise CLIError(f"the output {str(out)!r} is the input file; choose another -o")
     if out.is_dir():
         raise CLIError(f"the output {str(out)!r} is a directory; give a file name with -o")
-    if out.exists() and not force:
+    if out.exists() and not out.is_file():
+        # the output is renamed into place, which would replace /dev/null itself
+        raise CLIError(
+            f"the output {str(out)!r} is not a regular file (a device, pipe or socket); "
+            "give a file name with -o"
+        )
+    if os.path.lexists(out) and not force:  # lexists: a dangling link is a file too
         raise CLIError(f"{str(out)!r} already exists; pass --force to overwrite it")
     if not out.parent.exists():
         raise CLIError(f"the output directory {str(out.parent)!r} does not exist")
+    if not out.parent.is_dir():
+        raise CLIError(f"the output's folder {str(out.parent)!r} is not a directory")
 
 
 def _write_atomic(out: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    except OSError as e:
+        raise CLIError(f"cannot write {str(out)!r}: {e.strerror or e}") from None
     try:
         # mkstemp makes the file 0600; the output should get what open() would give it
         umask = os.umask(0)
@@ -75,8 +92,10 @@ def _write_atomic(out: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, out)
-    except BaseException:
+    except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):  # a full disk, say: name the output, not the temporary
+            raise CLIError(f"cannot write {str(out)!r}: {e.strerror or e}") from None
         raise
 
 
@@ -124,6 +143,7 @@ def compress(
     from ..codes.container import HEADER_SIZE, pack
 
     order = _parse_model(model)
+    _check_source(file, "FILE")
     out = output if output is not None else file.with_name(file.name + SUFFIX)
     _check_target(out, file, force)
     raw = _read(file, "FILE")
@@ -171,8 +191,9 @@ def decompress(
     """Restore a file made by `infobits compress`, bit for bit (checked by CRC-32)."""
     from ..codes.container import ContainerError, read_header, unpack
 
+    _check_source(file, "FILE")
     if output is None:
-        if file.suffix != SUFFIX:
+        if file.suffix != SUFFIX or file.name == SUFFIX:
             raise CLIError(
                 f"FILE {str(file)!r} does not end in {SUFFIX}, so the output name is unclear; "
                 "give one with -o"
