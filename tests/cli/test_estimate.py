@@ -148,3 +148,14 @@ def test_a_missing_column_error_stays_short_when_the_header_is_huge(tmp_path, ca
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "column 'x' is not in notes.txt" in err and len(err) < 300
+
+
+def test_the_delimiter_follows_the_suffix_not_a_tsv_inside_the_name(tmp_path, capsys):
+    f = _csv(tmp_path / "a.tsv.backup.csv", ["a,1", "b,2", "a,3"], header="v,w")
+    code = main(["estimate", str(f), "-c", "v", "-m", "plugin", "--ci", "0", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert json.loads(out)["n"] == 3
+    t = tmp_path / "b.tsv"
+    t.write_text("v\tw\na\t1\nb\t2\n")
+    assert main(["estimate", str(t), "-c", "v", "--ci", "0"]) == 0

@@ -520,7 +520,8 @@ def _count_parquet(path: Path, column: str, chunk_rows: int, progress: bool) -> 
 def _csv_options(path: Path) -> tuple[Any, Any]:
     import pyarrow.csv as pcsv
 
-    delim = "\t" if ".tsv" in path.name.lower() else ","
+    # by the suffix only: "a.tsv.backup.csv" is comma-separated
+    delim = "\t" if path.name.lower().endswith((".tsv", ".tsv.gz")) else ","
     return pcsv.ParseOptions(delimiter=delim), pcsv.ReadOptions(block_size=1 << 22)
 
 
