@@ -73,11 +73,13 @@ class _KL(torch.autograd.Function):
         d = lp - lq
         kl = (p * d).sum(dim=-1)
         # NaN: p = 0 met an infinite d (0·∞, the term is 0 by convention); small: the direct
-        # sum has lost digits to cancellation. Inf (p > 0, q = 0) is the right answer.
-        redo = _rows(~(kl >= KL_RECOMPUTE_BELOW))
+        # sum has lost digits to cancellation; inf: q = 0 under p > 0, the right answer,
+        # whose slope is kept finite so that a zero cotangent (a masked row) gives 0.
+        redo = _rows(~((kl >= KL_RECOMPUTE_BELOW) & (kl < torch.inf)))
         if redo is not None:
-            pr = p[redo]
-            d[redo] = torch.where(pr > 0, d[redo], torch.zeros_like(pr))
+            pr, dr = p[redo], d[redo]
+            dr = torch.where(pr > 0, dr, torch.zeros_like(dr))
+            d[redo] = dr.clamp_(max=torch.finfo(dr.dtype).max)
             kl[redo] = careful(redo)
         ctx.kinds = (ka, kb)
         ctx.save_for_backward(p, d, lq, b, kl)
@@ -107,7 +109,9 @@ class _KL(torch.autograd.Function):
             elif kb is Kind.LOG_PROBS:
                 gb = torch.mul(p, gk).neg_()
             else:
-                gb = torch.where(p > 0, -p / b, torch.zeros_like(p)) * gk
+                # -p/q, exact however large, but finite where q = 0 (see the forward)
+                gb = torch.where(p > 0, -p / b, torch.zeros_like(p))
+                gb = gb.clamp_(min=-torch.finfo(gb.dtype).max).mul_(gk)
         return ga, gb, None, None, None
 
 
@@ -197,7 +201,8 @@ class _SoftCE(torch.autograd.Function):
         if ctx.needs_input_grad[0]:
             gz = torch.exp(lq).mul_(w.sum(dim=-1, keepdim=True)).sub_(w).mul_(gk)
         if ctx.needs_input_grad[1]:
-            gw = torch.where(w != 0, -lq, torch.zeros_like(lq)) * gk
+            gw = torch.where(w != 0, -lq, torch.zeros_like(lq))
+            gw = gw.clamp_(max=torch.finfo(gw.dtype).max).mul_(gk)
         return gz, gw
 
 
