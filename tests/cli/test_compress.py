@@ -225,3 +225,13 @@ def test_decompress_of_a_file_named_only_the_suffix_asks_for_a_name(capsys, tmp_
     bare.write_bytes(b"x")
     code, _, err = run(capsys, "decompress", str(bare))
     assert code == 2 and "give one with -o" in err
+
+
+def test_a_one_byte_file_round_trips_and_is_reported_as_one_byte(capsys, tmp_path):
+    one = tmp_path / "one"
+    one.write_bytes(b"\xff")
+    assert run(capsys, "compress", str(one))[0] == 0
+    one.unlink()
+    code, out, _ = run(capsys, "decompress", str(tmp_path / "one.ibz"))
+    assert code == 0 and ": 1 byte restored" in out
+    assert one.read_bytes() == b"\xff"

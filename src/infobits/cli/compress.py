@@ -210,4 +210,5 @@ def decompress(
         raise CLIError(str(e)) from None
     _write_atomic(output, raw)
     if not quiet:
-        typer.echo(f"{file} -> {output}: {len(raw)} bytes restored, CRC-32 verified")
+        n = len(raw)
+        typer.echo(f"{file} -> {output}: {n} byte{'' if n == 1 else 's'} restored, CRC-32 verified")
