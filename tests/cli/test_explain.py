@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 
@@ -128,3 +129,11 @@ def test_a_certain_outcome_and_a_typed_minus_zero_show_no_negative_zero(
     e = json.loads(out)
     for v in (e["entropy"], e["cross_entropy"], e["codes"]["bits_per_symbol"]["ideal_p"]):
         assert v == 0 and str(v) == "0.0"
+
+
+def test_base_e_means_nats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "explain", "--base", "e", "--samples", "0", "--json")
+    assert code == 0, err
+    e = json.loads(out)
+    assert e["unit"] == "nats"
+    assert e["entropy"] == pytest.approx(3 * math.log(2))

@@ -43,9 +43,11 @@ def parse_base(text: str) -> float | str:
     """Parse ``--base``: a number, or a unit name such as ``bits``; checked here so the
     error names the option.
 
-    >>> parse_base("2"), parse_base("nats")
-    (2.0, 'nats')
+    >>> parse_base("2"), parse_base("nats"), parse_base("e") == math.e
+    (2.0, 'nats', True)
     """
+    if text.strip().lower() == "e":  # the library takes base=math.e; the shell can only say e
+        return math.e
     try:
         value: float | str = float(text)
     except ValueError:

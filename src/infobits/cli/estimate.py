@@ -99,7 +99,7 @@ def estimate(
     alphabet_size: Annotated[
         int | None, typer.Option("--alphabet-size", "-k", help="number of possible symbols")
     ] = None,
-    base: Annotated[str, typer.Option("--base", help="bits, nats, bans or a number")] = "bits",
+    base: Annotated[str, typer.Option("--base", help="bits, nats, bans, e or a number")] = "bits",
     ci: Annotated[
         float, typer.Option("--ci", help="interval coverage, e.g. 0.95; 0 for none")
     ] = 0.95,

@@ -168,7 +168,7 @@ def explain(
         str | None, typer.Option("--q-logits", help="the model as logits instead of --q")
     ] = None,
     base: Annotated[
-        str, typer.Option("--base", help="bits, nats, bans or a number > 0, not 1")
+        str, typer.Option("--base", help="bits, nats, bans, e or a number > 0, not 1")
     ] = "bits",
     as_json: Annotated[bool, typer.Option("--json", help="print JSON for machines")] = False,
     samples: Annotated[
