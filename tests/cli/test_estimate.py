@@ -159,3 +159,16 @@ def test_the_delimiter_follows_the_suffix_not_a_tsv_inside_the_name(tmp_path, ca
     t = tmp_path / "b.tsv"
     t.write_text("v\tw\na\t1\nb\t2\n")
     assert main(["estimate", str(t), "-c", "v", "--ci", "0"]) == 0
+
+
+@pytest.mark.parametrize("values", [[[1, 2], [3], [1, 2]], [{"a": 1}, {"a": 2}, {"a": 1}]])
+def test_a_parquet_column_of_lists_or_structs_fails_in_one_worded_line(tmp_path, capsys, values):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    f = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"v": values}), f)
+    code = main(["estimate", str(f), "-c", "v"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("infobits: error: ") and "not symbols" in err

@@ -431,6 +431,11 @@ def _arrow_chunk(arr: Any) -> tuple[np.ndarray, np.ndarray, int]:
         arr = arr.combine_chunks()
     if pa.types.is_dictionary(arr.type):
         arr = arr.dictionary_decode()
+    if pa.types.is_nested(arr.type):  # Arrow cannot count these: say so, not NotImplemented
+        raise ValueError(
+            f"the column holds {arr.type} values (lists, structs or maps), which are not "
+            "symbols; count a column of numbers or text, or flatten this one first"
+        )
     missing = arr.null_count
     if pa.types.is_floating(arr.type):
         nan = pc.is_nan(arr)
