@@ -3,6 +3,7 @@ or overwritten files."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -176,6 +177,7 @@ def test_ctrl_c_says_so_and_leaves_no_output_or_temporary_file(
         monkeypatch.setattr(container, "compress_bytes", interrupt)
     else:
         monkeypatch.setattr(os, "replace", interrupt)
+        monkeypatch.setattr(os, "link", interrupt)
     before = sorted(p.name for p in tmp_path.iterdir())
     code, out, err = run(capsys, "compress", str(src))
     assert code == 130 and out == ""
@@ -235,3 +237,29 @@ def test_a_one_byte_file_round_trips_and_is_reported_as_one_byte(capsys, tmp_pat
     code, out, _ = run(capsys, "decompress", str(tmp_path / "one.ibz"))
     assert code == 0 and ": 1 byte restored" in out
     assert one.read_bytes() == b"\xff"
+
+
+def test_an_output_that_appears_while_coding_is_left_alone(capsys, src, tmp_path, monkeypatch):
+    import infobits.codes.container as container
+
+    target = tmp_path / "notes.txt.ibz"
+    real = container.compress_bytes
+
+    def racing(*args, **kwargs):
+        target.write_bytes(b"someone else's file")  # written after the up-front check
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(container, "compress_bytes", racing)
+    code, out, err = run(capsys, "compress", str(src))
+    assert code == 2 and out == "" and "appeared while coding" in err
+    assert target.read_bytes() == b"someone else's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "notes.txt.ibz"]
+
+
+def test_a_file_system_without_hard_links_still_gets_the_output(capsys, src, tmp_path, monkeypatch):
+    def no_links(*args, **kwargs):
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    assert run(capsys, "compress", str(src))[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "notes.txt.ibz"]

@@ -8,6 +8,7 @@ existing file unless ``--force`` is given.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -79,7 +80,7 @@ def _check_target(out: Path, source: Path, force: bool) -> None:
         raise CLIError(f"the output's folder {str(out.parent)!r} is not a directory")
 
 
-def _write_atomic(out: Path, data: bytes) -> None:
+def _write_atomic(out: Path, data: bytes, force: bool) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     except OSError as e:
@@ -91,12 +92,35 @@ def _write_atomic(out: Path, data: bytes) -> None:
         os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, out)
+        if force:
+            os.replace(tmp, out)
+        else:
+            _link_new(tmp, out)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(e, OSError):  # a full disk, say: name the output, not the temporary
             raise CLIError(f"cannot write {str(out)!r}: {e.strerror or e}") from None
         raise
+
+
+def _link_new(tmp: str, out: Path) -> None:
+    """Put ``tmp`` in place as ``out`` only if ``out`` still does not exist.
+
+    The check before coding can be overtaken (another process writes the same name while
+    a large file is coded); a hard link fails rather than replace what appeared.
+    """
+    try:
+        os.link(tmp, out)
+    except FileExistsError:
+        raise CLIError(
+            f"{str(out)!r} appeared while coding; it was left alone (pass --force to overwrite it)"
+        ) from None
+    except OSError as e:
+        if e.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        os.replace(tmp, out)  # a file system without hard links: the check must do
+        return
+    os.unlink(tmp)
 
 
 @contextmanager
@@ -151,7 +175,7 @@ def compress(
     with _progress(len(raw), "compressing", not quiet) as cb:
         blob, ideal = pack(raw, order, cb)
     secs = time.perf_counter() - t0
-    _write_atomic(out, blob)
+    _write_atomic(out, blob, force)
     n = len(raw)
     payload_bits = 8 * (len(blob) - HEADER_SIZE)
     excess = (payload_bits - ideal) / ideal if ideal > 0 else 0.0
@@ -208,7 +232,7 @@ def decompress(
             raw = unpack(blob, name, cb)
     except ContainerError as e:
         raise CLIError(str(e)) from None
-    _write_atomic(output, raw)
+    _write_atomic(output, raw, force)
     if not quiet:
         n = len(raw)
         typer.echo(f"{file} -> {output}: {n} byte{'' if n == 1 else 's'} restored, CRC-32 verified")
