@@ -172,3 +172,20 @@ def test_a_parquet_column_of_lists_or_structs_fails_in_one_worded_line(tmp_path,
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("infobits: error: ") and "not symbols" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["-k", "2"], "--alphabet-size 2 is smaller than the 3 distinct symbols seen in column"),
+        (["-m", "nsb"], "pass --alphabet-size K"),
+        (["-m", "foo"], "--method foo is not"),
+    ],
+)
+def test_errors_name_the_options_not_the_python_arguments(tmp_path, capsys, args, said):
+    f = _csv(tmp_path / "s.csv", ["a", "b", "a", "c"])
+    code = main(["estimate", str(f), "-c", "v", *args])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert said in err
+    assert "alphabet_size" not in err and "method=" not in err

@@ -8,7 +8,10 @@ result is printed with its interval and the method that produced it, or as JSON.
 from __future__ import annotations
 
 import math
+import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,6 +41,30 @@ def _count(path: Path, column: str, as_text: bool) -> ValueCounts:
         extra = f" ({vc.missing} missing)" if vc.missing else ""
         raise CLIError(f"column {column!r} of {path.name} has no values{extra}")
     return vc
+
+
+@contextmanager
+def _in_option_words(x: str, y: str) -> Iterator[None]:
+    """Reword the estimators' errors, which speak of Python arguments (alphabet_size=K,
+    method='nsb', the samples x and y), in the options and data of this command."""
+    try:
+        yield
+    except ValueError as e:
+        text = str(e)
+        for old, new in _OPTION_WORDS:
+            text = re.sub(old, new, text)
+        text = re.sub(r"\bseen in x and y together\b", f"seen in {x} and {y} together", text)
+        text = re.sub(r"\bseen in x\b", f"seen in {x}", text)
+        raise CLIError(text) from None
+
+
+_OPTION_WORDS = [
+    (r"\balphabet_size=K\b", "--alphabet-size K"),
+    (r"\balphabet_size=", "--alphabet-size "),
+    (r"\balphabet_size\b", "--alphabet-size"),
+    (r"\bmethod='([a-z_]+)'", r"--method \1"),
+    (r"\bn_boot\b", "--n-boot"),
+]
 
 
 def _fmt(x: Any) -> str:
@@ -142,14 +169,16 @@ def estimate(
     if vs is None or m == "entropy":
         if vs is not None:
             raise CLIError("--measure entropy takes one file; drop --vs")
-        e = estimate_entropy(vc, **common)
         what = f"column {column[0]!r} of {file.name}"
+        with _in_option_words(what, ""):
+            e = estimate_entropy(vc, **common)
         missing = [vc.missing]
     else:
         col2 = column[1] if len(column) == 2 else column[0]
         vq = _count(vs, col2, as_text)
         fn = estimate_kl_divergence if m == "kl" else estimate_cross_entropy
-        e = fn(vc, vq, **common)
+        with _in_option_words(f"{file.name}[{column[0]!r}]", f"{vs.name}[{col2!r}]"):
+            e = fn(vc, vq, **common)
         what = f"{file.name}[{column[0]!r}] against {vs.name}[{col2!r}]"
         missing = [vc.missing, vq.missing]
     if as_json:
