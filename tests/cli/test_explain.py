@@ -137,3 +137,18 @@ def test_base_e_means_nats(capsys: pytest.CaptureFixture[str]) -> None:
     e = json.loads(out)
     assert e["unit"] == "nats"
     assert e["entropy"] == pytest.approx(3 * math.log(2))
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--p", "0.5,0.6", "--q", "0.5,0.5"], "if --p holds counts or weights, divide them"),
+        (["--p", "0.5,0.5", "--q", "-0.5,1.5"], "give them with --q-logits"),
+    ],
+)
+def test_errors_speak_of_options_not_python_calls(
+    capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    code, out, err = run(capsys, "explain", *args)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert said in err and "ib." not in err and "axis" not in err

@@ -8,6 +8,7 @@ KL divergence, the waste. Every number shown comes from the library's own measur
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any
 
 import numpy as np
@@ -88,6 +89,31 @@ def explanation(
         },
         "codes": sampled_code_lengths(p, q, samples, seed),
     }
+
+
+def _in_option_words(text: str) -> str:
+    """The library's errors advise Python calls (``ib.counts(p)``); say it in options.
+
+    >>> _in_option_words("q sums to 5 along axis -1; if q holds counts or weights, "
+    ...                  "pass ib.counts(q)")
+    'q sums to 5; if --q holds counts or weights, divide them by their total'
+    """
+    text = text.replace(" along axis -1", "")
+    text = re.sub(
+        r"if (p|q) holds counts or weights, pass ib\.counts\(\1\)",
+        r"if --\1 holds counts or weights, divide them by their total",
+        text,
+    )
+    text = re.sub(
+        r" \(if q holds log-probabilities, pass ib\.log_probs\(q\); if logits, ib\.logits\(q\)\)",
+        " (if --q holds logits, give them with --q-logits)",
+        text,
+    )
+    return re.sub(
+        r" \(if p holds log-probabilities, pass ib\.log_probs\(p\); if logits, ib\.logits\(p\)\)",
+        "",
+        text,
+    )
 
 
 def _fmt(x: float) -> str:
@@ -213,7 +239,10 @@ def explain(
         raise CLIError(
             f"--samples {samples} is not a sample count; give 0 to {MAX_SAMPLES}, such as 100000"
         )
-    e = explanation(pv, qv, b, samples)
+    try:
+        e = explanation(pv, qv, b, samples)
+    except ValueError as err:
+        raise CLIError(_in_option_words(str(err))) from None
     if plot is not None:
         from ..plot._save import write_explain_plot
 
