@@ -106,3 +106,10 @@ def test_when_both_arguments_are_bad_the_first_is_named_as_numpy_does() -> None:
     with pytest.raises(ib.DistributionError) as want_q:
         ib.kl_divergence(np.array([0.5, 0.5]), q)
     assert str(got_q.value) == str(want_q.value)
+
+
+def test_bce_target_that_needs_a_gradient_gets_one() -> None:
+    z = torch.tensor([0.5, -2.0], dtype=F64)
+    y = torch.tensor([0.25, 0.75], dtype=F64, requires_grad=True)
+    binary_cross_entropy(logits=z, target=y, reduction="sum").backward()
+    torch.testing.assert_close(y.grad, -z, rtol=1e-15, atol=0)  # d/dy = −z

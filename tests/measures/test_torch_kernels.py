@@ -209,3 +209,7 @@ def test_entropy_soft_cross_entropy_and_bce_kernels_pass_gradcheck() -> None:
     zb = (4 * z).detach().requires_grad_(True)
     assert torch.autograd.gradcheck(lambda x: _torch.bce_with_logits(x, y, None), (zb,))
     assert torch.autograd.gradcheck(lambda x: _torch.bce_with_logits(x, y, lw), (zb,))
+    wt = torch.rand(5, generator=g, dtype=F64)
+    for red in ("none", "sum", "mean"):
+        f = lambda x: _torch.bce_with_logits(x, y, lw, wt, red)  # noqa: E731, B023
+        assert torch.autograd.gradcheck(f, (zb,))

@@ -364,19 +364,21 @@ def binary_cross_entropy(
                 "probabilities (for labels in {-1, 1}, pass (target + 1) / 2)"
             )
     if _backend.is_torch_namespace(xp) and z.device.type != "meta":
+        from torch import broadcast_shapes as torch_broadcast
+
         from ..measures import _torch
 
         lw_t = None
         if pos_weight is not None:
             lw_t = 1.0 + (xp.astype(_asarray(xp, pos_weight, z), cdt) - 1.0) * y
-        if lw_t is None or tuple(lw_t.shape) == tuple(z.shape):
-            loss = _torch.bce_with_logits(z, y, lw_t)
-            if weight is not None:
-                loss = loss * xp.astype(_asarray(xp, weight, z), cdt)
-            if reduction == "sum":
-                loss = xp.sum(loss)
-            elif reduction == "mean":
-                loss = xp.mean(loss)
+        w_t = None if weight is None else xp.astype(_asarray(xp, weight, z), cdt)
+        shape = tuple(z.shape)
+        # The kernel differentiates in the logits only, and keeps z's shape.
+        if not y.requires_grad and all(
+            t is None or (not t.requires_grad and tuple(torch_broadcast(t.shape, shape)) == shape)
+            for t in (lw_t, w_t)
+        ):
+            loss = _torch.bce_with_logits(z, y, lw_t, w_t, reduction)
             return _scale(xp, loss, base, out_dtype)
     zero = _const(xp, z, 0.0)
     # The large parts cancel first and the small log1p term is added last, so a confident

@@ -223,39 +223,64 @@ def soft_cross_entropy_rows(z: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
 class _BCE(torch.autograd.Function):
     @staticmethod
     def forward(
-        ctx: Any, z: torch.Tensor, y: torch.Tensor, lw: torch.Tensor | None
+        ctx: Any,
+        z: torch.Tensor,
+        y: torch.Tensor,
+        lw: torch.Tensor | None,
+        weight: torch.Tensor | None,
+        reduction: str,
     ) -> torch.Tensor:
-        # In place where possible: on the CPU a fresh full-size tensor costs as much as a
-        # pass over it.
-        tail = torch.abs(z).neg_().exp_().log1p_()  # log1p(e^-|z|), to full precision
+        # In place where possible: on the CPU a fresh full-size tensor costs about as much
+        # as a pass over it.
+        t = torch.abs(z).neg_()
+        s = torch.sigmoid(t)  # σ(−|z|), for the slope
+        tail = t.exp_().log1p_()  # log1p(e^−|z|), to full precision
         # (1 − y)·z + max(−z, 0) = max(z, 0) − y·z: the large parts cancel before the small
         # tail is added, so a confident right answer keeps its loss e^(−|z|).
         if lw is None:
             loss = torch.relu(z).addcmul_(y, z, value=-1.0).add_(tail)
         else:
-            loss = ((1.0 - y) * z + lw * torch.relu(-z)) + lw * tail
-        ctx.save_for_backward(z, y, tail, lw)
+            loss = torch.relu(-z).mul_(lw).addcmul_(torch.rsub(y, 1.0), z).addcmul_(lw, tail)
+        if weight is not None:
+            loss.mul_(weight)
+        ctx.reduction = reduction
+        ctx.save_for_backward(z, y, s, lw, weight)
+        if reduction == "sum":
+            return loss.sum()
+        if reduction == "mean":
+            return loss.mean()
         return loss
 
     @staticmethod
     def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
-        z, y, tail, lw = ctx.saved_tensors
-        # The slope σ(z) − y as (1 − y) − [z < 0] − sign(z)·σ(−|z|), σ(−|z|) =
-        # −expm1(−tail): the ±1 parts cancel before the small σ(−|z|) enters, so the tiny
-        # slope of a confident answer survives (torch's own rounds it to 0). signbit and
-        # copysign agree on −0.0, and both sides give ½ − y at z = 0.
-        side = torch.neg(tail).expm1_().copysign_(z)  # sign(z)·(−σ(−|z|))
-        neg = torch.signbit(z)
+        z, y, s, lw, weight = ctx.saved_tensors
+        if ctx.reduction == "mean":
+            g = g / z.numel()
+        # σ(−z) = ½·(1 − sign z) + sign(z)·σ(−|z|), written so that the ±1 parts cancel
+        # before the small σ(−|z|) enters: the tiny slope of a confident answer survives
+        # (torch's own rounds it to 0), and z = ±0 gives ½ − y from either side.
+        sgn = torch.sign(z)
         if lw is None:
-            grad = torch.rsub(y, 1.0).add_(neg, alpha=-1).sub_(side)
+            grad = torch.mul(sgn, 0.5).add_(0.5).sub_(y)  # (1 − y) − ½·(1 − sign z)
         else:
-            grad = torch.rsub(y, 1.0).addcmul_(neg, lw, value=-1.0).addcmul_(lw, side, value=-1.0)
-        return grad.mul_(g), None, None
+            grad = torch.rsub(sgn, 1.0).mul_(lw).mul_(-0.5).sub_(y).add_(1.0)
+            sgn = sgn.mul_(lw)
+        grad.addcmul_(sgn, s, value=-1.0)
+        if weight is not None:
+            grad.mul_(weight)
+        return grad.mul_(g), None, None, None, None
 
 
-@torch.compiler.disable  # host-synced row repair: run eagerly, between graphs
-def bce_with_logits(z: torch.Tensor, y: torch.Tensor, lw: torch.Tensor | None) -> torch.Tensor:
-    """Elementwise (1 − y)·z + lw·softplus(−z) in nats, lw = 1 + (pos_weight − 1)·y.
+@torch.compiler.disable  # run eagerly, between graphs, like the kernels above
+def bce_with_logits(
+    z: torch.Tensor,
+    y: torch.Tensor,
+    lw: torch.Tensor | None,
+    weight: torch.Tensor | None = None,
+    reduction: str = "none",
+) -> torch.Tensor:
+    """(1 − y)·z + lw·softplus(−z) in nats, times ``weight``, reduced ("none", "sum",
+    "mean"); lw = 1 + (pos_weight − 1)·y. ``lw`` and ``weight`` broadcast to z's shape.
 
     >>> import torch
     >>> bce_with_logits(torch.tensor([0.0, 100.0]), torch.tensor([1.0, 0.0]), None)
@@ -263,5 +288,5 @@ def bce_with_logits(z: torch.Tensor, y: torch.Tensor, lw: torch.Tensor | None) -
 
     Reference: C. M. Bishop, *Pattern Recognition and Machine Learning*, 2006, §4.3.2.
     """
-    out: torch.Tensor = _BCE.apply(z, y, lw)
+    out: torch.Tensor = _BCE.apply(z, y, lw, weight, reduction)
     return out
