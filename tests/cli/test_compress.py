@@ -263,3 +263,31 @@ def test_a_file_system_without_hard_links_still_gets_the_output(capsys, src, tmp
     monkeypatch.setattr(os, "link", no_links)
     assert run(capsys, "compress", str(src))[0] == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "notes.txt.ibz"]
+
+
+def test_a_full_disk_names_the_output_and_leaves_no_partial_file(
+    capsys, src, tmp_path, monkeypatch
+):
+    import infobits.cli.compress as cmd
+
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, fd, mode):
+            self.fh = real_fdopen(fd, mode)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            self.fh.write(data[:10])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cmd.os, "fdopen", Full)
+    code, out, err = run(capsys, "compress", str(src))
+    assert code == 2 and out == ""
+    assert err == f"infobits: error: cannot write '{src}.ibz': No space left on device\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
