@@ -268,8 +268,6 @@ def test_a_file_system_without_hard_links_still_gets_the_output(capsys, src, tmp
 def test_a_full_disk_names_the_output_and_leaves_no_partial_file(
     capsys, src, tmp_path, monkeypatch
 ):
-    import infobits.cli.compress as cmd
-
     real_fdopen = os.fdopen
 
     class Full:
@@ -286,7 +284,7 @@ def test_a_full_disk_names_the_output_and_leaves_no_partial_file(
             self.fh.write(data[:10])
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(cmd.os, "fdopen", Full)
+    monkeypatch.setattr(os, "fdopen", Full)
     code, out, err = run(capsys, "compress", str(src))
     assert code == 2 and out == ""
     assert err == f"infobits: error: cannot write '{src}.ibz': No space left on device\n"
