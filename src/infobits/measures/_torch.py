@@ -71,7 +71,7 @@ class _KL(torch.autograd.Function):
             lp.clamp_(min=torch.finfo(lp.dtype).min)
         lq = _logp(b, kb)
         d = lp - lq
-        kl = (p * d).sum(dim=-1)
+        kl = torch.linalg.vecdot(p, d)  # Σ p·d without a full-size temporary
         # NaN: p = 0 met an infinite d (0·∞, the term is 0 by convention); small: the direct
         # sum has lost digits to cancellation; inf: q = 0 under p > 0, the right answer,
         # whose slope is kept finite so that a zero cotangent (a masked row) gives 0.
@@ -146,11 +146,10 @@ class _Entropy(torch.autograd.Function):
     def forward(ctx: Any, v: torch.Tensor, kind: Kind) -> torch.Tensor:
         lp = _logp(v, kind)
         p = torch.exp(lp)
-        t = p * lp
-        h = -t.sum(dim=-1)
+        h = -torch.linalg.vecdot(p, lp)
         redo = _rows(torch.isnan(h))  # p = 0 at a -inf log-probability: 0·log 0 = 0
         if redo is not None:
-            h[redo] = -torch.nansum(t[redo], dim=-1)
+            h[redo] = -torch.nansum(p[redo] * lp[redo], dim=-1)
             lr = lp[redo]
             lp = lp.clone() if kind is Kind.LOG_PROBS else lp  # never write into the input
             lp[redo] = torch.where(lr > -torch.inf, lr, torch.zeros_like(lr))
@@ -184,12 +183,12 @@ class _SoftCE(torch.autograd.Function):
     @staticmethod
     def forward(ctx: Any, z: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
         lq = torch.log_softmax(z, dim=-1)
-        t = w * lq
-        per = -t.sum(dim=-1)
+        per = -torch.linalg.vecdot(w, lq)
         redo = _rows(torch.isnan(per))  # w = 0 at a -inf logit: the term is 0
         if redo is not None:
-            tr = t[redo]
-            per[redo] = -torch.where(w[redo] != 0, tr, torch.zeros_like(tr)).sum(dim=-1)
+            wr = w[redo]
+            tr = wr * lq[redo]
+            per[redo] = -torch.where(wr != 0, tr, torch.zeros_like(tr)).sum(dim=-1)
         ctx.save_for_backward(w, lq)
         return per
 
