@@ -189,3 +189,20 @@ def test_errors_name_the_options_not_the_python_arguments(tmp_path, capsys, args
     assert code == 2 and out == "" and err.count("\n") == 1
     assert said in err
     assert "alphabet_size" not in err and "method=" not in err
+
+
+def test_a_column_name_that_appears_twice_is_refused_not_guessed(tmp_path, capsys):
+    f = tmp_path / "dup.csv"
+    f.write_text("v,v\na,1\nb,2\n")
+    code = main(["estimate", str(f), "-c", "v"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and "2 columns named 'v'" in err and err.count("\n") == 1
+
+
+def test_a_damaged_gzip_file_is_named_in_its_error(tmp_path, capsys):
+    f = tmp_path / "junk.csv.gz"
+    f.write_bytes(bytes(range(100)))
+    code = main(["estimate", str(f), "-c", "v"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("infobits: error: cannot read junk.csv.gz as CSV")

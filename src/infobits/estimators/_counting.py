@@ -542,10 +542,15 @@ def _count_csv(
     try:
         with pcsv.open_csv(path, parse_options=parse, read_options=read) as head:
             names = head.schema.names
-    except pa.ArrowInvalid as e:
+    except (pa.ArrowInvalid, OSError) as e:  # OSError: a damaged .gz or .bz2
         raise ValueError(f"cannot read {path.name} as CSV: {e}") from None
     if column not in names:
         raise ValueError(_no_column(column, names, path.name))
+    if names.count(column) > 1:
+        raise ValueError(
+            f"{path.name} has {names.count(column)} columns named {column!r}; rename them "
+            "so that the one to count is unambiguous"
+        )
     conv = pcsv.ConvertOptions(
         include_columns=[column],
         column_types={column: pa.string()} if as_text else None,
