@@ -1,12 +1,14 @@
 """Benchmark: infobits' losses and array-API measures against PyTorch's own, on the CPU.
 
-Each row times forward + backward (medians over repeats, in this process) of an infobits
-function and of its PyTorch anchor on the same float32 data, and prints the ratio
-infobits / anchor. The anchors: ``F.cross_entropy``, ``F.binary_cross_entropy_with_logits``,
-``F.kl_div(..., reduction="batchmean")``, and for the measures the direct torch
-expressions Σ p·(log p − log_softmax z) and −Σ softmax·log_softmax (which have no edge
-handling: they return NaN gradients where p = 0 meets a −inf logit). Both sides run on
-one thread.
+Each row times an infobits function and its PyTorch anchor on the same float32 data,
+forward + backward and forward alone (medians over repeats, in this process, the two
+sides timed in alternation), and prints the ratios infobits / anchor. The anchors:
+``F.cross_entropy``, ``F.binary_cross_entropy_with_logits``,
+``F.kl_div(..., reduction="batchmean")``, ``F.kl_div(log_softmax, log_softmax,
+log_target=True)`` for the KL of two softmaxes, and for the other measures the direct
+torch expressions Σ p·(log p − log_softmax z) and −Σ softmax·log_softmax (which have no
+edge handling: they return NaN gradients where p = 0 meets a −inf logit). Both sides run
+on one thread.
 
     .venv/bin/python benchmarks/bench_losses.py [--quick]
 """
@@ -25,24 +27,26 @@ import infobits as ib
 from infobits.losses import binary_cross_entropy, cross_entropy_loss, kl_divergence_loss
 
 
-def _time(fn: Callable[[], torch.Tensor], leaves: list[torch.Tensor], repeats: int) -> float:
-    times = []
+def _pair(
+    ours: Callable[[], torch.Tensor],
+    anchor: Callable[[], torch.Tensor],
+    leaves: list[torch.Tensor],
+    repeats: int,
+    backward: bool,
+) -> tuple[float, float]:
+    """Medians of ours and of the anchor, timed in alternation so that a busy neighbour on
+    a shared machine slows both sides alike; the first round warms up."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeats + 1):
-        for t in leaves:
-            t.grad = None
-        t0 = time.perf_counter()
-        fn().backward()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times[1:])  # the first run warms up
-
-
-def _time_forward(fn: Callable[[], torch.Tensor], repeats: int) -> float:
-    times = []
-    for _ in range(repeats + 1):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times[1:])
+        for side, fn in enumerate((ours, anchor)):
+            for t in leaves:
+                t.grad = None
+            t0 = time.perf_counter()
+            out = fn()
+            if backward:
+                out.backward()
+            times[side].append(time.perf_counter() - t0)
+    return statistics.median(times[0][1:]), statistics.median(times[1][1:])
 
 
 def main() -> None:
@@ -127,10 +131,8 @@ def main() -> None:
         f"{'fwd ours':>10}{'torch':>8}{'ratio':>7}"
     )
     for name, ours, anchor in rows:
-        ta = _time(anchor, [z, za], repeats)
-        to = _time(ours, [z, za], repeats)
-        fa = _time_forward(anchor, repeats)
-        fo = _time_forward(ours, repeats)
+        to, ta = _pair(ours, anchor, [z, za], repeats, backward=True)
+        fo, fa = _pair(ours, anchor, [z, za], repeats, backward=False)
         print(
             f"{name:<40}{to * 1e3:>13.2f}{ta * 1e3:>8.2f}{to / ta:>7.2f}"
             f"{fo * 1e3:>10.2f}{fa * 1e3:>8.2f}{fo / fa:>7.2f}"
