@@ -206,3 +206,27 @@ def test_a_damaged_gzip_file_is_named_in_its_error(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("infobits: error: cannot read junk.csv.gz as CSV")
+
+
+def test_damage_deep_inside_a_gzip_file_is_named_in_its_error(tmp_path, capsys, monkeypatch):
+    import gzip
+
+    import pyarrow.csv as pcsv
+
+    from infobits.estimators import _counting
+
+    # small read blocks, so that the damage lies past the block the header is read from
+    monkeypatch.setattr(
+        _counting,
+        "_csv_options",
+        lambda path: (pcsv.ParseOptions(delimiter=","), pcsv.ReadOptions(block_size=1 << 12)),
+    )
+    rows = "".join(f"{i * 7919 % 100003}\n" for i in range(40_000))
+    blob = bytearray(gzip.compress(("v\n" + rows).encode(), compresslevel=1))
+    blob[int(len(blob) * 0.8)] ^= 0xFF
+    f = tmp_path / "deep.csv.gz"
+    f.write_bytes(bytes(blob))
+    code = main(["estimate", str(f), "-c", "v", "--ci", "0"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("infobits: error: cannot read deep.csv.gz as CSV")

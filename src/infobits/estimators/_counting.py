@@ -558,6 +558,12 @@ def _count_csv(
     )
 
     def batches() -> Iterator[Any]:
+        try:
+            yield from read_batches()
+        except OSError as e:  # damage in a .gz or .bz2 past its first block (Arrow reads ahead)
+            raise ValueError(f"cannot read {path.name} as CSV: {e}") from None
+
+    def read_batches() -> Iterator[Any]:
         with pcsv.open_csv(
             path, parse_options=parse, read_options=read, convert_options=conv
         ) as reader:
