@@ -230,3 +230,19 @@ def test_damage_deep_inside_a_gzip_file_is_named_in_its_error(tmp_path, capsys, 
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("infobits: error: cannot read deep.csv.gz as CSV")
+
+
+def test_a_damaged_parquet_row_group_is_named_in_its_error(tmp_path, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    f = tmp_path / "rg.parquet"
+    v = np.random.default_rng(0).integers(0, 1000, 50_000)
+    pq.write_table(pa.table({"v": v}), f, row_group_size=5_000, compression="snappy")
+    blob = bytearray(f.read_bytes())
+    blob[len(blob) // 2 : len(blob) // 2 + 64] = b"\xff" * 64
+    f.write_bytes(bytes(blob))
+    code = main(["estimate", str(f), "-c", "v", "--ci", "0"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("infobits: error: cannot read rg.parquet as Parquet")

@@ -508,6 +508,7 @@ def _count_file(
 
 
 def _count_parquet(path: Path, column: str, chunk_rows: int, progress: bool) -> ValueCounts:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
@@ -518,8 +519,15 @@ def _count_parquet(path: Path, column: str, chunk_rows: int, progress: bool) -> 
     if column not in names:
         raise ValueError(_no_column(column, names, path.name))
     total = pf.metadata.num_rows
-    batches = (b.column(0) for b in pf.iter_batches(batch_size=chunk_rows, columns=[column]))
-    return _count_arrow_batches(batches, total, path.name, progress)
+
+    def batches() -> Iterator[Any]:
+        try:
+            for b in pf.iter_batches(batch_size=chunk_rows, columns=[column]):
+                yield b.column(0)
+        except (OSError, pa.ArrowInvalid) as e:  # a damaged row group, found only now
+            raise ValueError(f"cannot read {path.name} as Parquet: {e}") from None
+
+    return _count_arrow_batches(batches(), total, path.name, progress)
 
 
 def _csv_options(path: Path) -> tuple[Any, Any]:
