@@ -80,3 +80,20 @@ def test_a_one_byte_file_reports_zero_own_bits_without_a_sign(capsys, tmp_path):
     code, out, _ = run(capsys, "crosscode", str(a), "--like", str(a), "--json")
     assert code == 0
     assert str(json.loads(out)["ideal_own_bits"]) == "0.0"
+
+
+def test_a_code_below_the_coders_resolution_is_noted(capsys, tmp_path):
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    a.write_bytes(b"abcabcabcxyz" * 50)
+    b.write_bytes(b"abc" * 100)
+    code, out, _ = run(capsys, "crosscode", str(a), "--like", str(b), "--alpha", "1e-9", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert len(d["notes"]) == 1 and "3 byte value(s)" in d["notes"][0]
+    # the note is true: the stream is shorter than the ideal cross-entropy length
+    assert d["arithmetic_cross_bits"] < d["ideal_cross_bits"]
+    code, out, _ = run(capsys, "crosscode", str(a), "--like", str(b), "--json")
+    assert json.loads(out)["notes"] == []
+    code, out, _ = run(capsys, "crosscode", str(a), "--like", str(b), "--alpha", "1e-9")
+    assert "below 2^-24" in " ".join(out.split())

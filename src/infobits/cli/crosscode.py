@@ -11,6 +11,7 @@ import math
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -20,6 +21,27 @@ from ._common import CLIError, dump_json
 from .compress import _read
 
 __all__ = ["crosscode"]
+
+
+#: The arithmetic coder's smallest probability: it quantises to multiples of 2^-24.
+CODER_FLOOR = 2.0**-24
+
+
+def _floor_notes(data_a: bytes, data_b: bytes, alpha: float) -> list[str]:
+    """Say so when B's code asks for probabilities the arithmetic coder cannot represent;
+    its stream then codes those bytes at 24 bits, shorter than log2(1/q)."""
+    from ..codes.crosscode import byte_model
+
+    q = byte_model(data_b, alpha)
+    used = np.bincount(np.frombuffer(data_a, dtype=np.uint8), minlength=256) > 0
+    low = int(np.count_nonzero(used & (q > 0) & (q < CODER_FLOOR)))
+    if not low:
+        return []
+    return [
+        f"B's code gives {low} byte value(s) of A a probability below 2^-24, the least the "
+        "arithmetic coder represents; its stream codes them at about 24 bits each, so it "
+        "comes out shorter than n·H(A,B) (raise --alpha to stay within the coder's range)"
+    ]
 
 
 def crosscode(
@@ -48,9 +70,10 @@ def crosscode(
         r = run(data_a, data_b, alpha)
     except ValueError as e:
         raise CLIError(str(e)) from None
+    notes = _floor_notes(data_a, data_b, alpha)
     if as_json:
         d = r.as_dict()
-        d.update(a=str(a), like=str(like))
+        d.update(a=str(a), like=str(like), notes=notes)
         typer.echo(dump_json(d))
         return
     n = r.n_a
@@ -93,4 +116,6 @@ def crosscode(
             f"{r.unseen_in_b} byte value(s) of A never occur in B; add-{r.alpha:g} smoothing "
             "keeps them codable."
         )
+    for note in notes:
+        console.print(escape(note))
     console.print("Stream sizes exclude the description of each model.")
