@@ -53,6 +53,27 @@ def _rows(flag: torch.Tensor) -> torch.Tensor | None:
     return idx if idx.numel() else None
 
 
+def _second_order(
+    ctx: Any, g: torch.Tensor, inputs: tuple[Any, ...], reference: Callable[..., torch.Tensor]
+) -> tuple[Any, ...] | None:
+    """The gradient as a differentiable graph, when backward itself is differentiated.
+
+    The closed-form backward works on tensors saved without history, so under
+    ``create_graph=True`` (Hessian-vector products, as in natural-gradient and TRPO steps)
+    the gradient is taken through ``reference`` instead, a differentiable formula of the
+    same value. Returns None in the usual first-order case.
+    """
+    if not torch.is_grad_enabled():
+        return None
+    need = ctx.needs_input_grad[: len(inputs)]
+    with torch.enable_grad():
+        out = reference(*inputs)
+    wrt = [x for x, n in zip(inputs, need, strict=True) if n]
+    grads = iter(torch.autograd.grad(out, wrt, g, create_graph=True))
+    firsts = tuple(next(grads) if n else None for n in need)
+    return firsts + (None,) * (len(ctx.needs_input_grad) - len(inputs))
+
+
 class _KL(torch.autograd.Function):
     @staticmethod
     def forward(
@@ -61,7 +82,7 @@ class _KL(torch.autograd.Function):
         b: torch.Tensor,
         ka: Kind,
         kb: Kind,
-        careful: Callable[[torch.Tensor], torch.Tensor],
+        careful: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
     ) -> torch.Tensor:
         lp = _logp(a, ka)
         p = a if ka is Kind.PROBS else torch.exp(lp)
@@ -80,14 +101,17 @@ class _KL(torch.autograd.Function):
             pr, dr = p[redo], d[redo]
             dr = torch.where(pr > 0, dr, torch.zeros_like(dr))
             d[redo] = dr.clamp_(max=torch.finfo(dr.dtype).max)
-            kl[redo] = careful(redo)
-        ctx.kinds = (ka, kb)
-        ctx.save_for_backward(p, d, lq, b, kl)
+            kl[redo] = careful(a[redo], b[redo])
+        ctx.kinds, ctx.careful = (ka, kb), careful
+        ctx.save_for_backward(p, d, lq, a, b, kl)
         return kl
 
     @staticmethod
     def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
-        p, d, lq, b, kl = ctx.saved_tensors
+        p, d, lq, a, b, kl = ctx.saved_tensors
+        twice = _second_order(ctx, g, (a, b), ctx.careful)
+        if twice is not None:
+            return twice
         ka, kb = ctx.kinds
         gk = g.unsqueeze(-1)
         ga = gb = None
@@ -121,24 +145,32 @@ def kl_rows(
     b: torch.Tensor,
     ka: Kind,
     kb: Kind,
-    careful: Callable[[torch.Tensor], torch.Tensor],
+    careful: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
 ) -> torch.Tensor:
     """D(p‖q) in nats of each row of two (R, C) tensors of the given kinds.
 
-    ``careful(rows)`` returns the careful engine's values of the given rows; it is called
-    only for rows whose direct sum is below ``KL_RECOMPUTE_BELOW`` nats.
+    ``careful(a_rows, b_rows)`` is the careful engine on some rows (differentiable): it
+    gives the value of rows whose direct sum is below ``KL_RECOMPUTE_BELOW`` nats, and
+    the gradient when the backward is itself differentiated.
 
     >>> import torch
     >>> from infobits._inputs import Kind
     >>> p = torch.tensor([[0.5, 0.5, 0.0]], dtype=torch.float64)
     >>> q = torch.tensor([[0.25, 0.25, 0.5]], dtype=torch.float64)
-    >>> kl_rows(p, q, Kind.PROBS, Kind.PROBS, lambda rows: None)  # ln 2
+    >>> kl_rows(p, q, Kind.PROBS, Kind.PROBS, lambda a, b: None)  # ln 2
     tensor([0.6931], dtype=torch.float64)
 
     Reference: Kullback & Leibler 1951.
     """
     out: torch.Tensor = _KL.apply(a, b, ka, kb, careful)
     return out
+
+
+def _entropy_reference(v: torch.Tensor, kind: Kind) -> torch.Tensor:
+    lp = _logp(v, kind)
+    pos = lp > -torch.inf
+    lps = torch.where(pos, lp, torch.zeros_like(lp))  # no -inf where the term vanishes
+    return -(torch.exp(lps) * lps * pos).sum(dim=-1)
 
 
 class _Entropy(torch.autograd.Function):
@@ -154,12 +186,15 @@ class _Entropy(torch.autograd.Function):
             lp = lp.clone() if kind is Kind.LOG_PROBS else lp  # never write into the input
             lp[redo] = torch.where(lr > -torch.inf, lr, torch.zeros_like(lr))
         ctx.kind = kind
-        ctx.save_for_backward(p, lp, h)
+        ctx.save_for_backward(p, lp, h, v)
         return h
 
     @staticmethod
     def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
-        p, lp, h = ctx.saved_tensors
+        p, lp, h, v = ctx.saved_tensors
+        twice = _second_order(ctx, g, (v,), lambda x: _entropy_reference(x, ctx.kind))
+        if twice is not None:
+            return twice
         shift = h.unsqueeze(-1) if ctx.kind is Kind.LOGITS else 1.0
         return torch.add(lp, shift).mul_(p).mul_((-g).unsqueeze(-1)), None
 
@@ -179,6 +214,12 @@ def entropy_rows(v: torch.Tensor, kind: Kind) -> torch.Tensor:
     return out
 
 
+def _soft_ce_reference(z: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    lq = torch.log_softmax(z, dim=-1)
+    on = w != 0
+    return -(w * torch.where(on, lq, torch.zeros_like(lq))).sum(dim=-1)
+
+
 class _SoftCE(torch.autograd.Function):
     @staticmethod
     def forward(ctx: Any, z: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
@@ -189,12 +230,15 @@ class _SoftCE(torch.autograd.Function):
             wr = w[redo]
             tr = wr * lq[redo]
             per[redo] = -torch.where(wr != 0, tr, torch.zeros_like(tr)).sum(dim=-1)
-        ctx.save_for_backward(w, lq)
+        ctx.save_for_backward(w, lq, z)
         return per
 
     @staticmethod
     def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
-        w, lq = ctx.saved_tensors
+        w, lq, z = ctx.saved_tensors
+        twice = _second_order(ctx, g, (z, w), _soft_ce_reference)
+        if twice is not None:
+            return twice
         gk = g.unsqueeze(-1)
         gz = gw = None
         if ctx.needs_input_grad[0]:
@@ -217,6 +261,20 @@ def soft_cross_entropy_rows(z: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
     """
     out: torch.Tensor = _SoftCE.apply(z, w)
     return out
+
+
+def _bce_reference(
+    z: torch.Tensor,
+    y: torch.Tensor,
+    lw: torch.Tensor | None,
+    weight: torch.Tensor | None,
+    reduction: str,
+) -> torch.Tensor:
+    c = 1.0 if lw is None else lw
+    loss = ((1.0 - y) * z + c * torch.relu(-z)) + c * torch.log1p(torch.exp(-torch.abs(z)))
+    if weight is not None:
+        loss = loss * weight
+    return loss.sum() if reduction == "sum" else loss.mean() if reduction == "mean" else loss
 
 
 class _BCE(torch.autograd.Function):
@@ -253,6 +311,11 @@ class _BCE(torch.autograd.Function):
     @staticmethod
     def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
         z, y, s, lw, weight = ctx.saved_tensors
+        twice = _second_order(
+            ctx, g, (z,), lambda x: _bce_reference(x, y, lw, weight, ctx.reduction)
+        )
+        if twice is not None:
+            return twice
         if ctx.reduction == "mean":
             g = g / z.numel()
         # σ(−z) = ½·(1 − sign z) + sign(z)·σ(−|z|), written so that the ±1 parts cancel

@@ -389,12 +389,14 @@ def _torch_kl(xp: Any, pa: _Arg, qa: _Arg, bshape: tuple[int, ...], ax: int, kee
     a = _torch_rows(xp, pa.v, bshape, ax, dtype)
     b = _torch_rows(xp, qa.v, bshape, ax, dtype)
 
-    def careful(rows: Any) -> Any:
-        ra, rb = (
-            _Arg(xp=xp, name=x.name, kind=x.kind, v=r[rows], axes=(-1,), out_dtype=x.out_dtype)
-            for x, r in ((pa, a), (qa, b))
+    def careful(ra: Any, rb: Any) -> Any:
+        return _kl_nats(
+            xp,
+            _Arg(xp=xp, name=pa.name, kind=pa.kind, v=ra, axes=(-1,), out_dtype=pa.out_dtype),
+            _Arg(xp=xp, name=qa.name, kind=qa.kind, v=rb, axes=(-1,), out_dtype=qa.out_dtype),
+            (-1,),
+            False,
         )
-        return _kl_nats(xp, ra, rb, (-1,), False)
 
     return _torch_unrows(_torch.kl_rows(a, b, pa.kind, qa.kind, careful), bshape, ax, keepdims)
 
