@@ -18,6 +18,10 @@ Validation gives the NumPy engine's messages: the cheap checks run in the array'
 library and are brought to the host as one boolean; only when they fail is the array
 copied to NumPy, to word the error with the position of the first bad entry. Inside a
 traced function (``jax.jit``) pass ``check=False``. Everything is in nats until the end.
+
+On PyTorch tensors, the KL divergence and the entropy of logits take the closed-form
+kernels of :mod:`infobits.measures._torch` (same values and gradients, a few passes
+instead of many), which call back into this engine for the rows that need its care.
 """
 
 from __future__ import annotations
