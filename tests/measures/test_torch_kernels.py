@@ -168,6 +168,27 @@ def test_fast_entropy_equals_the_careful_engine_with_minus_inf_entries(
     np.testing.assert_allclose(v, ib.entropy(WRAP[kind](a), base="nats"), rtol=1e-13)
 
 
+def test_fast_cross_entropy_of_logits_equals_the_careful_engine(
+    careful: Callable[[Callable[[], Any]], Any],
+) -> None:
+    rng = np.random.default_rng(19)
+    p = _data("probs", rng, (4, 6), edges=True)
+    z = rng.standard_normal((4, 6))
+    z[0, 1] = -np.inf  # where p = 0
+    wts = torch.tensor([1.0, -2.0, 0.5, 3.0], dtype=F64)
+
+    def f(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        return ib.cross_entropy(a, ib.logits(b), base="nats")
+
+    v, g = _value_and_grads(f, [p, z], wts)
+    cv, cg = careful(lambda: _value_and_grads(f, [p, z], wts))
+    np.testing.assert_allclose(v, cv, rtol=1e-13)
+    np.testing.assert_allclose(v, ib.cross_entropy(p, ib.logits(z), base="nats"), rtol=1e-13)
+    for got, want in zip(g, cg, strict=True):
+        assert np.isfinite(got).all()
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
 def test_log_probs_input_is_never_written_to() -> None:
     lp = torch.tensor([[0.0, -math.inf], [math.log(0.5), math.log(0.5)]], dtype=F64)
     before = lp.clone()

@@ -19,7 +19,8 @@ library and are brought to the host as one boolean; only when they fail is the a
 copied to NumPy, to word the error with the position of the first bad entry. Inside a
 traced function (``jax.jit``) pass ``check=False``. Everything is in nats until the end.
 
-On PyTorch tensors, the KL divergence and the entropy of logits take the closed-form
+On PyTorch tensors, the KL divergence, the entropy of logits and the cross-entropy of
+probabilities against logits take the closed-form
 kernels of :mod:`infobits.measures._torch` (same values and gradients, a few passes
 instead of many), which call back into this engine for the rows that need its care.
 """
@@ -438,7 +439,17 @@ def self_information(q: Any, *, base: Base, axis: int, check: bool) -> Any:
 
 
 def cross_entropy(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
-    xp, (pa, qa), _, axes = _prepare([(p, "p"), (q, "q")], axis, check)
+    xp, (pa, qa), bshape, axes = _prepare([(p, "p"), (q, "q")], axis, check)
+    if _torch_fast(xp, axes, pa, kinds=(Kind.PROBS,)) and _torch_fast(
+        xp, axes, qa, kinds=(Kind.LOGITS,)
+    ):
+        from . import _torch
+
+        dtype = xp.result_type(pa.v.dtype, qa.v.dtype)
+        z = _torch_rows(xp, qa.v, bshape, axes[0], dtype)
+        w = _torch_rows(xp, pa.v, bshape, axes[0], dtype)
+        nats = _torch_unrows(_torch.soft_cross_entropy_rows(z, w), bshape, axes[0], keepdims)
+        return _finish(xp, nats, base, pa, qa)
     ppos = pa.pos()
     zero = _const(xp, pa.prob(), 0.0)
     terms = xp.where(ppos, -pa.prob() * qa.lsafe(), zero)
