@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import infobits as ib
+from infobits.estimators.discrete import cross_entropy_kernel, entropy_for_kl
 
 
 def test_smoothed_plugin_kl_hand_worked():
@@ -47,8 +48,30 @@ def _zg_series(x, y):
 
 @pytest.mark.parametrize("x,y", [([3, 1, 0], [1, 2, 2]), ([2, 2, 1], [4, 0, 1]), ([5, 1], [1, 5])])
 def test_zhang_grabchak_digamma_form_equals_the_printed_series(x, y):
-    got = ib.estimate_kl_divergence(ib.counts(x), ib.counts(y), base="nats").value
-    assert got == pytest.approx(_zg_series(x, y), abs=1e-12)
+    a, b = np.array([x], dtype=float), np.array([y], dtype=float)
+    k = np.array([float(len(x))])
+    raw = cross_entropy_kernel(a, b, "zhang_grabchak", k, 0.5)
+    raw = raw - entropy_for_kl(a, "zhang_grabchak", k, 0.5)
+    assert raw[0] == pytest.approx(_zg_series(x, y), abs=1e-12)
+    got = ib.estimate_kl_divergence(ib.counts(x), ib.counts(y), base="nats")
+    assert got.value == pytest.approx(max(_zg_series(x, y), 0.0), abs=1e-12)
+
+
+def test_kl_and_mi_estimates_are_never_negative_and_say_when_clipped():
+    # Identical samples are not independent draws: the bias-corrected estimate of
+    # H(p, q) - H(p) falls below zero, where no divergence can be.
+    rng = np.random.default_rng(0)
+    p = 1 / np.arange(1, 201)
+    x = rng.choice(200, size=300, p=p / p.sum())
+    e = ib.estimate_kl_divergence(x, x, ci=0.9, seed=1, n_boot=50)
+    assert e.value == 0.0
+    assert e.interval is not None and min(e.interval) >= 0.0
+    assert any("below 0" in n for n in e.notes)
+    y = rng.choice(200, size=300, p=p / p.sum())
+    mi = ib.estimate_mutual_information(x, y, method="chao_wang_jost")
+    assert mi.value >= 0.0
+    knn = ib.estimate_kl_divergence(rng.normal(size=200), rng.normal(size=200), method="knn")
+    assert knn.value >= 0.0
 
 
 def test_dirichlet_kl_matches_monte_carlo_over_the_posteriors():

@@ -177,6 +177,33 @@ def _ordered(lo: Any, hi: Any, scale: float) -> tuple[Any, Any]:
     return (hi, lo) if scale < 0 else (lo, hi)
 
 
+#: Quantities that cannot be negative: an estimate below 0 is sampling noise or bias.
+_NONNEGATIVE = ("kl_divergence", "mutual_information", "conditional_entropy")
+
+
+def _positive_part(
+    value: Any, lo: Any, hi: Any, notes: list[str], quantity: str, scale: float, unit: str
+) -> tuple[Any, Any, Any]:
+    """Report a KL, MI or discrete H(Y|X) estimate below 0 as 0, saying so.
+
+    These quantities are >= 0, so the positive part of an estimate is never further
+    from the truth than the estimate itself; its interval is clipped the same way.
+    """
+    if quantity not in _NONNEGATIVE:
+        return value, lo, hi
+    v = np.asarray(value, dtype=np.float64)
+    if np.any(v < 0):
+        low = float(np.min(v)) * scale
+        notes.append(
+            f"the estimator gave {low:.4g} {unit}, below 0; {quantity.replace('_', ' ')} "
+            "is never negative, so 0 is reported (the positive part is never further from "
+            "the truth); a value this far below 0 means the samples are too few, or not "
+            "independent draws"
+        )
+    clip = (lambda a: a) if lo is None else (lambda a: np.maximum(a, 0.0))
+    return np.maximum(v, 0.0), clip(lo), clip(hi)
+
+
 def _unseen_mass(c: np.ndarray) -> np.ndarray:
     return np.count_nonzero(c == 1, axis=-1) / c.sum(axis=-1)
 
@@ -445,12 +472,15 @@ def _two_sample(
             d_plug = -xlogy(cp, cq / cq.sum(-1, keepdims=True)).sum(-1) / cp.sum(-1)
         center = d_plug if quantity == "cross_entropy" else d_plug - plugin(cp)[0]
         se, lo, hi = percentile_interval(reps, ci, v, center)
+        v, lo, hi = _positive_part(v, lo, hi, notes, quantity, scale, unit_name(base))
         lo, hi = _ordered(lo, hi, scale)
         interval = (rows.shape(lo * scale), rows.shape(hi * scale))
         kind = "bootstrap"
         unseen = float(max(np.max(_unseen_mass(cp)), np.max(_unseen_mass(cq))))
         if unseen > _SCARCE:
             notes.append(_BOOT_NOTE.format(unseen))
+    else:
+        v, _, _ = _positive_part(v, None, None, notes, quantity, scale, unit_name(base))
     return Estimate(
         value=rows.shape(v * scale),
         stderr=None if se is None else rows.shape(se * abs(scale)),
@@ -486,26 +516,33 @@ def _continuous(
 ) -> Estimate:
     """An Estimate for point data, with a half-sample interval when ``ci`` is given."""
     scale = 1.0 / log_of_base(base)
+    unit = unit_name(base)
+    # Differential entropy may be negative; a kNN KL or KSG MI below 0 is noise.
+    quantity = str(fields.get("quantity", ""))
+    notes: list[str] = []
     if ci is None:
-        return Estimate(value=value * scale, unit=unit_name(base), **fields)
+        v, _, _ = _positive_part(value, None, None, notes, quantity, scale, unit)
+        return Estimate(value=float(v) * scale, unit=unit, notes=tuple(notes), **fields)
     if min(sizes) < 8:
         raise ValueError(f"ci needs at least 8 points per sample for half-samples, got {sizes}")
     reps = half_samples(stat, sizes, n_boot or CONTINUOUS_REPLICATES, np.random.default_rng(seed))
     se = float(np.std(reps, ddof=1))
     z = _z(ci)
-    lo, hi = _ordered(value - z * se, value + z * se, scale)
+    v, lo, hi = _positive_part(value, value - z * se, value + z * se, notes, quantity, scale, unit)
+    lo, hi = _ordered(float(lo), float(hi), scale)
+    notes.append(
+        "half-sample interval: estimate ± z·SE, the SE being the spread of the estimate "
+        "on random halves of the data (no repeated points); it ignores the estimator's "
+        "bias, which grows with the dimension"
+    )
     return Estimate(
-        value=value * scale,
+        value=float(v) * scale,
         stderr=se * abs(scale),
         interval=(lo * scale, hi * scale),
         level=ci,
         interval_kind="half-sample",
-        unit=unit_name(base),
-        notes=(
-            "half-sample interval: estimate ± z·SE, the SE being the spread of the estimate "
-            "on random halves of the data (no repeated points); it ignores the estimator's "
-            "bias, which grows with the dimension",
-        ),
+        unit=unit,
+        notes=tuple(notes),
         **fields,
     )
 
@@ -782,11 +819,14 @@ def _paired(
         rng = np.random.default_rng(seed)
         reps = bootstrap_one(cells, value, nb, rng)
         se, lo, hi = percentile_interval(reps, ci, v, _plugin_paired(j, cells, quantity))
+        v, lo, hi = _positive_part(v, lo, hi, notes, quantity, scale, unit_name(base))
         lo, hi = _ordered(lo, hi, scale)
         interval = (float(lo[0]) * scale, float(hi[0]) * scale)
         unseen = float(_unseen_mass(cells)[0])
         if unseen > _SCARCE:
             notes.append(_BOOT_NOTE.format(unseen))
+    else:
+        v, _, _ = _positive_part(v, None, None, notes, quantity, scale, unit_name(base))
     n = int(j.counts.sum())
     return Estimate(
         value=float(v[0]) * scale,
