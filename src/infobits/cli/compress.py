@@ -8,10 +8,8 @@ existing file unless ``--force`` is given.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +18,7 @@ from typing import Annotated
 
 import typer
 
+from .._files import write_new
 from ._common import CLIError, dump_json
 
 __all__ = ["compress", "decompress"]
@@ -82,45 +81,13 @@ def _check_target(out: Path, source: Path, force: bool) -> None:
 
 def _write_atomic(out: Path, data: bytes, force: bool) -> None:
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    except OSError as e:
-        raise CLIError(f"cannot write {str(out)!r}: {e.strerror or e}") from None
-    try:
-        # mkstemp makes the file 0600; the output should get what open() would give it
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        if force:
-            os.replace(tmp, out)
-        else:
-            _link_new(tmp, out)
-    except BaseException as e:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(e, OSError):  # a full disk, say: name the output, not the temporary
-            raise CLIError(f"cannot write {str(out)!r}: {e.strerror or e}") from None
-        raise
-
-
-def _link_new(tmp: str, out: Path) -> None:
-    """Put ``tmp`` in place as ``out`` only if ``out`` still does not exist.
-
-    The check before coding can be overtaken (another process writes the same name while
-    a large file is coded); a hard link fails rather than replace what appeared.
-    """
-    try:
-        os.link(tmp, out)
+        write_new(out, lambda fh: fh.write(data), overwrite=force)
     except FileExistsError:
         raise CLIError(
             f"{str(out)!r} appeared while coding; it was left alone (pass --force to overwrite it)"
         ) from None
-    except OSError as e:
-        if e.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
-            raise
-        os.replace(tmp, out)  # a file system without hard links: the check must do
-        return
-    os.unlink(tmp)
+    except OSError as e:  # a full disk, say: name the output, not the temporary
+        raise CLIError(f"cannot write {str(out)!r}: {e.strerror or e}") from None
 
 
 @contextmanager

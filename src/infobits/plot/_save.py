@@ -1,17 +1,18 @@
 """Writing a figure to a file the way the command line promises: never a partial file,
 never over an existing one.
 
-The figure is drawn into a temporary file beside the target and then hard-linked into
-place, which fails instead of replacing a file that appeared in the meantime.
+The figure is drawn into a temporary file beside the target and put in place by
+:func:`infobits._files.write_new`, which fails instead of replacing a file that appeared
+in the meantime.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .._files import write_new
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -51,25 +52,12 @@ def save_new(fig: Figure, path: str | os.PathLike[str], option: str = "--plot") 
     """Write ``fig`` to the new file ``path`` (format from its suffix); return the path."""
     target = check_new_file(path, option)
     fmt = FORMATS[target.suffix.lower()]
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as f:
-            fig.savefig(f, format=fmt)
-        try:
-            os.link(tmp, target)
-        except FileExistsError:
-            raise ValueError(
-                f"{option} {target}: the file appeared while drawing; it was left untouched"
-            ) from None
-        except OSError:  # a file system without hard links: the check above must do
-            if target.exists():
-                raise ValueError(
-                    f"{option} {target}: the file exists; it was left untouched"
-                ) from None
-            os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        write_new(target, lambda f: fig.savefig(f, format=fmt))
+    except FileExistsError:
+        raise ValueError(
+            f"{option} {target}: the file appeared while drawing; it was left untouched"
+        ) from None
     return target
 
 
