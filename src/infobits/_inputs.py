@@ -224,7 +224,9 @@ class Prepared:
     def logp(self) -> np.ndarray:
         if self._logp is None:
             v = self.values
-            with np.errstate(divide="ignore"):
+            # Logits a full float range apart: z - max overflows to -inf, which is right
+            # (that outcome's probability underflows to 0).
+            with np.errstate(divide="ignore", over="ignore"):
                 if self.kind is Kind.PROBS:
                     self._logp = np.log(v)
                 elif self.kind is Kind.COUNTS:
@@ -246,7 +248,7 @@ def _logsumexp(z: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     """log Σ exp(z) along ``axes``, keepdims; rows of all ``-inf`` give ``-inf``."""
     m = np.max(z, axis=axes, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         return np.log(np.sum(np.exp(z - m), axis=axes, keepdims=True)) + m
 
 

@@ -175,3 +175,14 @@ def test_joint_measures_on_a_batch_of_tables() -> None:
 def test_a_certain_event_carries_plus_zero_bits() -> None:
     value = ib.self_information(1.0)
     assert value == 0.0 and not np.signbit(value)
+
+
+def test_zero_results_are_plus_zero() -> None:
+    for value in (ib.entropy([1.0]), ib.cross_entropy([1.0], [1.0]), ib.entropy([0.0, 1.0])):
+        assert value == 0.0 and not np.signbit(value)
+
+
+def test_logits_a_float_range_apart_need_no_warning() -> None:
+    # pytest turns the overflow warning of z - max into an error
+    assert ib.entropy(ib.logits([1e308, -1e308])) == 0.0
+    assert ib.kl_divergence([0.5, 0.5], ib.logits([1e308, -1e308])) == math.inf

@@ -59,7 +59,7 @@ def finish(
     res = np.asarray(nats / ln if ln != 1.0 else nats)
     if keepdims_shape is not None:
         res = res.reshape(keepdims_shape)
-    res = res.astype(out_dtype, copy=False)
+    res = res.astype(out_dtype, copy=False) + 0.0  # a zero is +0.0, never -0.0
     return res[()] if res.ndim == 0 else res
 
 
