@@ -14,12 +14,11 @@ import typer
 from typer.exceptions import Abort, TyperException
 
 from .._errors import DistributionError
+
+# The modules, not their command functions, are bound here, so that
+# ``infobits.cli.explain`` stays the module of that name.
+from . import compress, crosscode, estimate, explain, explore
 from ._common import CLIError
-from .compress import compress, decompress
-from .crosscode import crosscode
-from .estimate import estimate
-from .explain import explain
-from .explore import explore
 
 __all__ = ["app", "main"]
 
@@ -53,12 +52,12 @@ def _root(
     """Information is code length: entropy, cross-entropy and KL, explained and coded."""
 
 
-app.command()(explain)
-app.command()(estimate)
-app.command()(compress)
-app.command()(decompress)
-app.command()(crosscode)
-app.command()(explore)
+app.command()(explain.explain)
+app.command()(estimate.estimate)
+app.command()(compress.compress)
+app.command()(compress.decompress)
+app.command()(crosscode.crosscode)
+app.command()(explore.explore)
 
 
 def main(argv: list[str] | None = None) -> int:
