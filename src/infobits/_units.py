@@ -59,9 +59,13 @@ def unit_name(base: Base) -> str:
 
     >>> unit_name(2), unit_name("nats"), unit_name(10), unit_name(3)
     ('bits', 'nats', 'bans', 'base-3 units')
+    >>> unit_name(1.0000000000000002)  # never rounded into a base it is not
+    'base-1.0000000000000002 units'
     """
     ln = log_of_base(base)
     for name, b in (("bits", 2.0), ("nats", math.e), ("bans", 10.0)):
         if math.isclose(ln, math.log(b), rel_tol=1e-15):
             return name
-    return f"base-{math.exp(ln):g} units"
+    b = math.exp(ln) if not isinstance(base, int | float) else float(base)
+    short = f"{b:g}"
+    return f"base-{short if float(short) == b else repr(b)} units"

@@ -165,3 +165,10 @@ def test_paired_errors_are_worded():
         ib.estimate_kl_divergence(ib.counts([1, 2]), ib.counts([1, 2, 3]))
     with pytest.raises(TypeError, match="same way"):
         ib.estimate_kl_divergence(ib.counts([1, 2]), [0, 1])
+
+
+@pytest.mark.parametrize("method", ["plugin", "dirichlet", "zhang_grabchak"])
+def test_symbols_of_x_missing_from_y_are_flagged_by_every_method(method):
+    e = ib.estimate_kl_divergence(["a"] * 10 + ["b"] * 5, ["a"] * 10, method=method)
+    assert np.isfinite(e.value)
+    assert any("33% of x never occur in y" in n for n in e.notes)

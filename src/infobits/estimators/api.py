@@ -194,11 +194,15 @@ def _positive_part(
     v = np.asarray(value, dtype=np.float64)
     if np.any(v < 0):
         low = float(np.min(v)) * scale
+        what = {
+            "kl_divergence": "a KL divergence",
+            "mutual_information": "mutual information",
+            "conditional_entropy": "a discrete conditional entropy",
+        }[quantity]
         notes.append(
-            f"the estimator gave {low:.4g} {unit}, below 0; {quantity.replace('_', ' ')} "
-            "is never negative, so 0 is reported (the positive part is never further from "
-            "the truth); a value this far below 0 means the samples are too few, or not "
-            "independent draws"
+            f"the estimator gave {low:.4g} {unit}, below 0; {what} is never negative, so 0 "
+            "is reported (the positive part is never further from the truth); values well "
+            "below 0 mean too few samples, or samples that are not independent draws"
         )
     clip = (lambda a: a) if lo is None else (lambda a: np.maximum(a, 0.0))
     return np.maximum(v, 0.0), clip(lo), clip(hi)
@@ -459,10 +463,18 @@ def _two_sample(
     se = None
     interval = None
     kind = None
-    if method == "plugin" and np.any((cq == 0) & (cp > 0)):
+    missed = (cq == 0) & (cp > 0)
+    if np.any(missed):
+        share = float(np.max((cp * missed).sum(-1) / cp.sum(-1)))
+        how = {
+            "plugin": f"the plug-in smooths q with pseudocount {pseudocount:g}",
+            "dirichlet": f"the Dirichlet({pseudocount:g}) prior gives them mass",
+            "zhang_grabchak": "Zhang–Grabchak's series is truncated at the size of y",
+        }[method]
         notes.append(
-            f"some symbols of x never occur in y; the plug-in smooths q with pseudocount "
-            f"{pseudocount:g}, and the result depends on that choice"
+            f"symbols making up {share:.0%} of x never occur in y, so q may give them no "
+            f"mass and the true value may be infinite; {how}, and the estimate depends on "
+            "that choice"
         )
     if ci is not None:
         rng = np.random.default_rng(seed)
