@@ -352,18 +352,23 @@ def _no_column(column: str, names: list[Any], where: str) -> str:
     return f"column {column!r} is not in {where}; its columns are {shown}"
 
 
+def _frame_column(frame: Any, column: str | None, kind: str) -> Any:
+    """The column of a pandas or Dask DataFrame to count, or a worded error."""
+    if column is None:
+        raise ValueError(
+            f"data is a {kind} with columns {list(frame.columns)[:20]}; say which to "
+            "count with column=..."
+        )
+    if column not in frame.columns:
+        raise ValueError(_no_column(column, list(frame.columns), f"the {kind}"))
+    return frame[column]
+
+
 def _count_pandas(data: Any, column: str | None, chunk_rows: int, progress: bool) -> ValueCounts:
     import pandas as pd
 
     if isinstance(data, pd.DataFrame):
-        if column is None:
-            raise ValueError(
-                f"data is a DataFrame with columns {list(data.columns)[:20]}; say which to "
-                "count with column=..."
-            )
-        if column not in data.columns:
-            raise ValueError(_no_column(column, list(data.columns), "the DataFrame"))
-        data = data[column]
+        data = _frame_column(data, column, "DataFrame")
     elif isinstance(data, pd.Index):
         data = data.to_series()
     if not isinstance(data, pd.Series):
@@ -640,14 +645,7 @@ def _count_dask(data: Any, column: str | None) -> ValueCounts:
 
         frame_type = dd.DataFrame
     if isinstance(data, frame_type):
-        if column is None:
-            raise ValueError(
-                f"data is a Dask DataFrame with columns {list(data.columns)[:20]}; say "
-                "which to count with column=..."
-            )
-        if column not in data.columns:
-            raise ValueError(_no_column(column, list(data.columns), "the Dask DataFrame"))
-        data = data[column]
+        data = _frame_column(data, column, "Dask DataFrame")
     if hasattr(data, "value_counts") and hasattr(data, "npartitions"):  # Series
         vc, missing = dask.compute(data.value_counts(dropna=True), data.isna().sum())
         vc = vc[vc > 0]
