@@ -16,7 +16,17 @@ from typing import Any
 
 import numpy as np
 
-from .._inputs import Axis, Kind, Prepared, Tagged, check_probs, outcome_layout, prepare
+from .._inputs import (
+    Axis,
+    Kind,
+    Prepared,
+    Tagged,
+    check_probs,
+    outcome_layout,
+    prepare,
+    sum_tolerance,
+    validate,
+)
 from .._units import Base, log_of_base
 
 #: Elements per block temporary: 16 Ki elements is 128 KiB of float64, inside L2.
@@ -132,6 +142,74 @@ def check_blocked_probs(prep: Prepared, sums: np.ndarray, low: float) -> None:
     if not (low >= 0) or not np.all(np.abs(sums - 1) <= tol):
         check_probs(prep.values, prep.name, prep.axes)
     # Blocked sums reorder the additions; an inf in the data always shows in them.
+
+
+def softmax_rows(
+    preps: Sequence[Prepared],
+    check: bool,
+    measure: Callable[[list[tuple[np.ndarray, np.ndarray]]], np.ndarray],
+    need: Sequence[str] = (),
+) -> tuple[np.ndarray, list[np.ndarray]] | None:
+    """The hot path for logits (and probabilities beside them): rows that fit in a
+    block are turned into (p, log p) block by block, in cache, and ``measure`` reduces
+    each block to per-row nats. Returns those and the 2-D row views, or None when the
+    inputs do not suit it (other kinds, several axes, shapes that differ, long rows).
+
+    Validation statistics come from the same pass (a logit row's max is NaN, +inf or
+    -inf exactly when it is invalid); on any doubt the full check words the error.
+    Rows whose result is NaN (0·log 0) are left for the caller to redo. ``need`` says,
+    per input, which of ``"p"``, ``"log"`` or ``"both"`` the measure reads (default
+    both); a part it does not read is an empty array.
+    """
+    if any(p.kind not in (Kind.PROBS, Kind.LOGITS) for p in preps) or not any(
+        p.kind is Kind.LOGITS for p in preps
+    ):
+        return None
+    shape = preps[0].values.shape
+    if any(p.values.shape != shape or len(p.axes) != 1 for p in preps):
+        return None
+    rows = [as_rows(p.values, p.axes[0]) for p in preps]
+    if any(r is None for r in rows):
+        return None
+    views = [r for r in rows if r is not None]
+    m, k = views[0].shape
+    if k > BLOCK or m == 0:
+        return None
+    step = max(1, BLOCK // k)
+    out = np.empty(m, dtype=np.float64)
+    wanted = list(need) or ["both"] * len(preps)
+    empty = np.empty(0)
+    suspect = False
+    with np.errstate(all="ignore"):
+        for r0 in range(0, m, step):
+            parts = []
+            for prep, view, wants in zip(preps, views, wanted, strict=True):
+                z = view[r0 : r0 + step]
+                if prep.kind is Kind.LOGITS:
+                    top = z.max(axis=1, keepdims=True)
+                    if check and not np.all(np.abs(top) < np.inf):
+                        suspect = True
+                    lp = z - top
+                    lp -= np.log(np.exp(lp).sum(axis=1, keepdims=True))
+                    parts.append((np.exp(lp) if wants != "log" else empty, lp))
+                else:
+                    if check and not (
+                        z.min() >= 0 and np.all(np.abs(z.sum(axis=1) - 1) <= sum_tolerance(z.dtype))
+                    ):
+                        suspect = True
+                    parts.append((z, np.log(z) if wants != "p" else empty))
+            out[r0 : r0 + step] = measure(parts)
+    if suspect:
+        for prep in preps:
+            validate(prep)
+    return out, views
+
+
+def row_subset(prep: Prepared, view: np.ndarray, which: np.ndarray) -> Prepared:
+    """The rows ``which`` of a 2-D row view, as a Prepared input (already checked)."""
+    return Prepared(
+        name=prep.name, kind=prep.kind, values=view[which], axes=(1,), out_dtype=prep.out_dtype
+    )
 
 
 # ---------------------------------------------------------------------------

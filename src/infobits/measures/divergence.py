@@ -29,6 +29,8 @@ from ._engine import (
     kl_total,
     out_dtype,
     prepare_many,
+    row_subset,
+    softmax_rows,
 )
 
 __all__ = ["cross_entropy", "js_distance", "js_divergence", "kl_divergence"]
@@ -136,6 +138,17 @@ def cross_entropy(
             with np.errstate(all="ignore"):
                 h[redo] = np.where(a > 0, -a * np.log(b), 0.0).sum(axis=1)
         return finish(h.reshape(_batch_shape(shape, axes[0])), base, odt, ks)
+    soft = softmax_rows(
+        [pp, qp], check, lambda parts: -np.vecdot(parts[0][0], parts[1][1]), need=("p", "log")
+    )
+    if soft is not None:
+        h, (vp, vq) = soft
+        redo = np.isnan(h)  # 0·log 0 where p = q = 0
+        if redo.any():
+            a, b = row_subset(pp, vp, redo), row_subset(qp, vq, redo)
+            with np.errstate(invalid="ignore"):
+                h[redo] = np.where(a.probs() > 0, -a.probs() * b.logp(), 0.0).sum(axis=1)
+        return finish(h.reshape(_batch_shape(shape, axes[0])), base, odt, ks)
     if check:
         validate(pp)
         validate(qp)
@@ -202,6 +215,15 @@ def kl_divergence(
         if redo.any():
             t, s = kl_terms(rp[redo], rq[redo])
             d[redo] = kl_total(t, s, (1,))
+        return finish(d.reshape(_batch_shape(shape, axes[0])), base, odt, ks)
+    soft = softmax_rows(
+        [pp, qp], check, lambda parts: np.vecdot(parts[0][0], parts[0][1] - parts[1][1])
+    )
+    if soft is not None:
+        d, (vp, vq) = soft
+        redo = ~(d >= KL_RECOMPUTE_BELOW)  # NaN from 0·log 0, or small enough to cancel
+        if redo.any():
+            d[redo] = kl_nats(row_subset(pp, vp, redo), row_subset(qp, vq, redo), (1,))
         return finish(d.reshape(_batch_shape(shape, axes[0])), base, odt, ks)
     if check:
         validate(pp)

@@ -23,6 +23,8 @@ from ._engine import (
     kept_shape,
     out_dtype,
     prepare_many,
+    row_subset,
+    softmax_rows,
 )
 
 __all__ = ["entropy", "self_information"]
@@ -94,6 +96,17 @@ def entropy(
         redo = ~np.isfinite(h)  # a zero probability made 0·log 0 = NaN there
         if redo.any():
             h[redo] = sc.entr(rows[redo]).sum(axis=1)
+        nats = h.reshape(np.delete(np.asarray(shape, dtype=np.intp), pp.axes[0]))
+        return finish(nats, base, odt, ks)
+    fast = softmax_rows([pp], check, lambda parts: -np.vecdot(*parts[0]))
+    if fast is not None:
+        h, (view,) = fast
+        redo = np.isnan(h)  # a zero probability made 0·log 0 = NaN there
+        if redo.any():
+            sub = row_subset(pp, view, redo)
+            prob, lp = sub.probs(), sub.logp()
+            with np.errstate(invalid="ignore"):
+                h[redo] = np.where(prob > 0, -prob * lp, 0.0).sum(axis=1)
         nats = h.reshape(np.delete(np.asarray(shape, dtype=np.intp), pp.axes[0]))
         return finish(nats, base, odt, ks)
     if check:
