@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 TORCH := torch==2.13.0
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format install clean bench browser
+.PHONY: demo test lint format install clean bench browser fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ lint: $(STAMP)
 
 test: lint browser
 	$(BIN)/python -m pytest -q
+
+# The long fuzz profile: many more generated cases from a printed seed (SEED=... repeats a
+# run), then a table of outcomes per surface. The fast profile runs inside `make test`.
+SEED ?= $(shell date +%s)
+fuzz: $(STAMP)
+	INFOBITS_FUZZ=long $(BIN)/python -m pytest -q -p no:randomly tests/fuzz --hypothesis-seed=$(SEED)
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks

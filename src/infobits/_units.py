@@ -20,6 +20,7 @@ UNIT_NAMES: dict[str, float] = {
     "shannons": 2.0,
     "nats": math.e,
     "nat": math.e,
+    "e": math.e,
     "bans": 10.0,
     "ban": 10.0,
     "hartleys": 10.0,
@@ -32,18 +33,18 @@ def log_of_base(base: Base) -> float:
 
     >>> log_of_base("bits") == log_of_base(2) == math.log(2)
     True
-    >>> log_of_base("nats")
-    1.0
+    >>> log_of_base("nats"), log_of_base("e")
+    (1.0, 1.0)
     """
     if isinstance(base, str):
         key = base.strip().lower()
         if key not in UNIT_NAMES:
-            names = ", ".join(repr(n) for n in ("bits", "nats", "bans"))
+            names = ", ".join(repr(n) for n in ("bits", "nats", "e", "bans"))
             raise ValueError(
                 f"base={base!r} is not a known unit; use one of {names} "
                 "or a number > 0 other than 1"
             )
-        return 1.0 if key in ("nats", "nat") else math.log(UNIT_NAMES[key])
+        return 1.0 if key in ("nats", "nat", "e") else math.log(UNIT_NAMES[key])
     if isinstance(base, bool) or not isinstance(base, numbers.Real):
         raise TypeError(
             f"base must be a number or a unit name such as 'bits', got {type(base).__name__}"
