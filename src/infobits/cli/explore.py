@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from .._extras import require
 from ._common import CLIError
 
 __all__ = ["DEFAULT_PORT", "explore"]
@@ -84,14 +85,13 @@ def explore(
 ) -> None:
     """Open the explorer: change p and q in the browser, watch the code lengths change."""
     try:
-        import uvicorn
-
-        from ..explore._app import create_app  # imports FastAPI now, not at the first request
+        require("fastapi", "infobits explore", "explore", "FastAPI")
+        uvicorn = require("uvicorn", "infobits explore", "explore")
     except ImportError as e:
-        raise CLIError(
-            f"the explorer needs FastAPI and uvicorn ({e}); install them with: "
-            "pip install 'infobits[explore]'"
-        ) from None
+        raise CLIError(str(e)) from None
+    from ..explore import create_app
+    from ..explore._api import MAX_HEADERS
+
     if port is not None and not 0 <= port <= 65535:
         raise CLIError(f"--port {port} is not a port number; use 1 to 65535, or 0 for any")
     if port is None:
@@ -104,7 +104,17 @@ def explore(
     url = _url(sock, host)
     loopback = _is_loopback(host)
     app = create_app(allowed_hosts=_LOOPBACK_NAMES if loopback else None)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    # h11 (pure Python, always installed with uvicorn) refuses a request whose headers
+    # are still incomplete past the limit; the app refuses complete ones over it (431).
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        http="h11",
+        h11_max_incomplete_event_size=2 * MAX_HEADERS,
+        timeout_keep_alive=5,
+    )
     server = uvicorn.Server(config)
 
     typer.echo(f"infobits explorer: {url}")
