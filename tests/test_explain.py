@@ -219,3 +219,66 @@ def test_json_echoes_what_the_user_typed(capsys):
     assert [r["q"] for r in out["outcomes"]] == [0.125, 0.875]
     assert [r["p"] for r in out["outcomes"]] == [0.125, 0.875]
     assert out["sample"] is None
+
+
+# ---------------------------------------------------------------- the layers
+
+
+LAYERS = {
+    "core": 1,  # _errors, _units, _inputs, _backend, _files, _json, _extras
+    "measures": 3,
+    "estimators": 3,
+    "codes": 3,
+    "losses": 3,
+    "explain": 4,
+    "cli": 5,
+    "plot": 5,
+    "explore": 5,
+}
+#: Renderers never import one another, except that the command line starts the
+#: explorer's app and saves the figure ib.plot draws (both through public names).
+RENDERER_EDGES = {("cli", "explore"), ("cli", "plot")}
+
+
+def _part(module: str) -> str:
+    top = module.split(".")[1] if module.count(".") >= 1 else ""
+    return top if top in LAYERS else "core"
+
+
+def test_no_import_runs_from_a_lower_layer_to_a_higher_one_or_across_renderers():
+    import ast
+    from pathlib import Path
+
+    root = Path(ib.__file__).parent
+    bad = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root.parent).with_suffix("")
+        module = ".".join(rel.parts).removesuffix(".__init__")
+        package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+        if module in ("infobits", "infobits.__main__"):
+            continue  # the package's face and the script: they may name every part
+        here = _part(module)
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")
+                    base = base[: len(base) - node.level + 1]
+                    target = ".".join([*base, *([node.module] if node.module else [])])
+                    names = [target] if node.module else [f"{target}.{a.name}" for a in node.names]
+                else:
+                    names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for name in names:
+                if not name.startswith("infobits.") and name != "infobits":
+                    continue
+                there = _part(name) if name != "infobits" else "core"
+                if there == here:
+                    continue
+                lower = LAYERS[there] <= LAYERS[here]
+                across = LAYERS[here] == LAYERS[there] == 5
+                if not lower or (across and (here, there) not in RENDERER_EDGES):
+                    bad.append(f"{module} imports {name}")
+    assert bad == []

@@ -178,18 +178,23 @@ def _probabilities(x: Any, name: str) -> tuple[Any, np.ndarray]:
     """The input as the measures take it, and its probabilities as float64 (K,).
 
     Counts are measured as the probabilities they normalise to (shown and measured
-    alike); logits and log-probabilities are measured as given, in log space, where
-    they keep their digits.
+    alike), scaled by their largest entry first so that a total beyond the float range
+    (``[1e308, 1e308]``) still normalises; logits and log-probabilities are measured as
+    given, in log space, where they keep their digits.
     """
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum is refused below
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum is refused
         prep = prepare(x, name, -1)
     if prep.values.ndim != 1:
         raise ValueError(
             f"{name} has shape {prep.values.shape}; an explanation is of one distribution, "
             "so give a 1-D vector of K outcomes"
         )
+    if prep.kind is Kind.COUNTS:
+        v = np.asarray(prep.values, dtype=np.float64)
+        scaled = v / v.max()  # counts were checked: finite, >= 0, not all 0
+        return (scaled / scaled.sum()) + 0.0, (scaled / scaled.sum()) + 0.0
     probs = np.asarray(prep.probs(), dtype=np.float64) + 0.0
-    return (probs if prep.kind in (Kind.PROBS, Kind.COUNTS) else x), probs
+    return (probs if prep.kind is Kind.PROBS else x), probs
 
 
 def _limits(p: np.ndarray, lp: np.ndarray, lq: np.ndarray, h: float, hpq: float) -> tuple:

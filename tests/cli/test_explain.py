@@ -227,3 +227,25 @@ def test_small_samples_never_claim_the_arithmetic_code_lands_on_the_ideal(
     assert "bits of overhead (mostly the coder's flush and the padding of the last byte)" in text
     code, out, _ = run(capsys, "explain")
     assert "The arithmetic code lands on -log2 q(xⁿ):" in " ".join(out.split())
+
+
+def test_readme_quick_start_shows_the_real_output_of_make_demo(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme.split("$ make demo\n", 1)[1].split("```", 1)[0].splitlines()
+    assert block[0] == ".venv/bin/infobits explain"  # what make echoes
+    monkeypatch.setenv("COLUMNS", "80")  # a terminal as wide as the README's block
+    code, out, _ = run(capsys, "explain")
+    assert code == 0
+    real = [line.rstrip() for line in out.splitlines()]
+    shown = [line.rstrip() for line in block[1:]]
+    assert "…" in shown  # abridged, and visibly so
+    at = 0
+    for line in shown:
+        if line == "…":
+            continue
+        assert line in real[at:], f"not in the real output (in order): {line!r}"
+        at = real.index(line, at) + 1

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from .. import _units
 from .._inputs import counts as as_counts
 from .._json import jsonable
 from ..explain import Explanation, explanation
@@ -181,6 +182,7 @@ def sample(req: Sample) -> dict[str, Any]:
     gives n·H(p) and n·H(p, q) in bits. Without a ``seed`` one is drawn and returned, so
     any sample can be repeated.
     """
+    _units.log_of_base(req.base)  # sampled bits are in bits, but a bad base is still refused
     seed = req.seed if req.seed is not None else secrets.randbelow(2**53)
     e = _explain(req.model_copy(update={"base": "bits"}), req.n, seed)
     if e.sample is None:  # pragma: no cover - n >= 1 is checked with the request
