@@ -25,11 +25,13 @@ const $ = (id) => document.getElementById(id);
 function num(x) {
   if (x === "inf") return Infinity;
   if (x === "-inf") return -Infinity;
+  if (x === "nan") return NaN;
   return x;
 }
 
 function fmt(x, digits = 3) {
   x = num(x);
+  if (x === null || Number.isNaN(x)) return "–";
   if (x === Infinity) return "∞";
   if (x === -Infinity) return "−∞";
   if (x !== 0 && Math.abs(x) < 1e-3) return x.toPrecision(3);
@@ -327,9 +329,10 @@ function drawCutLegend(d, cap) {
   if (!cut.length) return;
   const items = cut.slice(0, 4).map((i) => `${i}: ${fmt(d.code_length[i])}`);
   const more = cut.length > 4 ? ` and ${cut.length - 4} more` : "";
+  const infinite = cut.some((i) => num(d.code_length[i]) === Infinity)
+    ? " (∞: q gives 0 to an outcome p produces)" : "";
   $("legend-cut-text").textContent =
-    `bar cut off at ${fmt(cap)} ${d.unit} (∞: q gives 0 to an outcome p produces); ` +
-    `full length ${items.join(", ")}${more}`;
+    `bar cut off at ${fmt(cap)} ${d.unit}${infinite}; full length ${items.join(", ")}${more}`;
 }
 
 function drawStack(d) {
@@ -415,7 +418,7 @@ async function runSample() {
     }
     const cellNum = (tr, x, digits, cls) => {
       const td = tr.insertCell();
-      td.textContent = x === null ? "–" : (num(x) === Infinity ? "∞" : fmt(x, digits));
+      td.textContent = fmt(x, digits);
       if (cls) {
         td.className = cls;
         td.dataset.value = String(x);
