@@ -249,3 +249,18 @@ def test_readme_quick_start_shows_the_real_output_of_make_demo(
             continue
         assert line in real[at:], f"not in the real output (in order): {line!r}"
         at = real.index(line, at) + 1
+
+
+def test_fractions_are_rounded_once_as_fraction_would() -> None:
+    import random
+    from fractions import Fraction
+
+    from infobits.cli._common import parse_vector
+
+    rng = random.Random(3)
+    toks = [
+        f"{rng.randrange(10 ** rng.randrange(1, 17))}/{rng.randrange(1, 10**17)}"
+        for _ in range(500)
+    ]
+    toks += ["1/3", "2/3", "9007199254740993/9007199254740995", "-1/8", "+3/4"]
+    assert parse_vector(",".join(toks), "--p").tolist() == [float(Fraction(t)) for t in toks]

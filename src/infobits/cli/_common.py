@@ -30,6 +30,16 @@ class CLIError(Exception):
     """A user error in a command-line call; printed as one line, exit status 2."""
 
 
+def _number(tok: str) -> float:
+    """One item of a vector: a decimal, or a fraction ``a/b`` rounded once, exactly."""
+    if "/" not in tok:
+        return float(tok)
+    a, _, b = tok.partition("/")
+    if a.isdigit() and b.isdigit() and int(a) < 2**53 and 0 < int(b) < 2**53:
+        return int(a) / int(b)  # both exact in float64: one correctly rounded division
+    return float(Fraction(tok))
+
+
 def parse_vector(text: str, option: str) -> np.ndarray:
     """Parse ``"0.5,0.25,1/8,..."`` (decimals or fractions) into a float64 array.
 
@@ -39,10 +49,14 @@ def parse_vector(text: str, option: str) -> np.ndarray:
     items = [t.strip() for t in text.replace(";", ",").split(",")]
     if not any(items):
         raise CLIError(f"{option} is empty; give comma-separated numbers such as 0.5,0.25,0.25")
+    seen: dict[str, float] = {}
     out = []
     for i, tok in enumerate(items):
         try:
-            out.append(float(Fraction(tok)) if "/" in tok else float(tok))
+            value = seen.get(tok)
+            if value is None:
+                value = seen[tok] = _number(tok)
+            out.append(value)
         except (ValueError, ZeroDivisionError):
             raise CLIError(
                 f"{option}: item {i + 1} ({tok!r}) is not a number; use decimals or "
