@@ -127,7 +127,8 @@ def test_a_certain_outcome_and_a_typed_minus_zero_show_no_negative_zero(
     assert "the best code for p averages 0.000 bits" in out
     code, out, _ = run(capsys, "explain", "--p", "1", "--q", "1", "--json")
     e = json.loads(out)
-    for v in (e["entropy"], e["cross_entropy"], e["codes"]["bits_per_symbol"]["ideal_p"]):
+    ideal_p = e["sample"]["codes"][0]["ideal_per_symbol"]
+    for v in (e["entropy"], e["cross_entropy"], ideal_p):
         assert v == 0 and str(v) == "0.0"
 
 
@@ -152,3 +153,114 @@ def test_errors_speak_of_options_not_python_calls(
     code, out, err = run(capsys, "explain", *args)
     assert code == 2 and out == "" and err.count("\n") == 1
     assert said in err and "ib." not in err and "axis" not in err
+
+
+def test_huge_weights_give_one_line_and_no_numpy_warning() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "infobits", "explain", "--p", "1e308,1e308", "--q", "0.5,0.5"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("infobits: error: p sums to inf")
+    assert proc.stderr.count("\n") == 1 and "Warning" not in proc.stderr
+
+
+def test_many_outcomes_show_first_and_last_rows_and_json_has_all(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    k = 10_000
+    p = ",".join(["1/10000"] * k)
+    code, out, _ = run(capsys, "explain", "--p", p, "--q", p, "--samples", "1000")
+    assert code == 0
+    firsts = [line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│")]
+    assert firsts[:10] == [str(i) for i in range(10)]
+    assert "…" in firsts and str(k - 1) in firsts and "5000" not in firsts
+    assert f"{k - 20} of {k} outcomes not shown (--json lists all)" in out
+    code, out, _ = run(capsys, "explain", "--p", p, "--q", p, "--samples", "0", "--json")
+    e = json.loads(out)
+    assert len(e["outcomes"]) == k and len(e["huffman"]["q"]["codewords"]) == k
+    assert e["entropy"] == pytest.approx(math.log2(k), rel=1e-13)
+
+
+def test_seed_changes_the_draw_and_is_echoed(capsys: pytest.CaptureFixture[str]) -> None:
+    runs = []
+    for seed in ("1", "2", "1"):
+        code, out, _ = run(capsys, "explain", "--samples", "50", "--seed", seed, "--json")
+        assert code == 0
+        runs.append(json.loads(out)["sample"])
+    assert runs[0] == runs[2] and runs[0]["histogram"] != runs[1]["histogram"]
+    assert runs[1]["seed"] == 2
+    code, out, err = run(capsys, "explain", "--seed", "-1")
+    assert code == 2 and err.startswith("infobits: error: --seed -1 ")
+
+
+@pytest.mark.parametrize(
+    ("base", "unit", "scale"),
+    [
+        ("e", "nats", math.log(2)),
+        ("nats", "nats", math.log(2)),
+        ("bits", "bits", 1.0),
+        ("2", "bits", 1.0),
+        ("bans", "bans", math.log10(2)),
+        ("10", "bans", math.log10(2)),
+    ],
+)
+def test_every_unit_name_and_number_is_accepted(
+    capsys: pytest.CaptureFixture[str], base: str, unit: str, scale: float
+) -> None:
+    code, out, _ = run(capsys, "explain", "--base", base, "--samples", "0", "--json")
+    assert code == 0
+    e = json.loads(out)
+    assert e["unit"] == unit
+    assert e["entropy"] == pytest.approx(3 * scale, rel=1e-15)
+
+
+def test_small_samples_never_claim_the_arithmetic_code_lands_on_the_ideal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "explain", "--samples", "1")
+    assert code == 0
+    text = " ".join(out.split())
+    assert "lands on -log2 q(xⁿ):" not in text
+    assert "bits of overhead (mostly the coder's flush and the padding of the last byte)" in text
+    code, out, _ = run(capsys, "explain")
+    assert "The arithmetic code lands on -log2 q(xⁿ):" in " ".join(out.split())
+
+
+def test_readme_quick_start_shows_the_real_output_of_make_demo(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme.split("$ make demo\n", 1)[1].split("```", 1)[0].splitlines()
+    assert block[0] == ".venv/bin/infobits explain"  # what make echoes
+    monkeypatch.setenv("COLUMNS", "80")  # a terminal as wide as the README's block
+    code, out, _ = run(capsys, "explain")
+    assert code == 0
+    real = [line.rstrip() for line in out.splitlines()]
+    shown = [line.rstrip() for line in block[1:]]
+    assert "…" in shown  # abridged, and visibly so
+    at = 0
+    for line in shown:
+        if line == "…":
+            continue
+        assert line in real[at:], f"not in the real output (in order): {line!r}"
+        at = real.index(line, at) + 1
+
+
+def test_fractions_are_rounded_once_as_fraction_would() -> None:
+    import random
+    from fractions import Fraction
+
+    from infobits.cli._common import parse_vector
+
+    rng = random.Random(3)
+    toks = [
+        f"{rng.randrange(10 ** rng.randrange(1, 17))}/{rng.randrange(1, 10**17)}"
+        for _ in range(500)
+    ]
+    toks += ["1/3", "2/3", "9007199254740993/9007199254740995", "-1/8", "+3/4"]
+    assert parse_vector(",".join(toks), "--p").tolist() == [float(Fraction(t)) for t in toks]

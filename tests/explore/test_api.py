@@ -206,31 +206,46 @@ def test_body_without_length_is_refused(client):
     assert r.status_code == 411
 
 
+def inverse_cdf_draw(p, n, seed):
+    """The documented sampler: u ~ U[0,1) from default_rng(seed), first cumsum > u·Σp."""
+    u = np.random.default_rng(seed).random(n)
+    cdf = np.cumsum(p)
+    return np.minimum(np.searchsorted(cdf, u * cdf[-1], side="right"), len(p) - 1)
+
+
 def test_sample_reports_actual_lengths_matching_an_independent_count(client):
     p, q = [10, 10, 10, 10, 10, 10, 10, 10], [32, 16, 8, 4, 1, 1, 1, 1]
     body = {"p": p, "q": q, "kind": "counts", "n": 2000, "seed": 12345}
     s = strict_json(client.post("/api/sample", json=body))
     d = client.post("/api/diagram", json={"p": p, "q": q, "kind": "counts"}).json()
     pv = np.array(p) / sum(p)
-    symbols = np.random.default_rng(12345).choice(8, size=2000, p=pv)
+    symbols = inverse_cdf_draw(pv, 2000, 12345)
     assert s["histogram"] == np.bincount(symbols, minlength=8).tolist()
     assert s["head"] == symbols[:40].tolist()
     rows = {r["code"]: r for r in s["codes"]}
     for model in ("p", "q"):
         words = d["huffman"][model]["codewords"]
-        bits = sum(len(words[x]) for x in symbols)
-        huff = rows[f"Huffman code for {model}"]
-        assert huff["bits"] == bits
-        assert huff["bytes"] == math.ceil(bits / 8)
+        payload = sum(len(words[x]) for x in symbols)
         ideal = float(sum(mpmath.log(1 / mpmath.mpf(d[model][x]), 2) for x in symbols))
-        assert s["ideal"][model] == pytest.approx(ideal, rel=1e-12)
-        assert s["ideal_per_symbol"][model] == pytest.approx(ideal / 2000, rel=1e-12)
+        huff = rows[f"Huffman code for {model}"]
+        assert huff["bytes"] == math.ceil(payload / 8)
+        assert huff["bits"] == 8 * huff["bytes"]
+        assert huff["ideal"] == pytest.approx(ideal, rel=1e-12)
+        assert huff["rounding"] == pytest.approx(payload - ideal, rel=1e-9, abs=1e-9)
+        assert huff["overhead"] == 8 * huff["bytes"] - payload
         arith = rows[f"arithmetic code for {model}"]
         assert arith["bits"] == 8 * arith["bytes"]
+        assert arith["ideal"] == pytest.approx(ideal, rel=1e-12)
+        assert arith["rounding"] == 0
+        assert arith["overhead"] == pytest.approx(arith["bits"] - ideal, rel=1e-12)
         assert ideal - 1 <= arith["bits"] <= ideal * 1.0001 + 64 + 8
+        for r in (huff, arith):
+            assert r["bits"] == pytest.approx(r["ideal"] + r["rounding"] + r["overhead"])
+            assert r["bits_per_symbol"] == pytest.approx(r["bits"] / 2000, rel=1e-15)
     # p's code on p's data: Huffman and the ideal both give exactly 3 bits a symbol.
-    assert rows["Huffman code for p"]["bits_per_symbol"] == 3.0
+    assert rows["Huffman code for p"]["bits"] == 6000.0
     assert s["expected"] == {"entropy": 6000.0, "cross_entropy": 8500.0}
+    assert "lands on -log2 q" in s["reading"]
 
 
 def test_sample_with_a_seed_repeats_and_without_one_returns_its_seed(client):
@@ -247,9 +262,9 @@ def test_sample_where_q_rules_out_a_drawn_symbol_says_so(client):
     rows = {r["code"]: r for r in s["codes"]}
     for name in ("Huffman code for q", "arithmetic code for q"):
         assert rows[name]["bits"] == "inf" and rows[name]["bytes"] is None
+        assert rows[name]["ideal"] == "inf"
         assert "q gives outcome 3 probability 0" in rows[name]["note"]
     assert rows["Huffman code for p"]["bits"] == 800
-    assert s["ideal"]["q"] == "inf"
 
 
 @pytest.mark.parametrize(

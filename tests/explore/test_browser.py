@@ -149,6 +149,7 @@ def test_page_opens_on_the_essay_example_with_its_numbers(page: Page):
     assert page.input_value("#preset") == "essay"
     assert value(page, "entropy") == 3.0
     assert value(page, "cross-entropy") == 4.25
+    assert not page.locator("#legend-cut").is_visible()
     assert value(page, "kl-divergence") == pytest.approx(1.25, rel=1e-15)
     assert page.text_content("#kl-divergence-text") == "1.250 bits a symbol are wasted"
     assert page.locator("#bars rect.bar").count() == 8
@@ -189,6 +190,9 @@ def test_typing_a_zero_weight_for_q_makes_the_cost_infinite(page: Page):
     assert page.text_content("#cross-entropy") == "∞ bits"
     assert page.text_content("#q-codeword-7") == "none"
     assert page.locator("path.cut-marker").count() == 1
+    legend = page.locator("#legend-cut")
+    assert legend.is_visible()
+    assert "bar cut off at" in legend.text_content() and "7: ∞" in legend.text_content()
     check_numbers_match_library(page)
 
 
@@ -254,17 +258,22 @@ def test_sample_button_shows_the_actual_encoded_length(page: Page):
     page.wait_for_selector("#sample-table")
     p = np.array(weights(page, "p"), dtype=float)
     q = np.array(weights(page, "q"), dtype=float)
-    symbols = np.random.default_rng(7).choice(p.size, size=500, p=p / p.sum())
+    u = np.random.default_rng(7).random(500)  # the documented inverse-CDF draw
+    symbols = np.minimum(np.searchsorted(np.cumsum(p), u * p.sum(), side="right"), p.size - 1)
     for model, dist in (("p", p), ("q", q)):
         code = ib.codes.huffman(ib.counts(dist))
-        row = page.locator(f'#sample-table tr[data-code="Huffman code for {model}"] td.bits')
-        assert float(row.get_attribute("data-value")) == len(
-            "".join(code.codewords[s] for s in symbols)
+        payload = len("".join(code.codewords[s] for s in symbols))
+        row = page.locator(f'#sample-table tr[data-code="Huffman code for {model}"]')
+        assert float(row.locator("td.bits").get_attribute("data-value")) == 8 * math.ceil(
+            payload / 8
         )
+        overhead = float(row.locator("td.overhead").get_attribute("data-value"))
+        assert overhead == 8 * math.ceil(payload / 8) - payload
         row = page.locator(f'#sample-table tr[data-code="arithmetic code for {model}"] td.bits')
         written = len(ib.codes.encode(symbols, dist / dist.sum()))
         assert float(row.get_attribute("data-value")) == 8 * written
     assert "seed 7" in page.text_content("#sample-info")
+    assert "overhead" in page.text_content("#sample-reading")
 
 
 def test_screenshot_of_the_page_is_not_blank(page: Page, tmp_path: Path):

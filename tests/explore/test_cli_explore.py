@@ -107,6 +107,6 @@ def test_without_fastapi_explore_says_how_to_install_it():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 2 and out.stdout == ""
-    assert out.stderr.startswith("infobits: error: the explorer needs FastAPI and uvicorn")
+    assert out.stderr.startswith("infobits: error: infobits explore needs FastAPI, which is not")
     assert out.stderr.rstrip().endswith("pip install 'infobits[explore]'")
     assert out.stderr.count("\n") == 1

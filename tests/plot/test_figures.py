@@ -323,7 +323,8 @@ def test_without_matplotlib_drawing_says_how_to_install_it():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == (
-        "infobits.plot needs matplotlib; install it with: pip install 'infobits[plot]'"
+        "infobits.plot needs matplotlib, which is not installed; install it with: "
+        "pip install 'infobits[plot]'"
     )
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infobits.plot._layout import diagram_data, fit_labels, spread_labels, y_limits
+from infobits.plot._layout import fit_labels, spread_labels
 
 floats = st.floats(0.0, 1.0, allow_nan=False)
 
@@ -38,17 +38,3 @@ def test_spread_labels_keep_order_and_minimum_gap(wanted, gap):
     assert np.all(np.diff(s) >= gap - 1e-12)
     if len(wanted) * gap <= 1.0:
         assert s[-1] <= 1.0 + 1e-12
-
-
-def test_diagram_geometry_is_cumulative_and_infinite_where_q_is_zero():
-    d = diagram_data([0.5, 0.25, 0.25], [0.5, 0.5, 0.0])
-    assert d.x0.tolist() == [0.0, 0.5, 0.75]
-    assert d.code_length.tolist() == [1.0, 1.0, np.inf]
-    assert d.cross_entropy == np.inf and d.kl_divergence == np.inf
-    top, cap = y_limits(d)
-    assert np.isfinite(top) and cap < top
-
-
-def test_no_cut_when_lengths_are_comparable():
-    top, cap = y_limits(diagram_data([1 / 8] * 8, [1 / 2, 1 / 4, 1 / 8, 1 / 16] + [1 / 64] * 4))
-    assert cap == np.inf and 6.0 < top < 7.0

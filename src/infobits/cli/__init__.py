@@ -2,89 +2,70 @@
 
 Every failure a user can cause ends in one line on stderr and exit status 2, never a
 traceback. Set ``INFOBITS_DEBUG=1`` to see the traceback of an unexpected error.
+
+Importing this package costs almost nothing: the commands (and NumPy, typer and rich
+with them) are imported inside :func:`main`, so that a Ctrl+C at any moment, start-up
+included, ends in one line and exit status 130.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
-
-import typer
-from typer.exceptions import Abort, TyperException
-
-from .._errors import DistributionError
-
-# The modules, not their command functions, are bound here, so that
-# ``infobits.cli.explain`` stays the module of that name.
-from . import compress, crosscode, estimate, explain, explore
-from ._common import CLIError
+from typing import Any
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(
-    name="infobits",
-    help="Information is code length: entropy, cross-entropy and KL, explained and coded.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
 
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from ._app import make_app
 
-def _show_version(value: bool) -> None:
-    if value:
-        from .. import __version__
-
-        typer.echo(f"infobits {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_show_version, is_eager=True, help="print the version and exit"
-        ),
-    ] = False,
-) -> None:
-    """Information is code length: entropy, cross-entropy and KL, explained and coded."""
-
-
-app.command()(explain.explain)
-app.command()(estimate.estimate)
-app.command()(compress.compress)
-app.command()(compress.decompress)
-app.command()(crosscode.crosscode)
-app.command()(explore.explore)
+        return make_app()
+    raise AttributeError(f"module 'infobits.cli' has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and, as a script, exit with) its status."""
     args = sys.argv[1:] if argv is None else argv
     try:
+        return _exit(_run(args), argv)
+    except KeyboardInterrupt:  # Ctrl+C while starting (importing) or running
+        print("infobits: interrupted", file=sys.stderr)
+        return _exit(130, argv)
+
+
+def _run(args: list[str]) -> int:
+    from typer.exceptions import Abort, TyperException
+
+    from .._errors import DistributionError
+    from ._app import COMMANDS, make_app
+    from ._common import CLIError
+
+    # A command named first needs only its own module: build the app with that alone.
+    app = make_app(args[0] if args and args[0] in COMMANDS else None)
+    try:
         rv = app(args=args, prog_name="infobits", standalone_mode=False)
     except Abort:
         print("infobits: aborted", file=sys.stderr)
-        return _exit(130, argv)
+        return 130
     except TyperException as e:  # usage errors: bad option, missing argument
         if type(e).__name__ == "NoArgsIsHelpError":
             print(e.format_message())
-            return _exit(0, argv)
+            return 0
         print(f"infobits: error: {e.format_message()}", file=sys.stderr)
-        return _exit(2, argv)
+        return 2
     except (CLIError, DistributionError, ValueError, TypeError, OSError) as e:
         print(f"infobits: error: {e}", file=sys.stderr)
-        return _exit(2, argv)
+        return 2
     except Exception as e:  # pragma: no cover - a bug; still one line unless debugging
         if os.environ.get("INFOBITS_DEBUG"):
             raise
         print(f"infobits: internal error: {type(e).__name__}: {e}", file=sys.stderr)
-        return _exit(2, argv)
+        return 2
     if rv == 130:  # typer turns Ctrl+C into exit status 130 and prints nothing
         print("infobits: interrupted", file=sys.stderr)
-    return _exit(rv if isinstance(rv, int) else 0, argv)
+    return rv if isinstance(rv, int) else 0
 
 
 def _exit(code: int, argv: list[str] | None) -> int:

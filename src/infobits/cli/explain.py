@@ -2,7 +2,9 @@
 
 Each outcome's code length is log(1/q); weighting by how often it really occurs (p)
 gives the cross-entropy; the best code (q = p) gives the entropy; the difference is the
-KL divergence, the waste. Every number shown comes from the library's own measures.
+KL divergence, the waste. The numbers come from :func:`infobits.explain.explanation`;
+this module only prints them (a table, or ``--json``) and, with ``--plot``, saves the
+figure that :mod:`infobits.plot` draws of the same explanation.
 """
 
 from __future__ import annotations
@@ -16,79 +18,31 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .. import _units
+from .._extras import require
 from .._inputs import logits as as_logits
-from ..codes.sampled import sampled_code_lengths
-from ..measures import cross_entropy, entropy, kl_divergence, self_information
-from ._common import CLIError, dump_json, parse_base, parse_vector
+from ..explain import Explanation, explanation
+from ._common import (
+    CLIError,
+    check_new_figure,
+    dump_json,
+    parse_base,
+    parse_vector,
+    save_new_figure,
+)
 
-__all__ = ["explain", "explanation"]
+__all__ = ["EXAMPLE_P", "EXAMPLE_Q", "MAX_SAMPLES", "SHOWN_ROWS", "explain"]
 
 #: Enough to pin the measured bits per symbol to a few decimals; far more only exhausts
 #: memory (the draws are held at once).
 MAX_SAMPLES = 10_000_000
 
+#: Tables longer than twice this many rows show the first and the last this many, with
+#: one row saying how many are left out (``--json`` always has every row).
+SHOWN_ROWS = 10
+
 #: The built-in example: 8 equally likely events, coded with a skewed guess.
 EXAMPLE_P = (1 / 8,) * 8
 EXAMPLE_Q = (1 / 2, 1 / 4, 1 / 8, 1 / 16, 1 / 64, 1 / 64, 1 / 64, 1 / 64)
-
-
-def explanation(
-    p: Any, q: Any, base: float | str = 2, samples: int = 100_000, seed: int = 0
-) -> dict[str, Any]:
-    """The explain table as data: per-outcome lengths and the three totals.
-
-    ``q`` may be probabilities or ``ib.logits(...)``. Units follow ``base``. Under
-    ``"codes"``, real codes in bits: q's Huffman codewords and the bits per symbol of
-    ``samples`` draws from p (fixed ``seed``) coded with p's and q's Huffman codes and an
-    arithmetic code under q (see :func:`infobits.codes.sampled.sampled_code_lengths`).
-
-    >>> e = explanation(EXAMPLE_P, EXAMPLE_Q)
-    >>> e["entropy"], e["cross_entropy"], e["kl_divergence"], e["unit"]
-    (3.0, 4.25, 1.25, 'bits')
-    >>> e["outcomes"][0]
-    {'p': 0.125, 'q': 0.5, 'best_length': 3.0, 'code_length': 1.0, 'contribution': 0.125}
-    """
-    # "+ 0.0" turns the -0.0 of log(1/1) = -log(1) into 0.0, so no "-0.000" is shown
-    h = float(entropy(p, base=base)) + 0.0
-    hpq = float(cross_entropy(p, q, base=base)) + 0.0
-    d = float(kl_divergence(p, q, base=base)) + 0.0
-    lq = self_information(q, base=base) + 0.0
-    qv = np.exp(-lq * _units.log_of_base(base))
-    pv = np.asarray(p, dtype=np.float64)
-    lp = self_information(pv, base=base) + 0.0
-    rows = []
-    for i in range(pv.size):
-        contrib = 0.0 if pv[i] == 0 else float(pv[i] * lq[i])
-        rows.append(
-            {
-                "p": float(pv[i]),
-                "q": float(qv[i]),
-                "best_length": float(lp[i]),
-                "code_length": float(lq[i]),
-                "contribution": contrib,
-            }
-        )
-    unit = _units.unit_name(base)
-    if math.isinf(hpq):
-        ce_text = "the code built for q has no codeword for an outcome p produces: infinite cost"
-        kl_text = "every symbol risks an uncodable outcome: the waste is infinite"
-    else:
-        ce_text = f"the code built for q averages {hpq:.3f} {unit} on data from p"
-        kl_text = f"{d:.3f} {unit} a symbol are wasted"
-    return {
-        "unit": unit,
-        "outcomes": rows,
-        "entropy": h,
-        "cross_entropy": hpq,
-        "kl_divergence": d,
-        "readings": {
-            "entropy": f"the best code for p averages {h:.3f} {unit}",
-            "cross_entropy": ce_text,
-            "kl_divergence": kl_text,
-        },
-        "codes": sampled_code_lengths(p, q, samples, seed),
-    }
 
 
 def _in_option_words(text: str) -> str:
@@ -120,8 +74,22 @@ def _fmt(x: float) -> str:
     return "inf" if math.isinf(x) else f"{x:.4g}" if abs(x) < 1e-3 and x else f"{x:.3f}"
 
 
-def _render(e: dict[str, Any], console: Console) -> None:
-    u = e["unit"]
+def _shown(k: int) -> list[int | None]:
+    """The rows a table shows: all of them, or the first and last ``SHOWN_ROWS`` with
+    ``None`` for the ellipsis row between them."""
+    if k <= 2 * SHOWN_ROWS + 1:
+        return list(range(k))
+    return [*range(SHOWN_ROWS), None, *range(k - SHOWN_ROWS, k)]
+
+
+def _ellipsis(table: Table, k: int, width: int) -> None:
+    table.add_row(*["…"] * width)
+    left = f"{k - 2 * SHOWN_ROWS} of {k} outcomes not shown (--json lists all)"
+    table.caption = f"{table.caption}\n{left}" if table.caption else left
+
+
+def _render(e: Explanation, console: Console) -> None:
+    u = e.unit
     table = Table(
         title="Information is code length",
         caption="length = log(1/q): the code built for q; weight = p: how often it occurs",
@@ -132,57 +100,69 @@ def _render(e: dict[str, Any], console: Console) -> None:
     table.add_column(f"best length log 1/p ({u})", justify="right")
     table.add_column(f"code length log 1/q ({u})", justify="right")
     table.add_column(f"p · log 1/q ({u})", justify="right")
-    for i, r in enumerate(e["outcomes"]):
+    for i in _shown(e.k):
+        if i is None:
+            _ellipsis(table, e.k, 6)
+            continue
         table.add_row(
             str(i),
-            f"{r['p']:.4g}",
-            f"{r['q']:.4g}",
-            _fmt(r["best_length"]),
-            _fmt(r["code_length"]),
-            _fmt(r["contribution"]),
+            f"{e.p[i]:.4g}",
+            f"{e.q[i]:.4g}",
+            _fmt(float(e.best_length[i])),
+            _fmt(float(e.code_length[i])),
+            _fmt(float(e.contribution[i])),
         )
     console.print(table)
-    rd = e["readings"]
-    console.print(f"H(p)    = {_fmt(e['entropy'])} {u}: {rd['entropy']}")
-    console.print(f"H(p,q)  = {_fmt(e['cross_entropy'])} {u}: {rd['cross_entropy']}")
-    console.print(f"D(p‖q)  = {_fmt(e['kl_divergence'])} {u}: {rd['kl_divergence']}")
+    rd = e.readings
+    console.print(f"H(p)    = {_fmt(e.entropy)} {u}: {rd['entropy']}")
+    console.print(f"H(p,q)  = {_fmt(e.cross_entropy)} {u}: {rd['cross_entropy']}")
+    console.print(f"D(p‖q)  = {_fmt(e.kl_divergence)} {u}: {rd['kl_divergence']}")
     console.print("D(p‖q) = H(p,q) − H(p): minimising cross-entropy is minimising the waste.")
-    _render_codes(e["codes"], console)
+    _render_codes(e, console)
 
 
-def _render_codes(c: dict[str, Any], console: Console) -> None:
+def _signed(x: float | None) -> str:
+    return "–" if x is None else f"{x:+.4f}"
+
+
+def _render_codes(e: Explanation, console: Console) -> None:
     """The real codes: q's Huffman codewords, then measured bits on samples from p."""
     table = Table(title="Real codes: Huffman's code built for q")
     table.add_column("outcome", justify="right")
     table.add_column("codeword", justify="left")
     table.add_column("length (bits)", justify="right")
-    words = c["huffman_q"]["codewords"]
-    rows = zip(words, c["huffman_q"]["lengths"], c["huffman_q"]["coded"], strict=True)
-    for i, (w, n, coded) in enumerate(rows):
-        table.add_row(str(i), w if w else ("(empty)" if coded else "(none)"), str(n))
+    code = e.huffman_q
+    for i in _shown(e.k):
+        if i is None:
+            _ellipsis(table, e.k, 3)
+            continue
+        w = code.codewords[i]
+        table.add_row(
+            str(i), w if w else ("(empty)" if code.coded[i] else "(none)"), str(code.lengths[i])
+        )
     console.print(table)
-    b = c["bits_per_symbol"]
-    if not c["samples"]:
+    s = e.sample
+    if s is None:
         return
-    console.print(f"{c['samples']} samples from p (seed {c['seed']}), coded for real:")
-    console.print(
-        f"  Huffman code for p       {b['huffman_p']:.4f} bits/symbol "
-        f"(the sample's own -log2 p: {b['ideal_p']:.4f})"
+    table = Table(
+        title=f"{s.n} samples from p (seed {s.seed}), coded for real, in bits a symbol",
+        caption="measured = ideal + rounding + overhead; ideal = -log2 model(xⁿ) / n",
     )
-    if b["huffman_q"] is None:
-        console.print("  the codes for q cannot code this sample: q gives 0 to an outcome p drew")
-        return
-    console.print(
-        f"  Huffman code for q       {b['huffman_q']:.4f} bits/symbol "
-        f"(the sample's -log2 q: {b['ideal_q']:.4f})"
-    )
-    if b["arithmetic_q"] is not None:
-        console.print(f"  arithmetic code under q  {b['arithmetic_q']:.4f} bits/symbol")
-    console.print(
-        "The arithmetic code lands on -log2 q; Huffman rounds each length to whole bits, "
-        "which on data from q costs under a bit a symbol, and on data from p can fall "
-        "either side."
-    )
+    for name in ("code", "measured", "ideal", "rounding", "overhead"):
+        table.add_column(name, justify="left" if name == "code" else "right")
+    for r in s.codes:
+        if r.bytes is None:
+            table.add_row(r.code, "inf" if math.isinf(r.bits) else "–", "", "", "")
+            continue
+        table.add_row(
+            r.code,
+            f"{r.per_symbol(r.bits):.4f}",
+            f"{r.per_symbol(r.ideal):.4f}",
+            _signed(r.per_symbol(r.rounding)),
+            _signed(r.per_symbol(r.overhead)),
+        )
+    console.print(table)
+    console.print(s.reading)
 
 
 def explain(
@@ -194,13 +174,16 @@ def explain(
         str | None, typer.Option("--q-logits", help="the model as logits instead of --q")
     ] = None,
     base: Annotated[
-        str, typer.Option("--base", help="bits, nats, bans, e or a number > 0, not 1")
+        str, typer.Option("--base", help="bits, nats, e, bans or a number > 0, not 1")
     ] = "bits",
     as_json: Annotated[bool, typer.Option("--json", help="print JSON for machines")] = False,
     samples: Annotated[
         int,
         typer.Option("--samples", help="draws from p coded with the real codes (0: none)"),
     ] = 100_000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="seed of the draws from p, a whole number >= 0")
+    ] = 0,
     plot: Annotated[
         str | None,
         typer.Option(
@@ -232,23 +215,27 @@ def explain(
         if q_logits is not None:
             qv = as_logits(qv)
     if plot is not None:
-        from ..plot._save import check_new_file
-
-        check_new_file(plot)  # before any output, so a bad path leaves nothing half done
+        check_new_figure(plot, "--plot")  # before any output: a bad path leaves nothing done
     if not 0 <= samples <= MAX_SAMPLES:
         raise CLIError(
             f"--samples {samples} is not a sample count; give 0 to {MAX_SAMPLES}, such as 100000"
         )
+    if not 0 <= seed < 2**63:
+        raise CLIError(f"--seed {seed} is not a seed; give a whole number from 0 to 2**63 - 1")
     try:
-        e = explanation(pv, qv, b, samples)
+        e = explanation(pv, qv, b, samples, seed)
     except ValueError as err:
         raise CLIError(_in_option_words(str(err))) from None
     if plot is not None:
-        from ..plot._save import write_explain_plot
+        try:
+            require("matplotlib", "--plot", "plot")
+        except ImportError as err:
+            raise CLIError(str(err)) from None
+        from ..plot import explain_figure
 
-        written = write_explain_plot(pv, qv, b, plot)
+        written = save_new_figure(explain_figure(e), plot, "--plot")
         typer.echo(f"wrote {written}: the code diagram and the decomposition", err=True)
     if as_json:
-        typer.echo(dump_json(e))
+        typer.echo(dump_json(e.as_dict()))
     else:
         _render(e, Console())

@@ -12,13 +12,14 @@ import ipaddress
 import socket
 import threading
 import webbrowser
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from .._extras import require
 from ._common import CLIError
 
-__all__ = ["DEFAULT_PORT", "explore"]
+__all__ = ["DEFAULT_PORT", "explore", "server_config"]
 
 #: Tried first when no --port is given; if it is taken, any free port is used instead.
 DEFAULT_PORT = 8765
@@ -68,6 +69,29 @@ def _url(sock: socket.socket, host: str) -> str:
     return f"http://{shown}:{port}/"
 
 
+def server_config(app: Any) -> Any:
+    """The uvicorn settings the explorer runs with.
+
+    h11 (pure Python, always installed with uvicorn) parses requests, refusing headers
+    still incomplete past twice the app's limit; the app itself refuses complete ones
+    over it (431) and bodies that do not arrive in time (408). Idle connections close
+    after 5 s.
+    """
+    import uvicorn
+
+    from ..explore._api import MAX_HEADERS
+
+    return uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        http="h11",
+        h11_max_incomplete_event_size=2 * MAX_HEADERS,
+        timeout_keep_alive=5,
+    )
+
+
 def explore(
     host: Annotated[
         str, typer.Option("--host", help="address to listen on; 127.0.0.1 keeps it private")
@@ -84,14 +108,12 @@ def explore(
 ) -> None:
     """Open the explorer: change p and q in the browser, watch the code lengths change."""
     try:
-        import uvicorn
-
-        from ..explore._app import create_app  # imports FastAPI now, not at the first request
+        require("fastapi", "infobits explore", "explore", "FastAPI")
+        uvicorn = require("uvicorn", "infobits explore", "explore")
     except ImportError as e:
-        raise CLIError(
-            f"the explorer needs FastAPI and uvicorn ({e}); install them with: "
-            "pip install 'infobits[explore]'"
-        ) from None
+        raise CLIError(str(e)) from None
+    from ..explore import create_app
+
     if port is not None and not 0 <= port <= 65535:
         raise CLIError(f"--port {port} is not a port number; use 1 to 65535, or 0 for any")
     if port is None:
@@ -104,8 +126,7 @@ def explore(
     url = _url(sock, host)
     loopback = _is_loopback(host)
     app = create_app(allowed_hosts=_LOOPBACK_NAMES if loopback else None)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(server_config(app))
 
     typer.echo(f"infobits explorer: {url}")
     if not loopback:

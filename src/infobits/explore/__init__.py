@@ -11,24 +11,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__all__ = ["create_app"]
+from .._extras import require
+
+__all__ = ["BODY_TIMEOUT", "create_app"]
+
+#: Seconds a request body may take to arrive in full; a client that announces more
+#: bytes than it sends gets 408 then, instead of holding the connection forever.
+BODY_TIMEOUT = 10.0
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
 
-def create_app(*, allowed_hosts: list[str] | None = None) -> FastAPI:
+def create_app(
+    *, allowed_hosts: list[str] | None = None, body_timeout: float = BODY_TIMEOUT
+) -> FastAPI:
     """Build the explorer's FastAPI app; see :func:`infobits.explore._app.create_app`.
 
     >>> from infobits.explore import create_app
     >>> sorted(r.path for r in create_app().routes if r.path.startswith("/api"))
     ['/api/diagram', '/api/presets', '/api/sample']
     """
-    try:
-        from ._app import create_app as _create
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            f"the explorer needs FastAPI and uvicorn ({e}); install them with: "
-            "pip install 'infobits[explore]'"
-        ) from None
-    return _create(allowed_hosts=allowed_hosts)
+    require("fastapi", "the explorer", "explore", "FastAPI")
+    from ._app import create_app as _create
+
+    return _create(allowed_hosts=allowed_hosts, body_timeout=body_timeout)

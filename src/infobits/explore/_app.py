@@ -8,6 +8,7 @@ the library's own message in ``detail``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
@@ -21,7 +22,8 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
 from .._errors import DistributionError
-from ._api import MAX_BODY, MAX_K, MAX_N, PRESETS, Pair, Sample, diagram, sample
+from . import BODY_TIMEOUT
+from ._api import MAX_BODY, MAX_HEADERS, MAX_K, MAX_N, PRESETS, Pair, Sample, diagram, sample
 
 __all__ = ["STATIC", "create_app"]
 
@@ -40,17 +42,34 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class _Limits:
-    """Refuse request bodies over ``MAX_BODY`` bytes (413) or without a length (411),
-    before any of it is parsed, and add the security headers to every response."""
+    """Guard every request before the app sees it, and add the security headers.
 
-    def __init__(self, app: ASGIApp) -> None:
+    * headers over ``MAX_HEADERS`` bytes in all: 431;
+    * a POST without a length: 411; with a length over ``MAX_BODY``: 413;
+    * a body that has not arrived in full within ``body_timeout`` seconds (a client that
+      announced more bytes than it sends): 408, and the connection is closed.
+
+    The body is read here, within those bounds, and handed to the app whole.
+    """
+
+    def __init__(self, app: ASGIApp, body_timeout: float) -> None:
         self.app = app
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
+        raw = scope.get("headers") or []
+        size = sum(len(k) + len(v) + 4 for k, v in raw)
+        if size > MAX_HEADERS:
+            await _reply(
+                send,
+                431,
+                f"the request headers have {size} bytes; the explorer takes at most {MAX_HEADERS}",
+            )
+            return
+        headers = dict(raw)
         if scope.get("method") in ("POST", "PUT", "PATCH"):
             length = headers.get(b"content-length")
             if length is None or not length.isdigit():
@@ -64,6 +83,20 @@ class _Limits:
                     f"{MAX_BODY}",
                 )
                 return
+            try:
+                body = await asyncio.wait_for(_read_body(receive), self.body_timeout)
+            except asyncio.TimeoutError:
+                await _reply(
+                    send,
+                    408,
+                    f"the request body did not arrive within {self.body_timeout:g} s "
+                    f"(Content-Length said {int(length)} bytes)",
+                    close=True,
+                )
+                return
+            if body is None:  # the client went away
+                return
+            receive = _replay(body)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -79,18 +112,43 @@ class _Limits:
         await self.app(scope, receive, send_with_headers)
 
 
-async def _reply(send: Send, status: int, detail: str) -> None:
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole body (at most ``MAX_BODY`` bytes are accepted by the server's length
+    check), or None if the client disconnected."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    """A ``receive`` that hands the app the body already read, then waits for the end."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.Event().wait()  # like a server: nothing more until disconnect
+        return {"type": "http.disconnect"}  # pragma: no cover - never reached
+
+    return receive
+
+
+async def _reply(send: Send, status: int, detail: str, close: bool = False) -> None:
     body = json.dumps({"detail": detail}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if close:  # the rest of the request may never come: end the connection with it
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -103,12 +161,14 @@ def _validation_detail(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "the request is not valid JSON for this endpoint"
 
 
-def create_app(*, allowed_hosts: list[str] | None = None) -> FastAPI:
+def create_app(
+    *, allowed_hosts: list[str] | None = None, body_timeout: float = BODY_TIMEOUT
+) -> FastAPI:
     """Build the explorer app: the page at ``/``, the API under ``/api``.
 
     ``allowed_hosts`` limits the Host header the app answers to (the command line passes
     the loopback names when it binds to loopback, which defeats DNS rebinding); ``None``
-    answers any.
+    answers any. ``body_timeout`` is how many seconds a request body may take to arrive.
 
     >>> from fastapi.testclient import TestClient
     >>> client = TestClient(create_app())
@@ -161,7 +221,7 @@ def create_app(*, allowed_hosts: list[str] | None = None) -> FastAPI:
         return sample(req)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(_Limits)
+    app.add_middleware(_Limits, body_timeout=body_timeout)
     if allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     return app

@@ -5,6 +5,10 @@ as tall as its code length log(1/qᵢ), so the area is the expected code length.
 code's outline has area H(p); the code built for q has area H(p, q); the gap is the KL
 divergence. matplotlib is only imported when a figure is drawn.
 
+Every figure draws one explanation of p and q (:func:`infobits.explain.explanation`),
+the same numbers ``infobits explain`` prints and the explorer shows; pass one to draw it
+without computing it again.
+
 >>> import io
 >>> import infobits as ib
 >>> fig = ib.plot.code_diagram([0.5, 0.25, 0.25], [1/3, 1/3, 1/3])
@@ -12,6 +16,5 @@ divergence. matplotlib is only imported when a figure is drawn.
 """
 
 from ._figures import code_diagram, decomposition, explain_figure
-from ._layout import diagram_data
 
-__all__ = ["code_diagram", "decomposition", "diagram_data", "explain_figure"]
+__all__ = ["code_diagram", "decomposition", "explain_figure"]

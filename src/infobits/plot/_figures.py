@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import _units
-from ._layout import diagram_data, fit_labels, spread_labels, y_limits
+from .._extras import require
+from ..explain import Explanation, explanation
+from ._layout import fit_labels, spread_labels
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -45,12 +47,18 @@ _GLYPH = 0.62
 
 
 def _need_matplotlib() -> None:
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        raise ImportError(
-            "infobits.plot needs matplotlib; install it with: pip install 'infobits[plot]'"
-        ) from None
+    require("matplotlib", "infobits.plot", "plot")
+
+
+def _explained(p: Any, q: Any, base: _units.Base) -> Explanation:
+    """The explanation to draw: ``p`` itself when it is one, else computed once here."""
+    if isinstance(p, Explanation):
+        if q is not None:
+            raise ValueError(
+                "q was given with an Explanation, which holds its own q; pass one or the other"
+            )
+        return p
+    return explanation(p, q, base)
 
 
 def _num(x: float) -> str:
@@ -108,7 +116,8 @@ def code_diagram(
 
     Args:
         p: the true distribution, shape ``(K,)``: probabilities, or ``ib.counts``,
-            ``ib.logits`` or ``ib.log_probs``.
+            ``ib.logits`` or ``ib.log_probs``; or an explanation already computed by
+            :func:`infobits.explain.explanation` (then q and base are not given).
         q: the model the code is built for, shape ``(K,)``, any kind; ``None`` draws the
             best code (q = p).
         base: the unit, as in :func:`infobits.entropy` (bits by default).
@@ -131,7 +140,7 @@ def code_diagram(
     https://colah.github.io/posts/2015-09-Visual-Information/; Cover & Thomas,
     *Elements of Information Theory*, 2006, §5.4.
     """
-    d = diagram_data(p, q, base)
+    d = _explained(p, q, base)
     if labels is not None and len(labels) != d.k:
         raise ValueError(f"labels has {len(labels)} names but p has {d.k} outcomes; give one each")
     names = [str(i) for i in range(d.k)] if labels is None else [str(s) for s in labels]
@@ -144,7 +153,7 @@ def code_diagram(
     vis = d.visible
     x0, w = d.x0[vis], d.p[vis]
     lp, lq = d.best_length[vis], d.code_length[vis]
-    top, cap = y_limits(d)
+    top, cap = d.y_top, d.y_cap
     shown = np.minimum(lq, cap) if math.isfinite(cap) else lq
     cut = lq > cap
 
@@ -312,7 +321,7 @@ def decomposition(
     Reference: Cover & Thomas, *Elements of Information Theory*, 2006, eq. (5.43)
     (the expected length of a wrong code); S. Kullback, R. A. Leibler, 1951.
     """
-    d = diagram_data(p, q, base)
+    d = _explained(p, q, base)
     ax = _new_axes(ax, (3.4, 5.2))
     fig = _figure_of(ax)
     h, hpq, kl, u = d.entropy, d.cross_entropy, d.kl_divergence, d.unit
@@ -375,7 +384,8 @@ def decomposition(
 def explain_figure(p: Any, q: Any = None, *, base: _units.Base = 2) -> Figure:
     """Both pictures side by side: the code diagram and the decomposition.
 
-    This is the figure ``infobits explain --plot FILE`` writes.
+    This is the figure ``infobits explain --plot FILE`` writes. Both pictures show one
+    explanation (:func:`infobits.explain.explanation`), computed once.
 
     Args:
         p, q: as in :func:`code_diagram`, shape ``(K,)``; ``q=None`` means q = p.
@@ -394,9 +404,9 @@ def explain_figure(p: Any, q: Any = None, *, base: _units.Base = 2) -> Figure:
     _need_matplotlib()
     from matplotlib.figure import Figure
 
-    diagram_data(p, q, base)  # validate once, before anything is drawn
+    e = _explained(p, q, base)  # computed once, before anything is drawn
     fig = Figure(figsize=(11.5, 5.4), layout="constrained")
     left, right = fig.subplots(1, 2, width_ratios=[3.6, 1.25])
-    code_diagram(p, q, base=base, ax=left)
-    decomposition(p, q, base=base, ax=right)
+    code_diagram(e, ax=left)
+    decomposition(e, ax=right)
     return fig

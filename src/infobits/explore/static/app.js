@@ -25,11 +25,13 @@ const $ = (id) => document.getElementById(id);
 function num(x) {
   if (x === "inf") return Infinity;
   if (x === "-inf") return -Infinity;
+  if (x === "nan") return NaN;
   return x;
 }
 
 function fmt(x, digits = 3) {
   x = num(x);
+  if (x === null || Number.isNaN(x)) return "–";
   if (x === Infinity) return "∞";
   if (x === -Infinity) return "−∞";
   if (x !== 0 && Math.abs(x) < 1e-3) return x.toPrecision(3);
@@ -291,6 +293,7 @@ function drawDiagram(d) {
     names.push(String(i));
   }
   svg("path", { class: "best-outline", id: "best-outline", d: outline }, plot);
+  drawCutLegend(d, cap);
 
   // axes
   svg("line", { class: "axis", x1: L, x2: L, y1: T, y2: T + ph }, root);
@@ -312,6 +315,24 @@ function drawDiagram(d) {
     "outcome i: each bar is as wide as its probability pᵢ (total width 1)", root);
   text("text", { class: "axis-label", x: 14, y: T + ph / 2, "text-anchor": "middle",
     transform: `rotate(-90 14 ${T + ph / 2})` }, `code length ${d.log}(1/qᵢ) (${d.unit})`, root);
+}
+
+// The red ▲ marks a bar too tall to draw (or infinite, q = 0): the legend says where it
+// is cut and gives the full lengths, as the figures' legend does.
+function drawCutLegend(d, cap) {
+  const cut = [];
+  for (let i = 0; i < d.k; i++) {
+    if (d.p[i] > 0 && num(d.code_length[i]) > cap) cut.push(i);
+  }
+  const item = $("legend-cut");
+  item.hidden = cut.length === 0;
+  if (!cut.length) return;
+  const items = cut.slice(0, 4).map((i) => `${i}: ${fmt(d.code_length[i])}`);
+  const more = cut.length > 4 ? ` and ${cut.length - 4} more` : "";
+  const infinite = cut.some((i) => num(d.code_length[i]) === Infinity)
+    ? " (∞: q gives 0 to an outcome p produces)" : "";
+  $("legend-cut-text").textContent =
+    `bar cut off at ${fmt(cap)} ${d.unit}${infinite}; full length ${items.join(", ")}${more}`;
 }
 
 function drawStack(d) {
@@ -389,42 +410,54 @@ async function runSample() {
     const table = document.createElement("table");
     table.id = "sample-table";
     const head = table.createTHead().insertRow();
-    for (const h of ["code", "encoded length (bits)", "bytes written", "bits a symbol", ""]) {
+    for (const h of ["code", "bytes written", "bits", "= ideal", "+ rounding", "+ overhead",
+      "bits a symbol", ""]) {
       const th = document.createElement("th");
       th.textContent = h;
       head.appendChild(th);
     }
+    const cellNum = (tr, x, digits, cls) => {
+      const td = tr.insertCell();
+      td.textContent = fmt(x, digits);
+      if (cls) {
+        td.className = cls;
+        td.dataset.value = String(x);
+      }
+      return td;
+    };
     const tb = table.createTBody();
     for (const row of s.codes) {
       const tr = tb.insertRow();
       tr.dataset.code = row.code;
       tr.insertCell().textContent = row.code;
+      tr.insertCell().textContent = row.bytes === null ? "–" : String(row.bytes);
       const bits = tr.insertCell();
-      bits.textContent = num(row.bits) === Infinity ? "∞" : String(row.bits);
+      bits.textContent = num(row.bits) === Infinity ? "∞" : (row.bytes === null ? "–" : String(row.bits));
       bits.className = "bits";
       bits.dataset.value = String(row.bits);
-      tr.insertCell().textContent = row.bytes === null ? "–" : String(row.bytes);
-      tr.insertCell().textContent = fmt(row.bits_per_symbol);
+      cellNum(tr, row.ideal, 1, "ideal");
+      cellNum(tr, row.rounding, 1, "rounding");
+      cellNum(tr, row.overhead, 1, "overhead");
+      cellNum(tr, row.bits_per_symbol, 3);
       const note = tr.insertCell();
       note.className = "note";
       note.textContent = row.note || "";
     }
-    for (const [label, ideal, perSymbol, expect, name] of [
-      ["ideal for p: Σ log₂ 1/p(xₜ)", s.ideal.p, s.ideal_per_symbol.p, s.expected.entropy, "n·H(p)"],
-      ["ideal for q: Σ log₂ 1/q(xₜ)", s.ideal.q, s.ideal_per_symbol.q, s.expected.cross_entropy,
-        "n·H(p,q)"],
-    ]) {
+    for (const [label, value] of [["expected n·H(p)", s.expected.entropy],
+      ["expected n·H(p,q)", s.expected.cross_entropy]]) {
       const tr = tb.insertRow();
       tr.className = "ideal";
       tr.insertCell().textContent = label;
-      tr.insertCell().textContent = fmt(ideal, 1);
       tr.insertCell().textContent = "";
-      tr.insertCell().textContent = fmt(perSymbol);
-      const note = tr.insertCell();
-      note.className = "note";
-      note.textContent = `expected ${name} = ${fmt(expect, 1)}`;
+      tr.insertCell().textContent = "";
+      cellNum(tr, value, 1);
+      for (let j = 0; j < 4; j++) tr.insertCell().textContent = "";
     }
     out.appendChild(table);
+    const reading = document.createElement("p");
+    reading.id = "sample-reading";
+    reading.textContent = s.reading;
+    out.appendChild(reading);
     out.dataset.seed = String(s.seed);
   } catch (e) {
     out.textContent = "";
