@@ -18,7 +18,14 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .adaptive import MAX_ORDER, ModelParams, compress_bytes, decompress_bytes, model_params
+from .adaptive import (
+    MAX_ORDER,
+    ModelParams,
+    compress_bytes,
+    decompress_bytes,
+    max_decoded_bytes,
+    model_params,
+)
 
 __all__ = [
     "HEADER_SIZE",
@@ -123,7 +130,7 @@ def read_header(blob: bytes | bytearray | memoryview, name: str = "the input") -
         raise ContainerError(f"{name} names an unknown model ({model}, order {order}, {tbits})")
     # Every coded bit costs at least log2(4096/4095) bits, so a byte costs at least 8 of
     # those: no payload can expand by more than about 2840 times.
-    if size > 2841 * (psize + 8):
+    if size > max_decoded_bytes(psize):
         raise ContainerError(
             f"{name} is corrupted: its header claims {size} bytes from a {psize}-byte payload"
         )

@@ -1,0 +1,50 @@
+"""The byte-string arguments of the decoders, checked in one place.
+
+A decoder reads ``bytes``, ``bytearray`` or a ``memoryview``; a NumPy array is read as
+one byte per element, so its values must lie in 0..255 (``bytes()`` of an int64 array
+would silently reinterpret its memory, and a cast to uint8 would wrap 300 to 44).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["as_bytes", "check_count"]
+
+
+def as_bytes(data: Any, name: str = "data") -> bytes:
+    """``data`` as ``bytes``; TypeError or ValueError naming ``name`` if it is not bytes."""
+    if isinstance(data, bytes | bytearray):
+        return bytes(data)
+    if isinstance(data, memoryview):
+        return data.tobytes()
+    if isinstance(data, np.ndarray):
+        if data.dtype.kind not in "iu":
+            raise TypeError(
+                f"{name} must be bytes, or an integer array of byte values 0..255; got an "
+                f"array of dtype {data.dtype}"
+            )
+        flat = data.reshape(-1)
+        if flat.dtype != np.uint8 and flat.size:
+            bad = (flat < 0) | (flat > 255)
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise ValueError(
+                    f"{name}[{i}] = {int(flat[i])} is not a byte; an array given as {name} "
+                    "must hold byte values 0..255 (pass the bytes the encoder returned)"
+                )
+        return flat.astype(np.uint8).tobytes()
+    raise TypeError(
+        f"{name} must be bytes (as the encoder returned them), got {type(data).__name__}"
+    )
+
+
+def check_count(n: Any, name: str = "n", what: str = "symbols") -> int:
+    """``n`` as a Python int >= 0; TypeError or ValueError naming ``name`` otherwise."""
+    if isinstance(n, bool) or not isinstance(n, int | np.integer):
+        raise TypeError(f"{name} must be a whole number of {what}, got {type(n).__name__} {n!r}")
+    if n < 0:
+        raise ValueError(f"{name} = {n} is negative; give the number of {what} to decode")
+    return int(n)
