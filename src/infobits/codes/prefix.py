@@ -90,7 +90,9 @@ def _shannon(qv: np.ndarray) -> np.ndarray:
         # q = m·2^e with m in [0.5, 1), so log2(1/q) = -e - log2(m) and -log2(m) is in
         # (0, 1]: the ceiling is 1 - e, exactly, also at powers of two.
         _, e = np.frexp(qv[pos])
-        out[pos] = 1 - e
+        # at least 1 bit: q = 1.0 beside another positive q (1 - 1e-111 rounds to 1)
+        # would otherwise get the empty codeword, which no other codeword can follow
+        out[pos] = np.maximum(1 - e, 1)
     return out
 
 

@@ -6,6 +6,7 @@ Each test names the issue item it covers. None of them may abort the interpreter
 
 from __future__ import annotations
 
+import math
 import struct
 import time
 import zlib
@@ -220,3 +221,15 @@ def test_item10_encode_refuses_symbols_out_of_range_with_the_argument_named():
         huffman([0.5, 0.5]).encode(np.array([0, 300]))
     with pytest.raises(ValueError, match=r"symbols\[0\] = -5 is outside"):
         ib.codes.encode(np.array([-5]), Q)
+
+
+# -- found by the fuzz suite beyond the issue --------------------------------------------
+
+
+def test_shannon_code_of_a_probability_that_rounds_to_one_beside_another():
+    # 1 - 7e-111 is 1.0 in float64: its Shannon length was 0, the empty codeword, and
+    # the code could not be built ("lengths[1] = 0 but the code has 2 codewords")
+    q = [7.03895085e-111, 1.0]
+    assert ib.codes.shannon_lengths(q).tolist() == [math.ceil(math.log2(1 / q[0])), 1]
+    code = shannon_code(q)
+    assert code.decode(code.encode([1, 0, 1]), 3).tolist() == [1, 0, 1]
