@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["as_bytes", "check_count"]
+__all__ = ["as_buffer", "as_bytes", "check_count"]
 
 
 def as_bytes(data: Any, name: str = "data") -> bytes:
@@ -39,6 +39,26 @@ def as_bytes(data: Any, name: str = "data") -> bytes:
     raise TypeError(
         f"{name} must be bytes (as the encoder returned them), got {type(data).__name__}"
     )
+
+
+def as_buffer(data: Any, name: str = "data") -> bytes:
+    """The bytes of anything that holds a buffer (bytes, bytearray, memoryview, a NumPy
+    array's memory), for the encoders; TypeError naming ``name`` otherwise. ``bytes(5)``
+    would be five zero bytes, and ``bytes("text")`` an error that names nothing."""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, str | int | float | bool) or data is None:
+        raise TypeError(
+            f"{name} must be bytes (or a bytearray, memoryview or array), got "
+            f"{type(data).__name__}"
+            + ("; encode text first, e.g. text.encode()" if isinstance(data, str) else "")
+        )
+    try:
+        return memoryview(data).tobytes()
+    except TypeError:
+        raise TypeError(
+            f"{name} must be bytes (or a bytearray, memoryview or array), got {type(data).__name__}"
+        ) from None
 
 
 def check_count(n: Any, name: str = "n", what: str = "symbols") -> int:

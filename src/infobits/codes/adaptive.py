@@ -141,8 +141,11 @@ def model_params(order: int, n_bytes: int) -> ModelParams:
     >>> model_params(5, 10**8).table_bits
     22
     """
+    if isinstance(order, bool) or not isinstance(order, int | np.integer):
+        raise TypeError(f"order must be a whole number 0..{MAX_ORDER}, got {order!r}")
     if not 0 <= order <= MAX_ORDER:
         raise ValueError(f"order {order} is out of range; use order0 .. order{MAX_ORDER}")
+    order = int(order)
     tb = min(22, max(12, math.ceil(math.log2(max(n_bytes, 1) * 32))))
     return ModelParams(order=order, table_bits=tb)
 
@@ -247,7 +250,9 @@ def compress_bytes(
     Reference: M. Mahoney, "Adaptive weighing of context models for lossless data
     compression" (2005); I. Pavlov, LZMA SDK (range coder).
     """
-    src = np.frombuffer(bytes(data), dtype=np.uint8).copy()  # the loop is typed for writable
+    from ._bytes import as_buffer
+
+    src = np.frombuffer(as_buffer(data), dtype=np.uint8).copy()  # the loop needs writable
     n = src.size
     st = _State(params)
     out = np.zeros(n + n // 8 + 64, dtype=np.uint8)

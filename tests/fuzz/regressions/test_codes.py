@@ -233,3 +233,25 @@ def test_shannon_code_of_a_probability_that_rounds_to_one_beside_another():
     assert ib.codes.shannon_lengths(q).tolist() == [math.ceil(math.log2(1 / q[0])), 1]
     code = shannon_code(q)
     assert code.decode(code.encode([1, 0, 1]), 3).tolist() == [1, 0, 1]
+
+
+def test_encoders_refuse_what_is_not_bytes_instead_of_coding_zeros():
+    # bytes(5) is five zero bytes: pack(5, 3) used to compress them without a word
+    from infobits.codes.crosscode import byte_model, crosscode
+
+    with pytest.raises(TypeError, match="data must be bytes"):
+        pack(5, 3)
+    with pytest.raises(TypeError, match=r"data must be bytes .* encode text first"):
+        pack("text", 3)
+    with pytest.raises(TypeError, match="blob must be bytes"):
+        unpack("text")
+    with pytest.raises(TypeError, match="like must be bytes"):
+        crosscode(b"ab", 7)
+    with pytest.raises(TypeError, match="alpha must be a number"):
+        byte_model(b"ab", "x")
+    with pytest.raises(ValueError, match=r"alpha = 1000.* must be a finite number"):
+        byte_model(b"ab", 10**400)  # beyond float64: was numpy's "ufunc 'isfinite'" error
+    with pytest.raises(TypeError, match="order must be a whole number"):
+        pack(b"abc", 2.5)
+    # any buffer is still fine
+    assert unpack(memoryview(pack(bytearray(b"abc"), 2)[0])) == b"abc"
