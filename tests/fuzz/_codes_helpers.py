@@ -92,7 +92,7 @@ def distributions(draw: st.DrawFn, max_k: int = 300, zeros: bool = True) -> np.n
     and with probabilities down to 1e-300."""
     k = draw(st.integers(1, max_k))
     seed = draw(st.integers(0, 2**32 - 1))
-    kind = draw(st.sampled_from(["dirichlet", "flat", "geometric", "tiny", "dyadic"]))
+    kind = draw(st.sampled_from(["dirichlet", "flat", "geometric", "tiny", "dyadic", "subnormal"]))
     rng = np.random.default_rng(seed)
     if kind == "dirichlet":
         p = rng.dirichlet(np.full(k, draw(st.sampled_from([0.05, 0.3, 1.0, 5.0]))))
@@ -102,8 +102,19 @@ def distributions(draw: st.DrawFn, max_k: int = 300, zeros: bool = True) -> np.n
         p = draw(st.floats(0.01, 0.99)) ** np.arange(k, dtype=np.float64)
     elif kind == "tiny":
         p = 10.0 ** -rng.uniform(0, draw(st.sampled_from([5, 30, 300])), size=k)
-    else:
+    elif kind == "dyadic":
         p = np.ldexp(1.0, -rng.integers(1, 30, size=k))
+    else:  # a distribution plus a few subnormal outcomes, added after normalising
+        if draw(st.booleans()):
+            p = rng.dirichlet(np.ones(k))
+        else:  # dyadic: the sum then tips just over 1
+            p = np.full(k, 1.0 / 2 ** int(np.log2(k)) if k > 1 else 1.0)
+            p[2 ** int(np.log2(k)) :] = 0.0
+        tiny = rng.random(k) < 0.4
+        tiny[0] = False
+        p = np.where(tiny, 0.0, p)
+        p /= p.sum()
+        return np.where(tiny, draw(st.sampled_from([5e-324, 1e-310, 2e-308])), p)
     if zeros and k > 1 and draw(st.booleans()):
         p[rng.random(k) < 0.3] = 0.0
     if not np.any(p > 0):

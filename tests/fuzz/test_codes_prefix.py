@@ -5,6 +5,7 @@ H(p) by math.fsum and an independent heap Huffman, and decoding of damaged strea
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 from hypothesis import given
@@ -81,16 +82,17 @@ def test_shannon_lengths_are_ceil_log2_and_round_trip(p, seed):
             return ok
         pos = p[p > 0]
         if pos.size > 1:
-            # reference: the smallest l with 2^-l <= q, in exact rationals via as_integer_ratio
-            ref = []
-            for q in pos.tolist():
-                a, b = q.as_integer_ratio()  # q = a/b, b a power of two
-                ell = 0
-                while (a << ell) < b:  # 2^-ell > q
-                    ell += 1
-                ref.append(max(ell, 1))  # two or more codewords: none is empty
-            if code.lengths[p > 0].tolist() != ref:
-                return f"lengths {code.lengths[p > 0].tolist()} != ceil(log2 1/q) {ref}"
+            # reference, in exact rationals: l = ceil(log2 1/q) (at least 1), and, where
+            # q sums to more than 1 by a rounding, no longer than ceil(log2 S/q)
+            total = sum((Fraction(v) for v in pos.tolist()), Fraction(0))
+            got = code.lengths[p > 0].tolist()
+            for v, g in zip(pos.tolist(), got, strict=True):
+                lo = max(_ceil_log2(Fraction(1) / Fraction(v)), 1)
+                hi = max(_ceil_log2(total / Fraction(v)), 1)
+                if not lo <= g <= hi or (total <= 1 and g != lo):
+                    return f"length {g} for q = {v}: expected {lo}" + (
+                        f" .. {hi}" if hi > lo else ""
+                    )
         el = code.expected_length(p)
         tol = 1e-12 * max(1.0, el)
         if not h - tol <= el < h + 1 + tol:
@@ -98,6 +100,15 @@ def test_shannon_lengths_are_ceil_log2_and_round_trip(p, seed):
         return True
 
     check_valid("codes: shannon_code", lambda: shannon_code(p), accept)
+
+
+def _ceil_log2(x: Fraction) -> int:
+    """The smallest l with 2^l >= x, exactly."""
+    a, b = x.numerator, x.denominator
+    ell = max(0, a.bit_length() - b.bit_length() - 1)  # at most two steps short
+    while (b << ell) < a:
+        ell += 1
+    return ell
 
 
 lengths_lists = st.one_of(

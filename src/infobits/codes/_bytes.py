@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["as_buffer", "as_bytes", "check_count"]
+__all__ = ["as_buffer", "as_bytes", "check_count", "symbol_array"]
 
 
 def as_bytes(data: Any, name: str = "data") -> bytes:
@@ -68,3 +68,18 @@ def check_count(n: Any, name: str = "n", what: str = "symbols") -> int:
     if n < 0:
         raise ValueError(f"{name} = {n} is negative; give the number of {what} to decode")
     return int(n)
+
+
+def symbol_array(n: int, fill: int | None = None) -> np.ndarray:
+    """An int64 array for ``n`` decoded symbols (filled with ``fill`` if given); a
+    ValueError naming n, not NumPy's MemoryError, when it cannot be allocated."""
+    try:
+        out = np.empty(n, dtype=np.int64)
+    except (MemoryError, ValueError):  # ValueError: beyond NumPy's largest dimension
+        raise ValueError(
+            f"n = {n} symbols need {8 * n / 2**30:.3g} GiB for the result, more than this "
+            "machine can allocate; decode fewer symbols"
+        ) from None
+    if fill is not None:
+        out.fill(fill)
+    return out

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._errors import DistributionError
 from .._inputs import Kind, prepare
-from ._bytes import as_bytes, check_count
+from ._bytes import as_bytes, check_count, symbol_array
 
 __all__ = [
     "PrefixCode",
@@ -89,11 +89,32 @@ def _shannon(qv: np.ndarray) -> np.ndarray:
     if pos.sum() > 1:
         # q = m·2^e with m in [0.5, 1), so log2(1/q) = -e - log2(m) and -log2(m) is in
         # (0, 1]: the ceiling is 1 - e, exactly, also at powers of two.
-        _, e = np.frexp(qv[pos])
+        m, e = np.frexp(qv[pos])
         # at least 1 bit: q = 1.0 beside another positive q (1 - 1e-111 rounds to 1)
         # would otherwise get the empty codeword, which no other codeword can follow
-        out[pos] = np.maximum(1 - e, 1)
+        ell = np.maximum(1 - e, 1)
+        out[pos] = _fit_kraft(ell, m)
     return out
+
+
+def _fit_kraft(ell: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Lengthen Shannon's lengths, if need be, until Kraft's sum is <= 1 exactly.
+
+    Σ 2^-⌈log2 1/q⌉ <= Σ q, which may exceed 1 by a rounding (q = [0.5, 0.5, 5e-324]
+    sums to 1 + 2^-1074). The lengths for q/Σq are then one longer exactly where
+    2m < Σq, i.e. for the smallest mantissas m first; lengthening those, in that order,
+    until the sum fits gives a prefix code no longer than Shannon's for q/Σq.
+    """
+    if _kraft_excess(ell) is None:
+        return ell
+    order = np.argsort(m, kind="stable")
+    take = 1
+    while True:
+        fixed = ell.copy()
+        fixed[order[:take]] += 1
+        if _kraft_excess(fixed) is None:
+            return fixed
+        take = min(2 * take, ell.size)
 
 
 def _coded_mask(lv: np.ndarray, coded: Any) -> np.ndarray:
@@ -375,13 +396,7 @@ class PrefixCode:
         if n_coded == 0:
             raise ValueError("this code has no codewords, so it cannot decode any symbol")
         if self.max_length == 0:  # a single symbol, coded with the empty word
-            try:
-                return np.full(n, int(np.flatnonzero(self.coded)[0]), dtype=np.int64)
-            except MemoryError:
-                raise ValueError(
-                    f"n = {n} symbols need {8 * n / 2**30:.3g} GiB for the result, more "
-                    "than this machine can allocate; decode fewer symbols"
-                ) from None
+            return symbol_array(n, int(np.flatnonzero(self.coded)[0]))
         shortest = int(self.lengths[self.coded].min())
         if n * shortest > 8 * buf.size:
             raise ValueError(

@@ -19,7 +19,7 @@ import numpy as np
 from .._errors import DistributionError
 from .._inputs import Kind, Prepared, prepare
 from . import _deps
-from ._bytes import as_bytes, check_count
+from ._bytes import as_bytes, check_count, symbol_array
 
 __all__ = ["codelength", "decode", "encode"]
 
@@ -224,7 +224,7 @@ def decode(
     if q.ndim == 1:
         qs, idx = _support(q, None)
         if qs.size == 1:  # a certain outcome costs 0 bits: any n fits in any stream
-            return _filled(n, int(np.flatnonzero(q > 0)[0]))
+            return symbol_array(n, int(np.flatnonzero(q > 0)[0]))
     if not raw:
         raise ValueError(f"data is empty, but n = {n} symbols were asked for")
     words = len(raw) // 4
@@ -237,7 +237,7 @@ def decode(
         if q.ndim == 2:
             out = dec.decode(cs.stream.model.Categorical(perfect=False), _two_columns(q))
             return np.asarray(out, dtype=np.int64)
-        res = np.empty(n, dtype=np.int64) if n <= _CHUNK else _allocate(n)
+        res = symbol_array(n)
         cat = cs.stream.model.Categorical(qs, perfect=False)
         for i in range(0, n, _CHUNK):  # the coder allocates one chunk at a time
             m = min(_CHUNK, n - i)
@@ -302,22 +302,6 @@ def _check_rows_fit(words: int, least: np.ndarray) -> None:
             f"they cost at least {need:.6g} bits, more than the {cap:.0f} bits such a "
             "stream carries; pass the whole stream that encode wrote"
         )
-
-
-def _allocate(n: int) -> np.ndarray:
-    try:
-        return np.empty(n, dtype=np.int64)
-    except MemoryError:
-        raise ValueError(
-            f"n = {n} symbols need {8 * n / 2**30:.3g} GiB for the result, more than this "
-            "machine can allocate; decode fewer symbols"
-        ) from None
-
-
-def _filled(n: int, value: int) -> np.ndarray:
-    out = _allocate(n)
-    out.fill(value)
-    return out
 
 
 def _coder_failure(e: BaseException, size: int) -> ValueError:

@@ -6,6 +6,7 @@ Each test names the issue item it covers. None of them may abort the interpreter
 
 from __future__ import annotations
 
+import itertools
 import math
 import struct
 import time
@@ -86,6 +87,13 @@ def test_item3_the_bound_holds_with_room_on_random_skewed_models():
 
 def test_item3_point_mass_model_decodes_any_n_from_an_empty_stream():
     assert decode(b"", [0.0, 1.0], 3).tolist() == [1, 1, 1]
+    # ... but not more than can be allocated (2^64 raised NumPy's "Maximum allowed
+    # dimension exceeded", which names nothing)
+    for n in (2**64, 2**62):
+        with pytest.raises(ValueError, match=f"n = {n} symbols need"):
+            decode(b"", [1.0], n)
+        with pytest.raises(ValueError, match=f"n = {n} symbols need"):
+            huffman([1.0]).decode(b"", n)
 
 
 @pytest.mark.parametrize(
@@ -255,3 +263,18 @@ def test_encoders_refuse_what_is_not_bytes_instead_of_coding_zeros():
         pack(b"abc", 2.5)
     # any buffer is still fine
     assert unpack(memoryview(pack(bytearray(b"abc"), 2)[0])) == b"abc"
+
+
+def test_shannon_code_of_a_distribution_summing_to_one_plus_a_rounding_is_a_prefix_code():
+    # [0.5, 0.5, 5e-324] sums to 1 + 2^-1074 (within tolerance), so Shannon's lengths
+    # [1, 1, 1074] overfill the tree by 2^-1074; the float Kraft check let them through
+    # and the code was not a prefix code (found by fuzzing with subnormal q)
+    q = [0.5, 0.5, 5e-324]
+    lengths = ib.codes.shannon_lengths(q).tolist()
+    assert sum(Fraction(1, 2**x) for x in lengths) <= 1
+    code = shannon_code(q)
+    words = sorted(code.codewords)
+    assert not any(b.startswith(a) for a, b in itertools.pairwise(words))
+    assert code.decode(code.encode([2, 0, 1, 2]), 4).tolist() == [2, 0, 1, 2]
+    # the lengthened codeword is one of the two halves; the tiny one keeps 1074 bits
+    assert sorted(lengths) == [1, 2, 1074]
