@@ -236,3 +236,47 @@ def test_bad_decode_arguments_are_refused(data, n):
         lambda: code.decode(data, n),  # type: ignore[arg-type]
         mentions=["n"] if bad_n else ["data"],
     )
+
+
+@fuzz(fast=30, long=800)
+@given(
+    st.lists(st.integers(0, 80), min_size=1, max_size=30),
+    st.one_of(st.none(), st.integers(0, 2**30)),
+)
+def test_kraft_sum_and_kraft_holds(lengths, mask_seed):
+    """kraft_sum is the correctly rounded Σ 2^-l, kraft_holds the exact verdict."""
+    coded = None
+    if mask_seed is not None:
+        coded = np.random.default_rng(mask_seed).random(len(lengths)) < 0.7
+        if coded.sum() > 1:
+            coded &= np.array(lengths) > 0  # a zero length is only for a lone codeword
+        if not coded.any():
+            coded[int(np.argmax(lengths))] = True
+    arr = np.array(lengths)
+    use = coded if coded is not None else (arr > 0 if arr.any() else np.ones(arr.size, bool))
+    if coded is None and not arr.any() and arr.size > 1:
+        check_invalid("codes: kraft", lambda: ib.codes.kraft_sum(lengths), mentions=["lengths"])
+        return
+    exact = kraft_exact(arr[use].tolist())
+    check_valid(
+        "codes: kraft",
+        lambda: (ib.codes.kraft_sum(lengths, coded), ib.codes.kraft_holds(lengths, coded)),
+        lambda r: (r[0] == float(exact) and r[1] == (exact <= 1)) or f"exact {exact}",
+    )
+
+
+bad_symbols = st.one_of(
+    st.sampled_from([[3], [-1], [0.5], [[0, 1], [1, 0]], ["a"], [True], [2**63 - 1], [2]]),
+    st.lists(st.integers(), min_size=1, max_size=5).filter(
+        lambda v: any(not 0 <= x < 2 for x in v)
+    ),
+)
+
+
+@fuzz(fast=25, long=300)
+@given(bad_symbols)
+def test_bad_symbols_are_refused(symbols):
+    code = huffman([0.5, 0.5, 0.0])  # symbol 2 has no codeword
+    if any(isinstance(x, int) and abs(x) >= 2**63 for x in symbols):
+        symbols = np.array(symbols, dtype=object)
+    check_invalid("codes: PrefixCode.encode", lambda: code.encode(symbols), mentions=["symbols"])

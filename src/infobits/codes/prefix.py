@@ -419,7 +419,7 @@ class PrefixCode:
         if s.size == 0:
             return s.astype(np.int64)
         if s.dtype.kind not in "iu":
-            if s.dtype.kind == "b" or not np.all(s == np.round(s)):
+            if s.dtype.kind != "f" or not np.all(s == np.round(s)):
                 raise TypeError(f"symbols must be integers in 0..K-1, got dtype {s.dtype}")
             s = s.astype(np.int64)
         k = self.lengths.size

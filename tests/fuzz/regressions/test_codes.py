@@ -278,3 +278,11 @@ def test_shannon_code_of_a_distribution_summing_to_one_plus_a_rounding_is_a_pref
     assert code.decode(code.encode([2, 0, 1, 2]), 4).tolist() == [2, 0, 1, 2]
     # the lengthened codeword is one of the two halves; the tiny one keeps 1074 bits
     assert sorted(lengths) == [1, 2, 1074]
+
+
+def test_prefix_encode_names_symbols_of_a_non_numeric_dtype():
+    # strings reached np.round: "ufunc 'rint' not supported for the input types"
+    code = huffman([0.5, 0.5])
+    for bad in (["a"], np.array([1, 2**70], dtype=object)):
+        with pytest.raises(TypeError, match="symbols must be integers"):
+            code.encode(bad)
