@@ -142,9 +142,13 @@ damage = st.one_of(
 
 @fuzz(fast=15, long=600)
 @given(
-    contents(max_size=800), st.integers(0, 6), damage, st.sampled_from(["new", "exists", "force"])
+    contents(max_size=800),
+    st.integers(0, 6),
+    damage,
+    st.sampled_from(["new", "exists", "force"]),
+    st.booleans(),
 )
-def test_damaged_decompress_leaves_nothing(tmp_path, raw, order, dmg, target):
+def test_damaged_decompress_leaves_nothing(tmp_path, raw, order, dmg, target, quiet):
     from infobits.codes.container import pack
 
     d = _fresh(tmp_path)
@@ -173,7 +177,7 @@ def test_damaged_decompress_leaves_nothing(tmp_path, raw, order, dmg, target):
     src = d / "x.ibz"
     src.write_bytes(bad)
     out = d / "x"
-    argv = ["decompress", str(src), "-q"]
+    argv = ["decompress", str(src), *(["-q"] if quiet else [])]
     if target != "new":
         out.write_bytes(b"precious")
     if target == "force":

@@ -286,3 +286,20 @@ def test_prefix_encode_names_symbols_of_a_non_numeric_dtype():
     for bad in (["a"], np.array([1, 2**70], dtype=object)):
         with pytest.raises(TypeError, match="symbols must be integers"):
             code.encode(bad)
+
+
+def test_cli_decompress_of_a_large_crafted_claim_prints_one_line(tmp_path):
+    # a claim above the progress bar's 4 MiB threshold drew a bar on stderr, which left
+    # a blank line before the error line when stderr is not a terminal
+    from tests.fuzz.harness import run_cli
+
+    raw = np.random.default_rng(1).integers(0, 256, 4000, dtype=np.uint8).tobytes()
+    blob, _ = pack(raw, 1)
+    claim = 2841 * (len(blob) - HEADER_SIZE + 8)
+    assert claim > 4 << 20
+    src = tmp_path / "x.ibz"
+    src.write_bytes(_with_size(blob, claim))
+    code, out, err = run_cli(["decompress", str(src)])
+    assert code == 2 and out == ""
+    assert err.startswith("infobits: error: ") and err.count("\n") == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.ibz"]
