@@ -200,7 +200,7 @@ def _reference(a: bytes, b: bytes, alpha: float) -> dict[str, float]:
     return {"entropy": h, "cross_entropy": ce, "kl_divergence": kl}
 
 
-@fuzz(fast=10, long=400)
+@fuzz(fast=10, long=250)
 @given(
     contents(max_size=1500).filter(bool),
     contents(max_size=1500),

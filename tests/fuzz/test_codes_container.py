@@ -95,8 +95,11 @@ def test_damaged_files_are_refused(raw, order, dmg):
         bad = _reheader(blob, **{kind: value})
 
     def accept(out: bytes) -> object:
-        # a rewritten field may equal the original: then the file is intact
-        return True if bad == blob and out == raw else f"decoded a damaged file ({kind})"
+        # A rewritten field may leave the file intact, or change only how it decodes
+        # to the same bytes (order 0 -> 1 on a one-byte file: the first byte has no
+        # context). Either way the original bytes, verified by their CRC, are correct;
+        # anything else would be a silently wrong result.
+        return True if out == raw else f"decoded a damaged file ({kind}) to other bytes"
 
     either("container: damaged", lambda: unpack(bad), accept, ["the input"], (ContainerError,))
 
@@ -108,7 +111,7 @@ not_bytes = st.one_of(
 )
 
 
-@fuzz(fast=20, long=500)
+@fuzz(fast=20, long=150)
 @given(not_bytes, st.one_of(st.sampled_from([-1, 9, 2.5, True, None, "3"]), st.integers(-5, 20)))
 def test_library_arguments_are_checked(data, order):
     """pack, unpack, decompress_bytes, crosscode and byte_model name the bad argument."""

@@ -48,7 +48,7 @@ def _code_ok(code: ib.codes.PrefixCode, p: np.ndarray, rng: np.random.Generator)
     return True
 
 
-@fuzz(fast=30, long=700)
+@fuzz(fast=30, long=500)
 @given(distributions(), st.integers(0, 2**32 - 1))
 def test_huffman_is_optimal_and_round_trips(p, seed):
     rng = np.random.default_rng(seed)
@@ -70,7 +70,7 @@ def test_huffman_is_optimal_and_round_trips(p, seed):
     check_valid("codes: huffman", lambda: huffman(p), accept)
 
 
-@fuzz(fast=30, long=700)
+@fuzz(fast=30, long=500)
 @given(distributions(), st.integers(0, 2**32 - 1))
 def test_shannon_lengths_are_ceil_log2_and_round_trip(p, seed):
     rng = np.random.default_rng(seed)
@@ -127,7 +127,7 @@ def _valid_lengths(lengths: list[int]) -> bool:
     return kraft_exact(coded) <= 1
 
 
-@fuzz(fast=60, long=900)
+@fuzz(fast=60, long=600)
 @given(lengths_lists, st.integers(0, 2**32 - 1))
 def test_canonical_code_from_lengths(lengths, seed):
     rng = np.random.default_rng(seed)

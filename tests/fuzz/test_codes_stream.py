@@ -98,7 +98,7 @@ def test_round_trip_and_length(case):
     check_valid("codes: encode/decode", lambda: encode(x, q), accept)
 
 
-@fuzz(fast=50, long=1500)
+@fuzz(fast=50, long=1000)
 @given(
     distributions(max_k=50),
     st.one_of(
