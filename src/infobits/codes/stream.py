@@ -233,11 +233,14 @@ def decode(
     else:
         _check_rows_fit(words, _least_bits(_two_columns(q)))
     dec = cs.stream.queue.RangeDecoder(np.frombuffer(raw, dtype="<u4").astype(np.uint32))
-    try:
-        if q.ndim == 2:
+    if q.ndim == 2:
+        try:
             out = dec.decode(cs.stream.model.Categorical(perfect=False), _two_columns(q))
-            return np.asarray(out, dtype=np.int64)
-        res = symbol_array(n)
+        except (AssertionError, ValueError, RuntimeError, KeyError, IndexError) as e:
+            raise _coder_failure(e, len(raw)) from None
+        return _possible(np.asarray(out, dtype=np.int64), q, len(raw))
+    res = symbol_array(n)
+    try:
         cat = cs.stream.model.Categorical(qs, perfect=False)
         for i in range(0, n, _CHUNK):  # the coder allocates one chunk at a time
             m = min(_CHUNK, n - i)
@@ -302,6 +305,22 @@ def _check_rows_fit(words: int, least: np.ndarray) -> None:
             f"they cost at least {need:.6g} bits, more than the {cap:.0f} bits such a "
             "stream carries; pass the whole stream that encode wrote"
         )
+
+
+def _possible(out: np.ndarray, q: np.ndarray, size: int) -> np.ndarray:
+    """The coder keeps a weight of 2^-24 for outcomes of probability 0 (and for the
+    padding column of a one-outcome model); only a damaged stream decodes to them."""
+    k = q.shape[1]
+    bad = out >= k
+    bad[~bad] = q[np.flatnonzero(~bad), out[~bad]] <= 0
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"data ({size} bytes) is not a stream that encode wrote with this model: symbol "
+            f"{i} decodes to outcome {int(out[i])}, which row {i} of the model calls "
+            "impossible; check that data and model are those given to encode"
+        )
+    return out
 
 
 def _coder_failure(e: BaseException, size: int) -> ValueError:

@@ -315,3 +315,30 @@ def test_a_header_change_that_decodes_to_the_same_verified_bytes_is_not_damage()
     head = _HEADER.pack(*fields[:-1], 0)
     crafted = head[:-4] + struct.pack("<I", zlib.crc32(head[:-4])) + blob[HEADER_SIZE:]
     assert unpack(crafted) == b"_"
+
+
+def test_per_symbol_decode_never_returns_an_impossible_outcome():
+    # the coder gives zero-probability outcomes (and a one-outcome model's padding) a
+    # weight of 2^-24, so a damaged stream can land on one; it must be refused. Find
+    # such streams by trying words until the coder lands there.
+    rows = np.array([[1.0]] * 2)
+    outs = set()
+    for w in range(0, 2**32, 2**32 // 4096):
+        data = struct.pack("<II", 0xFFFFFFFF, w)
+        try:
+            out = decode(data, rows, 2)
+        except ValueError as e:
+            assert str(e).count("data (8 bytes)") == 1  # worded once, not wrapped twice
+            outs.add("impossible" if "calls impossible" in str(e) else "inconsistent")
+        else:
+            assert out.tolist() == [0, 0]
+            outs.add("decoded")
+    assert "impossible" in outs
+
+
+def test_an_n_within_the_stream_but_beyond_memory_names_n():
+    q = [1 - 1e-9, 1e-9]  # the likeliest symbol costs ~1e-7 bits: a stream holds a lot
+    data = encode(np.zeros(1000, dtype=np.int64), q) + b"\0" * 40000
+    # 2^41 symbols fit in 40 kB under q, but their 16 TiB result fits in no memory
+    with pytest.raises(ValueError, match=r"^n = 2199023255552 symbols need 1\.64e\+04 GiB"):
+        decode(data, q, 2**41)
