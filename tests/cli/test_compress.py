@@ -152,6 +152,19 @@ def test_large_inputs_report_progress_and_still_round_trip(capsys, src, tmp_path
     assert back.read_bytes() == TEXT
 
 
+def test_the_progress_bar_is_drawn_on_a_terminal_only(capsys, src, tmp_path, monkeypatch):
+    import importlib
+
+    cli_compress = importlib.import_module("infobits.cli.compress")
+    monkeypatch.setattr(cli_compress, "PROGRESS_ABOVE", 0)
+    code, _, err = run(capsys, "compress", str(src), "-o", str(tmp_path / "a.ibz"))
+    assert code == 0 and err == ""  # not a terminal: no bar, no blank line
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich then treats stderr as a terminal
+    code, _, err = run(capsys, "compress", str(src), "-o", str(tmp_path / "b.ibz"))
+    assert code == 0 and err != ""
+    assert (tmp_path / "a.ibz").read_bytes() == (tmp_path / "b.ibz").read_bytes()
+
+
 def test_outputs_get_the_usual_permissions_not_the_temporary_files_0600(capsys, src, tmp_path):
     old = os.umask(0o022)
     try:

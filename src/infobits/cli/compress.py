@@ -104,13 +104,19 @@ def _progress(total: int, label: str, show: bool) -> Iterator[Callable[[int], No
         TransferSpeedColumn,
     )
 
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        # a bar is drawn only on a terminal; elsewhere it would leave a blank line on
+        # stderr, before the one line an error is allowed
+        yield None
+        return
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
     ) as bar:
         task = bar.add_task(label, total=total)

@@ -72,6 +72,10 @@ def _loop(
     while i < end:
         if not decoding and pos + csize + 64 > nbuf:
             break
+        if decoding and pos > nbuf:
+            # the stream has run out: reads past its end only ever grow pos, so the
+            # caller's final check would fail anyway; stop now rather than decode on
+            break
         c1 = np.int64(data[i - 1]) if i >= 1 else np.int64(0)
         h = np.int64(0)
         for k in range(1, order + 1):

@@ -31,7 +31,14 @@ import numpy as np
 
 from . import _deps
 
-__all__ = ["MAX_ORDER", "ModelParams", "compress_bytes", "decompress_bytes", "model_params"]
+__all__ = [
+    "MAX_ORDER",
+    "ModelParams",
+    "compress_bytes",
+    "decompress_bytes",
+    "max_decoded_bytes",
+    "model_params",
+]
 
 #: Highest context order a model may use (``--model order0`` .. ``order8``).
 MAX_ORDER = 8
@@ -134,8 +141,11 @@ def model_params(order: int, n_bytes: int) -> ModelParams:
     >>> model_params(5, 10**8).table_bits
     22
     """
+    if isinstance(order, bool) or not isinstance(order, int | np.integer):
+        raise TypeError(f"order must be a whole number 0..{MAX_ORDER}, got {order!r}")
     if not 0 <= order <= MAX_ORDER:
         raise ValueError(f"order {order} is out of range; use order0 .. order{MAX_ORDER}")
+    order = int(order)
     tb = min(22, max(12, math.ceil(math.log2(max(n_bytes, 1) * 32))))
     return ModelParams(order=order, table_bits=tb)
 
@@ -240,7 +250,9 @@ def compress_bytes(
     Reference: M. Mahoney, "Adaptive weighing of context models for lossless data
     compression" (2005); I. Pavlov, LZMA SDK (range coder).
     """
-    src = np.frombuffer(bytes(data), dtype=np.uint8).copy()  # the loop is typed for writable
+    from ._bytes import as_buffer
+
+    src = np.frombuffer(as_buffer(data), dtype=np.uint8).copy()  # the loop needs writable
     n = src.size
     st = _State(params)
     out = np.zeros(n + n // 8 + 64, dtype=np.uint8)
@@ -283,6 +295,21 @@ def _flush(regs: np.ndarray, out: np.ndarray) -> int:
     return len(buf) - 1
 
 
+def max_decoded_bytes(payload_size: int) -> int:
+    """The most bytes a payload of ``payload_size`` bytes can decode to.
+
+    Every coded bit has probability at most 4095/4096, so it narrows the coder's range
+    by a factor of at least 4095/4096 (less 2^-24 of rounding): at least 3.52e-4 bits a
+    bit, or 2.82e-3 bits a byte. The decoder's range starts below 2^32 and takes 8 bits
+    from the payload each time it falls below 2^24, so n bytes need n · 2.82e-3 <=
+    8 · (payload bytes + 1) bits, that is n < 2841 · (payload bytes + 8).
+
+    >>> max_decoded_bytes(0)
+    22728
+    """
+    return 2841 * (payload_size + 8)
+
+
 def decompress_bytes(
     payload: bytes | bytearray | memoryview,
     n: int,
@@ -291,8 +318,11 @@ def decompress_bytes(
 ) -> bytes:
     """Decode ``n`` bytes from a stream made by :func:`compress_bytes` with ``params``.
 
-    Raises ``ValueError`` if the stream ends before ``n`` bytes are decoded (truncation);
-    other damage shows as wrong bytes, which the container's checksum catches.
+    Raises ``ValueError`` if ``n`` is more than the payload can hold
+    (:func:`max_decoded_bytes`), and as soon as the stream runs out before ``n`` bytes are
+    decoded (truncation, or a wrong ``n``); other damage shows as wrong bytes, which the
+    container's checksum catches. Memory grows with the bytes actually decoded, not
+    with ``n``.
 
     >>> raw = bytes(range(256)) * 3
     >>> p = model_params(2, len(raw))
@@ -301,9 +331,20 @@ def decompress_bytes(
 
     Reference: as :func:`compress_bytes`.
     """
-    buf = np.concatenate([np.zeros(1, dtype=np.uint8), np.frombuffer(bytes(payload), np.uint8)])
+    from ._bytes import as_bytes, check_count
+
+    n = check_count(n, "n", "bytes")
+    body = as_bytes(payload, "payload")
+    if n > max_decoded_bytes(len(body)):
+        raise ValueError(
+            f"n = {n} bytes cannot come from a payload of {len(body)} bytes: each byte "
+            f"costs the coder at least 0.0028 bits, so it holds at most "
+            f"{max_decoded_bytes(len(body))}"
+        )
+    buf = np.concatenate([np.zeros(1, dtype=np.uint8), np.frombuffer(body, np.uint8)])
     st = _State(params)
-    dst = np.zeros(n, dtype=np.uint8)
+    # grown as decoding proceeds, so a wrong n costs memory only for what was decoded
+    dst = np.zeros(min(n, 4 * _CHUNK), dtype=np.uint8)
     kernel = _kernel()
     # prime the decoder's code register with the first 5 bytes, as LZMA does
     code = 0
@@ -312,14 +353,16 @@ def decompress_bytes(
     st.regs[5] = code
     st.regs[4] = 5
     i = 0
-    while i < n:
+    while i < n and st.regs[4] <= buf.size:
         end = min(n, i + _CHUNK)
+        if end > dst.size:
+            dst = np.concatenate([dst, np.zeros(min(n, 2 * dst.size) - dst.size, np.uint8)])
         i = _step(kernel, st, params, dst, i, end, buf, decoding=True)
         if progress is not None:
             progress(i)
     if st.regs[4] > buf.size:
         raise ValueError(
-            f"the coded stream ran out {int(st.regs[4]) - buf.size} byte(s) before all {n} "
-            "bytes were decoded (it is truncated or damaged)"
+            f"the coded stream ran out after {i} of {n} bytes were decoded (it is truncated "
+            "or damaged, or n is wrong)"
         )
-    return dst.tobytes()
+    return dst[:n].tobytes()

@@ -18,7 +18,15 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .adaptive import MAX_ORDER, ModelParams, compress_bytes, decompress_bytes, model_params
+from ._bytes import as_buffer
+from .adaptive import (
+    MAX_ORDER,
+    ModelParams,
+    compress_bytes,
+    decompress_bytes,
+    max_decoded_bytes,
+    model_params,
+)
 
 __all__ = [
     "HEADER_SIZE",
@@ -77,7 +85,7 @@ def pack(
 
     Reference: ``docs/container-format.md``.
     """
-    raw = bytes(data)
+    raw = as_buffer(data)
     params = model_params(order, len(raw))
     payload, ideal = compress_bytes(raw, params, progress)
     head = _HEADER.pack(
@@ -102,7 +110,7 @@ def read_header(blob: bytes | bytearray | memoryview, name: str = "the input") -
     >>> read_header(pack(b"abc", order=2)[0]).original_size
     3
     """
-    b = bytes(blob[:HEADER_SIZE])
+    b = as_buffer(blob, "blob")[:HEADER_SIZE]
     if len(b) < 4 or b[:4] != MAGIC:
         raise ContainerError(
             f"{name} is not an infobits compressed file (no {MAGIC!r} magic at the start)"
@@ -123,7 +131,7 @@ def read_header(blob: bytes | bytearray | memoryview, name: str = "the input") -
         raise ContainerError(f"{name} names an unknown model ({model}, order {order}, {tbits})")
     # Every coded bit costs at least log2(4096/4095) bits, so a byte costs at least 8 of
     # those: no payload can expand by more than about 2840 times.
-    if size > 2841 * (psize + 8):
+    if size > max_decoded_bytes(psize):
         raise ContainerError(
             f"{name} is corrupted: its header claims {size} bytes from a {psize}-byte payload"
         )
@@ -146,6 +154,7 @@ def unpack(
 
     Reference: ``docs/container-format.md``.
     """
+    blob = as_buffer(blob, "blob")
     h = read_header(blob, name)
     have = len(blob) - HEADER_SIZE
     if have < h.payload_size:
@@ -156,7 +165,7 @@ def unpack(
         raise ContainerError(
             f"{name} has {have - h.payload_size} unexpected byte(s) after the payload"
         )
-    payload = bytes(blob[HEADER_SIZE:])
+    payload = blob[HEADER_SIZE:]
     if zlib.crc32(payload) != h.payload_crc32:
         raise ContainerError(f"{name} is corrupted: the payload fails its CRC-32 check")
     try:

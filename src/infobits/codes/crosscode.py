@@ -17,12 +17,14 @@ byte of A absent from B would make H(A, B) infinite.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
 from ..measures import cross_entropy, entropy, kl_divergence
+from ._bytes import as_buffer
 from .prefix import huffman
 from .stream import codelength, encode
 
@@ -84,9 +86,17 @@ def byte_model(data: bytes | bytearray | memoryview, alpha: float = 0.5) -> np.n
     Reference: R. Krichevsky and V. Trofimov, "The performance of universal encoding",
     IEEE Trans. Inf. Theory 27 (1981).
     """
-    if not np.isfinite(alpha) or alpha < 0:
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float | np.integer | np.floating):
+        raise TypeError(f"alpha must be a number >= 0 (1/2 is the KT estimator), got {alpha!r}")
+    try:
+        finite = math.isfinite(float(alpha))
+    except OverflowError:  # an int beyond float64
+        finite = False
+    if not finite or alpha < 0:
         raise ValueError(f"alpha = {alpha} must be a finite number >= 0 (1/2 is the KT estimator)")
-    c = np.bincount(np.frombuffer(bytes(data), dtype=np.uint8), minlength=256).astype(np.float64)
+    alpha = float(alpha)
+    raw = np.frombuffer(as_buffer(data), dtype=np.uint8)
+    c = np.bincount(raw, minlength=256).astype(np.float64)
     total = c.sum() + 256 * alpha
     if total == 0:
         raise ValueError("the file is empty and alpha is 0, so it defines no byte distribution")
@@ -111,9 +121,11 @@ def crosscode(
     Reference: Cover & Thomas, *Elements of Information Theory*, 2nd ed., Theorem 5.4.3
     (the cost of a wrong code is D(p‖q)).
     """
-    raw_a = np.frombuffer(bytes(a), dtype=np.uint8)
+    a = as_buffer(a, "a")
+    like = as_buffer(like, "like")
+    raw_a = np.frombuffer(a, dtype=np.uint8)
     if raw_a.size == 0:
-        raise ValueError("the file to code (A) is empty; there is nothing to code")
+        raise ValueError("a, the file to code (A), is empty; there is nothing to code")
     p = byte_model(a, 0.0)
     q = byte_model(like, alpha)
     own = encode(raw_a, p)
@@ -124,12 +136,12 @@ def crosscode(
             "codeword for them (infinite cross-entropy); use alpha > 0"
         )
     cross = encode(raw_a, q)
-    c_b = np.bincount(np.frombuffer(bytes(like), dtype=np.uint8), minlength=256)
+    c_b = np.bincount(np.frombuffer(like, dtype=np.uint8), minlength=256)
     h_own = huffman(p)
     h_cross = huffman(q)
     return CrossCode(
         n_a=int(raw_a.size),
-        n_b=len(bytes(like)),
+        n_b=len(like),
         alpha=float(alpha),
         entropy=float(entropy(p)),
         cross_entropy=float(cross_entropy(p, q)),

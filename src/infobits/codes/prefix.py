@@ -10,6 +10,7 @@ fully described by its lengths.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,16 +18,24 @@ import numpy as np
 
 from .._errors import DistributionError
 from .._inputs import Kind, prepare
+from ._bytes import as_bytes, check_count, symbol_array
 
 __all__ = [
     "PrefixCode",
     "canonical_code",
     "huffman",
     "implied_probabilities",
+    "kraft_holds",
     "kraft_sum",
     "shannon_code",
     "shannon_lengths",
 ]
+
+#: The longest codeword accepted, in bits. Huffman's and Shannon's codes for float64
+#: probabilities stay below 1600 bits (2^-1074 is the least positive double, and a
+#: Huffman depth d needs a probability below 1/F(d+2), F Fibonacci); longer lengths are
+#: refused rather than spelt out as strings.
+MAX_LENGTH = 4096
 
 #: Codes up to this long decode on the vectorised path: a 64-bit window read at any bit
 #: offset always holds 57 whole bits.
@@ -80,17 +89,47 @@ def _shannon(qv: np.ndarray) -> np.ndarray:
     if pos.sum() > 1:
         # q = m·2^e with m in [0.5, 1), so log2(1/q) = -e - log2(m) and -log2(m) is in
         # (0, 1]: the ceiling is 1 - e, exactly, also at powers of two.
-        _, e = np.frexp(qv[pos])
-        out[pos] = 1 - e
+        m, e = np.frexp(qv[pos])
+        # at least 1 bit: q = 1.0 beside another positive q (1 - 1e-111 rounds to 1)
+        # would otherwise get the empty codeword, which no other codeword can follow
+        ell = np.maximum(1 - e, 1)
+        out[pos] = _fit_kraft(ell, m)
     return out
+
+
+def _fit_kraft(ell: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Lengthen Shannon's lengths, if need be, until Kraft's sum is <= 1 exactly.
+
+    Σ 2^-⌈log2 1/q⌉ <= Σ q, which may exceed 1 by a rounding (q = [0.5, 0.5, 5e-324]
+    sums to 1 + 2^-1074). The lengths for q/Σq are then one longer exactly where
+    2m < Σq, i.e. for the smallest mantissas m first; lengthening those, in that order,
+    until the sum fits gives a prefix code no longer than Shannon's for q/Σq.
+    """
+    if _kraft_excess(ell) is None:
+        return ell
+    order = np.argsort(m, kind="stable")
+    take = 1
+    while True:
+        fixed = ell.copy()
+        fixed[order[:take]] += 1
+        if _kraft_excess(fixed) is None:
+            return fixed
+        take = min(2 * take, ell.size)
 
 
 def _coded_mask(lv: np.ndarray, coded: Any) -> np.ndarray:
     """Which symbols have a codeword: given, or read from the lengths (0 = none)."""
     if coded is not None:
-        c = np.asarray(coded, dtype=bool)
+        c = np.asarray(coded)
         if c.shape != lv.shape:
             raise ValueError(f"coded has shape {c.shape} but lengths has shape {lv.shape}")
+        if c.dtype.kind != "b":
+            if c.dtype.kind not in "iu" or np.any((c != 0) & (c != 1)):
+                raise TypeError(
+                    f"coded must be a boolean mask (True where a symbol has a codeword), "
+                    f"got dtype {c.dtype}"
+                )
+            c = c.astype(bool)
         return c
     if np.any(lv > 0):
         return lv > 0
@@ -132,10 +171,52 @@ def kraft_sum(lengths: Any, coded: Any = None) -> float:
     >>> kraft_sum([1, 1, 2])  # too short: no prefix code has these lengths
     1.25
 
+    The sum is a float, correctly rounded (so [1, 1, 60] shows 1.0, though it exceeds
+    1 by 2^-60); :func:`kraft_holds` and every code builder test the inequality exactly.
+
     Reference: L. G. Kraft, MIT M.S. thesis (1949); B. McMillan, "Two inequalities
     implied by unique decipherability", IRE Trans. Inf. Theory 2 (1956).
     """
-    return float(implied_probabilities(lengths, coded).sum())
+    return math.fsum(implied_probabilities(lengths, coded).tolist())
+
+
+def kraft_holds(lengths: Any, coded: Any = None) -> bool:
+    """Whether Kraft's inequality Σ 2^-l_i <= 1 holds, decided exactly (in integers).
+
+    Lengths of 0 are read as in :func:`implied_probabilities`. A float sum can round
+    1 + 2^-60 down to 1; here codewords are counted against the free nodes of the binary
+    tree, level by level, so the answer is exact for any lengths.
+
+    >>> kraft_holds([1, 2, 3, 3]), kraft_holds([1, 1, 60])
+    (True, False)
+
+    Reference: L. G. Kraft, MIT M.S. thesis (1949).
+    """
+    lv = _lengths(lengths, "lengths")
+    c = _coded_mask(lv, coded)
+    return _kraft_excess(lv[c]) is None
+
+
+def _kraft_excess(lv: np.ndarray) -> int | None:
+    """None if Σ 2^-l <= 1 over ``lv``, exactly; else the first length where it fails.
+
+    Walk down the tree: ``free`` counts the unused nodes at the current depth. It doubles
+    with each level and loses one per codeword of that length; once it reaches the number
+    of codewords still to place, they all fit, so it never needs to grow past that.
+    """
+    levels, counts = np.unique(lv, return_counts=True)
+    left = int(lv.size)
+    free, depth = 1, 0
+    for level, count in zip(levels.tolist(), counts.tolist(), strict=True):
+        gap = level - depth
+        if free:  # (free << gap) >= left once 2^gap >= left: no need to form it
+            free = left if gap >= left.bit_length() else min(free << gap, left)
+        depth = level
+        if count > free:
+            return int(level)
+        free -= count
+        left -= count
+    return None
 
 
 def _lengths(lengths: Any, name: str) -> np.ndarray:
@@ -151,12 +232,25 @@ def _lengths(lengths: Any, name: str) -> np.ndarray:
             raise ValueError(
                 f"{name}[{bad}] = {a[bad]} is not a whole number; code lengths are integers (bits)"
             )
+        a = np.clip(a, -1, MAX_LENGTH + 1)  # out-of-range values are refused below
     elif a.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold integers (bits), got dtype {a.dtype}")
+    elif a.dtype.kind == "u" and a.size and a.max() > MAX_LENGTH:
+        a = np.minimum(a, MAX_LENGTH + 1)  # an exact cast to int64 is not needed to refuse
     a = a.astype(np.int64)
     if np.any(a < 0):
         bad = int(np.argmax(a < 0))
-        raise ValueError(f"{name}[{bad}] = {a[bad]} is negative; code lengths are >= 0")
+        raise ValueError(
+            f"{name}[{bad}] = {np.asarray(lengths).reshape(-1)[bad]} is negative; code "
+            "lengths are >= 0"
+        )
+    if np.any(a > MAX_LENGTH):
+        bad = int(np.argmax(a > MAX_LENGTH))
+        raise ValueError(
+            f"{name}[{bad}] = {np.asarray(lengths).reshape(-1)[bad]} is longer than the "
+            f"{MAX_LENGTH}-bit limit on a codeword (a length l means probability 2^-l, and "
+            "no float64 is that small); use shorter lengths"
+        )
     return a
 
 
@@ -294,19 +388,22 @@ class PrefixCode:
         >>> c.decode(bytes.fromhex('58'), 4).tolist()
         [0, 1, 2, 0]
         """
-        n = _check_count(n)
-        buf = (
-            np.frombuffer(bytes(data), dtype=np.uint8)
-            if not isinstance(data, np.ndarray)
-            else (np.ascontiguousarray(data, dtype=np.uint8).ravel())
-        )
+        n = check_count(n)
+        buf = np.frombuffer(as_bytes(data), dtype=np.uint8)
         n_coded = int(self.coded.sum())
         if n == 0:
             return np.zeros(0, dtype=np.int64)
         if n_coded == 0:
             raise ValueError("this code has no codewords, so it cannot decode any symbol")
         if self.max_length == 0:  # a single symbol, coded with the empty word
-            return np.full(n, int(np.flatnonzero(self.coded)[0]), dtype=np.int64)
+            return symbol_array(n, int(np.flatnonzero(self.coded)[0]))
+        shortest = int(self.lengths[self.coded].min())
+        if n * shortest > 8 * buf.size:
+            raise ValueError(
+                f"n = {n} symbols need at least {n * shortest} bits (the shortest codeword "
+                f"has {shortest}), but data holds {8 * buf.size}; it is truncated, or n is "
+                "not the number of symbols encoded"
+            )
         if self._ljust is None:
             return self._decode_slow(buf, n)
         return self._decode_fast(buf, n)
@@ -322,7 +419,7 @@ class PrefixCode:
         if s.size == 0:
             return s.astype(np.int64)
         if s.dtype.kind not in "iu":
-            if s.dtype.kind == "b" or not np.all(s == np.round(s)):
+            if s.dtype.kind != "f" or not np.all(s == np.round(s)):
                 raise TypeError(f"symbols must be integers in 0..K-1, got dtype {s.dtype}")
             s = s.astype(np.int64)
         k = self.lengths.size
@@ -457,14 +554,6 @@ class PrefixCode:
         return out
 
 
-def _check_count(n: Any) -> int:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer):
-        raise TypeError(f"n must be a whole number of symbols, got {type(n).__name__}")
-    if n < 0:
-        raise ValueError(f"n = {n} is negative; give the number of symbols to decode")
-    return int(n)
-
-
 def canonical_code(lengths: Any, coded: Any = None) -> PrefixCode:
     """The canonical prefix code with the given lengths.
 
@@ -508,10 +597,13 @@ def _build(lv: np.ndarray, coded: np.ndarray) -> PrefixCode:
             f"lengths[{bad}] = 0 but the code has {n_coded} codewords; only a code with a "
             "single codeword may use the empty word"
         )
-    kraft = float(np.ldexp(1.0, -lv[coded]).sum())
-    if kraft > 1.0:
+    over = _kraft_excess(lv[coded])
+    if over is not None:
+        kraft = math.fsum(np.ldexp(1.0, -lv[coded]).tolist())
+        shown = f"{kraft:.6g}" if kraft > 1.0 else "1 + a remainder too small for a float"
         raise ValueError(
-            f"lengths have Kraft sum {kraft:.6g} > 1; no prefix code has them "
+            f"lengths have Kraft sum {shown} > 1 (checked exactly: the codewords of "
+            f"length <= {over} already overfill the code tree); no prefix code has them "
             "(lengthen some codewords)"
         )
     idx = np.flatnonzero(coded)

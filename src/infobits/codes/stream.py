@@ -11,6 +11,7 @@ symbols the model calls impossible, quantises the probabilities through constric
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ import numpy as np
 from .._errors import DistributionError
 from .._inputs import Kind, Prepared, prepare
 from . import _deps
+from ._bytes import as_bytes, check_count, symbol_array
 
 __all__ = ["codelength", "decode", "encode"]
 
@@ -189,22 +191,28 @@ def decode(
     """Decode ``n`` symbols from a stream written by :func:`encode` with the same model.
 
     Shapes: model (K,) or (n, K); result (n,) int64. A stream whose length is not a whole
-    number of 32-bit words is refused; other damage is not detectable at this level (the
-    file container adds a checksum).
+    number of 32-bit words is refused, and so is an ``n`` the stream cannot hold: every
+    symbol costs at least c = log2(2^24 / m) bits, where m is the largest probability
+    the coder's 24-bit model can give (about 2^24 · max q), and a stream of W words holds
+    at most 32 (W + 1) bits of them, so n · c <= 32 (W + 1). Other damage is not
+    detectable at this level (the file container adds a checksum); a stream the coder
+    finds inconsistent raises ``ValueError``.
 
     >>> decode(encode([2, 2, 0], [0.25, 0.25, 0.5]), [0.25, 0.25, 0.5], 3).tolist()
     [2, 2, 0]
+    >>> decode(encode([2, 2, 0], [0.25, 0.25, 0.5]), [0.25, 0.25, 0.5], 10**12)
+    Traceback (most recent call last):
+    ...
+    ValueError: n = 1000000000000 symbols cannot come from data of 4 bytes: ...
 
     Reference: as :func:`encode`.
     """
     cs = _deps.constriction()
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
-        raise ValueError(f"n must be a whole number of symbols >= 0, got {n!r}")
-    n = int(n)
+    n = check_count(n)
+    raw = as_bytes(data)
     prep = _model(model, check)
     q = _probs64(prep)
     _check_rows(prep, n)
-    raw = bytes(data)
     if len(raw) % 4:
         raise ValueError(
             f"data has {len(raw)} bytes, not a whole number of 32-bit words; it is not a "
@@ -212,17 +220,115 @@ def decode(
         )
     if n == 0:
         return np.zeros(0, dtype=np.int64)
+    idx = None
     if q.ndim == 1:
         qs, idx = _support(q, None)
-        if qs.size == 1:
-            return np.full(n, int(np.flatnonzero(q > 0)[0]), dtype=np.int64)
+        if qs.size == 1:  # a certain outcome costs 0 bits: any n fits in any stream
+            return symbol_array(n, int(np.flatnonzero(q > 0)[0]))
     if not raw:
-        raise ValueError(f"data is empty, but {n} symbols were asked for")
-    dec = cs.stream.queue.RangeDecoder(np.frombuffer(raw, dtype="<u4").astype(np.uint32))
+        raise ValueError(f"data is empty, but n = {n} symbols were asked for")
+    words = len(raw) // 4
     if q.ndim == 1:
-        out = dec.decode(cs.stream.model.Categorical(qs, perfect=False), n)
-        return (idx[out] if idx is not None else out).astype(np.int64)
-    return dec.decode(cs.stream.model.Categorical(perfect=False), _two_columns(q)).astype(np.int64)
+        _check_capacity(n, words, _least_bits(qs[None, :])[0])
+    else:
+        _check_rows_fit(words, _least_bits(_two_columns(q)))
+    dec = cs.stream.queue.RangeDecoder(np.frombuffer(raw, dtype="<u4").astype(np.uint32))
+    if q.ndim == 2:
+        try:
+            out = dec.decode(cs.stream.model.Categorical(perfect=False), _two_columns(q))
+        except (AssertionError, ValueError, RuntimeError, KeyError, IndexError) as e:
+            raise _coder_failure(e, len(raw)) from None
+        return _possible(np.asarray(out, dtype=np.int64), q, len(raw))
+    res = symbol_array(n)
+    try:
+        cat = cs.stream.model.Categorical(qs, perfect=False)
+        for i in range(0, n, _CHUNK):  # the coder allocates one chunk at a time
+            m = min(_CHUNK, n - i)
+            res[i : i + m] = dec.decode(cat, m)
+    except (AssertionError, ValueError, RuntimeError, KeyError, IndexError) as e:
+        raise _coder_failure(e, len(raw)) from None
+    return idx[res] if idx is not None else res
+
+
+#: Symbols decoded per call of the coder, whose output buffer cannot be preallocated.
+_CHUNK = 1 << 20
+
+#: The coder's fixed-point precision, word size, and a bound on its quantisation.
+_PRECISION = 24
+_WORD_BITS = 32
+#: constriction's "fast" quantisation gives outcome i of K the integer weight
+#: floor(C_(i+1) s) - floor(C_i s) + 1 with s = (2^24 - K) / Σq (C: cumulative sums), at
+#: most q_i s + 2; 3 leaves room for the rounding of the float sums.
+_QUANT_SLACK = 3.0
+
+
+def _least_bits(q: np.ndarray) -> np.ndarray:
+    """For each row of ``q`` (rows, K), the fewest bits any one symbol can cost the coder.
+
+    The coder's weight for the likeliest outcome is at most min(2^24 - (K - 1),
+    max_q / Σq · (2^24 - K) + 3), since every other outcome keeps a weight of at least 1;
+    log2(2^24 / weight) is then a lower bound on every symbol's cost in that row. Each
+    step of the range coder shrinks its range by at least that factor, so these bounds
+    are sound (they never refuse a stream that :func:`encode` wrote).
+    """
+    k = q.shape[1]
+    total = q.sum(axis=1)
+    top = q.max(axis=1) / total * float((1 << _PRECISION) - k) + _QUANT_SLACK
+    weight = np.minimum(top, float((1 << _PRECISION) - (k - 1)))
+    return np.log2(float(1 << _PRECISION) / weight)
+
+
+def _capacity_bits(words: int) -> float:
+    """The most symbol cost a stream of ``words`` 32-bit words can carry: its range starts
+    below 2^64, stays >= 2^32 after each renormalisation (one word each), so the costs
+    sum to at most 32 (words + 1) bits."""
+    return float(_WORD_BITS * (words + 1))
+
+
+def _check_capacity(n: int, words: int, least: float) -> None:
+    cap = _capacity_bits(words)
+    most = math.floor(cap / least * (1 + 1e-9)) + 1 if least > 0 else n
+    if n > most:
+        raise ValueError(
+            f"n = {n} symbols cannot come from data of {4 * words} bytes: under this model "
+            f"every symbol costs at least {least:.3g} bits, so {4 * words} bytes hold at most "
+            f"{most} symbols; pass the n that was given to encode (or the whole stream)"
+        )
+
+
+def _check_rows_fit(words: int, least: np.ndarray) -> None:
+    need = math.fsum(least.tolist())
+    cap = _capacity_bits(words)
+    if need * (1 - 1e-9) > cap:
+        raise ValueError(
+            f"data of {4 * words} bytes cannot hold {least.size} symbols under this model: "
+            f"they cost at least {need:.6g} bits, more than the {cap:.0f} bits such a "
+            "stream carries; pass the whole stream that encode wrote"
+        )
+
+
+def _possible(out: np.ndarray, q: np.ndarray, size: int) -> np.ndarray:
+    """The coder keeps a weight of 2^-24 for outcomes of probability 0 (and for the
+    padding column of a one-outcome model); only a damaged stream decodes to them."""
+    k = q.shape[1]
+    bad = out >= k
+    bad[~bad] = q[np.flatnonzero(~bad), out[~bad]] <= 0
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"data ({size} bytes) is not a stream that encode wrote with this model: symbol "
+            f"{i} decodes to outcome {int(out[i])}, which row {i} of the model calls "
+            "impossible; check that data and model are those given to encode"
+        )
+    return out
+
+
+def _coder_failure(e: BaseException, size: int) -> ValueError:
+    return ValueError(
+        f"data ({size} bytes) is not a stream that encode wrote with this model and n: the "
+        f"coder stopped with {type(e).__name__}: {e or 'invalid data'}; check that data, "
+        "model and n are those given to encode"
+    )
 
 
 def _two_columns(q: np.ndarray) -> np.ndarray:
