@@ -30,6 +30,8 @@ from ._engine import (
     out_dtype,
     prepare_many,
     row_subset,
+    rowdot,
+    rowsum,
     softmax_rows,
 )
 
@@ -37,29 +39,29 @@ __all__ = ["cross_entropy", "js_distance", "js_divergence", "kl_divergence"]
 
 
 def _with_stats(
-    total: np.ndarray, p: np.ndarray, q: np.ndarray, ones: np.ndarray, check: bool
+    total: np.ndarray, p: np.ndarray, q: np.ndarray, check: bool
 ) -> tuple[list[np.ndarray], float]:
     if not check:
         return [total], 0.0
-    sums = [np.vecdot(p, ones), np.vecdot(q, ones)]
+    sums = [rowsum(p), rowsum(q)]
     return [total, *sums], float(np.minimum(p.min(), q.min()))
 
 
 def _ce_kernel(
-    blocks: list[np.ndarray], buf: np.ndarray, ones: np.ndarray, check: bool
+    blocks: list[np.ndarray], buf: np.ndarray, check: bool
 ) -> tuple[list[np.ndarray], float]:
     p, q = blocks
     np.log(q, out=buf)
-    return _with_stats(np.vecdot(p, buf), p, q, ones, check)
+    return _with_stats(rowdot(p, buf), p, q, check)
 
 
 def _kl_kernel(
-    blocks: list[np.ndarray], buf: np.ndarray, ones: np.ndarray, check: bool
+    blocks: list[np.ndarray], buf: np.ndarray, check: bool
 ) -> tuple[list[np.ndarray], float]:
     p, q = blocks
     np.divide(p, q, out=buf)
     np.log(buf, out=buf)
-    return _with_stats(np.vecdot(p, buf), p, q, ones, check)
+    return _with_stats(rowdot(p, buf), p, q, check)
 
 
 def _fast_rows(pp: Prepared, qp: Prepared) -> tuple[np.ndarray, np.ndarray] | None:
@@ -139,7 +141,7 @@ def cross_entropy(
                 h[redo] = np.where(a > 0, -a * np.log(b), 0.0).sum(axis=1)
         return finish(h.reshape(_batch_shape(shape, axes[0])), base, odt, ks)
     soft = softmax_rows(
-        [pp, qp], check, lambda parts: -np.vecdot(parts[0][0], parts[1][1]), need=("p", "log")
+        [pp, qp], check, lambda parts: -rowdot(parts[0][0], parts[1][1]), need=("p", "log")
     )
     if soft is not None:
         h, (vp, vq) = soft
@@ -217,7 +219,7 @@ def kl_divergence(
             d[redo] = kl_total(t, s, (1,))
         return finish(d.reshape(_batch_shape(shape, axes[0])), base, odt, ks)
     soft = softmax_rows(
-        [pp, qp], check, lambda parts: np.vecdot(parts[0][0], parts[0][1] - parts[1][1])
+        [pp, qp], check, lambda parts: rowdot(parts[0][0], parts[0][1] - parts[1][1])
     )
     if soft is not None:
         d, (vp, vq) = soft

@@ -24,6 +24,8 @@ from ._engine import (
     out_dtype,
     prepare_many,
     row_subset,
+    rowdot,
+    rowsum,
     softmax_rows,
 )
 
@@ -31,14 +33,14 @@ __all__ = ["entropy", "self_information"]
 
 
 def _entropy_kernel(
-    blocks: list[np.ndarray], buf: np.ndarray, ones: np.ndarray, check: bool
+    blocks: list[np.ndarray], buf: np.ndarray, check: bool
 ) -> tuple[list[np.ndarray], float]:
     (p,) = blocks
     np.log(p, out=buf)
-    total = np.vecdot(p, buf)
+    total = rowdot(p, buf)
     if not check:
         return [total], 0.0
-    return [total, np.vecdot(p, ones)], float(p.min())
+    return [total, rowsum(p)], float(p.min())
 
 
 def entropy(
@@ -98,7 +100,7 @@ def entropy(
             h[redo] = sc.entr(rows[redo]).sum(axis=1)
         nats = h.reshape(np.delete(np.asarray(shape, dtype=np.intp), pp.axes[0]))
         return finish(nats, base, odt, ks)
-    fast = softmax_rows([pp], check, lambda parts: -np.vecdot(*parts[0]))
+    fast = softmax_rows([pp], check, lambda parts: -rowdot(*parts[0]))
     if fast is not None:
         h, (view,) = fast
         redo = np.isnan(h)  # a zero probability made 0·log 0 = NaN there
