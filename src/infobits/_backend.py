@@ -18,6 +18,7 @@ import numpy as np
 from ._inputs import Tagged
 
 __all__ = [
+    "const",
     "device_of",
     "eps_of",
     "host_bool",
@@ -117,6 +118,11 @@ def to_numpy(x: Any) -> np.ndarray:
         return np.from_dlpack(x)
     except (TypeError, RuntimeError, AttributeError, BufferError):
         return np.asarray(x)
+
+
+def const(xp: Any, like: Any, value: float) -> Any:
+    """A 0-d array of ``like``'s dtype and device (scalars in ``where`` are not portable)."""
+    return xp.asarray(value, dtype=like.dtype, device=device_of(like))
 
 
 def eps_of(xp: Any, dtype: Any) -> float:

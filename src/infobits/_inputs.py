@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,16 +23,28 @@ import numpy as np
 from ._errors import DistributionError
 
 __all__ = [
+    "CHECKS",
+    "Distribution",
     "Kind",
     "Prepared",
     "Tagged",
+    "check_axis",
+    "check_counts",
+    "check_elements",
+    "check_flag",
+    "check_log_probs",
+    "check_logits",
+    "check_probs",
+    "compute_array",
     "counts",
     "log_probs",
     "logits",
     "norm_axes",
     "outcome_layout",
+    "position",
     "prepare",
     "sum_tolerance",
+    "validate",
 ]
 
 Axis = int | Sequence[int]
@@ -114,7 +126,8 @@ def sum_tolerance(dtype: Any) -> float:
     return math.sqrt(float(np.finfo(dtype).eps))
 
 
-def _where(name: str, index: Sequence[int] | tuple[int, ...]) -> str:
+def position(name: str, index: Sequence[int] | tuple[int, ...]) -> str:
+    """Name one entry of an argument, as ``p[2, 0]``, for an error message."""
     return f"{name}[{', '.join(str(int(i)) for i in index)}]" if len(index) else name
 
 
@@ -129,6 +142,49 @@ def _row_where(name: str, index: tuple[int, ...], axes: tuple[int, ...], ndim: i
     for d in range(ndim):
         parts.append(":" if d in axes else str(next(it)))
     return f"{name}[{', '.join(parts)}]"
+
+
+def _is_index(a: Any) -> bool:
+    return isinstance(a, int | np.integer) and not isinstance(a, bool | np.bool_)
+
+
+def check_axis(axis: Any, name: str = "axis") -> Axis:
+    """Check an ``axis``/``axes`` option before any work: an integer, or a non-empty
+    tuple or list of integers. Returns it unchanged.
+
+    >>> check_axis(-1), check_axis((0, 1), "axes")
+    (-1, (0, 1))
+    >>> check_axis(None)
+    Traceback (most recent call last):
+    ...
+    TypeError: axis=None is not an axis; pass an integer such as -1, or a tuple of integers
+    """
+    ok = _is_index(axis) or (
+        isinstance(axis, tuple | list) and len(axis) > 0 and all(_is_index(a) for a in axis)
+    )
+    if not ok:
+        raise TypeError(
+            f"{name}={axis!r} is not an axis; pass an integer such as -1, or a tuple of integers"
+        )
+    return axis
+
+
+def check_flag(value: Any, name: str) -> bool:
+    """Check a yes/no option such as ``check`` before any work: True or False only
+    (``None`` or ``0`` would silently mean no).
+
+    >>> check_flag(True, "check")
+    True
+    >>> check_flag(None, "check")
+    Traceback (most recent call last):
+    ...
+    TypeError: check=None is not True or False; pass check=True (validate) or check=False
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(
+            f"{name}={value!r} is not True or False; pass {name}=True (validate) or {name}=False"
+        )
+    return bool(value)
 
 
 def norm_axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
@@ -196,11 +252,17 @@ def outcome_layout(
 
 
 @dataclass
-class Prepared:
-    """A checked input in the compute dtype, in the caller's layout.
+class Distribution:
+    """What every prepared input becomes: a NumPy array in the compute dtype, in the
+    caller's layout, with what it holds (``kind``) and its outcome ``axes``.
 
     ``probs()`` and ``logp()`` give probabilities and natural-log probabilities along the
-    outcome ``axes``; each is computed once, on first use.
+    outcome ``axes``, and ``support()`` the outcomes of positive probability; each is
+    computed once, on first use. Measures take it, and so do codes and plots.
+
+    >>> d = prepare(counts([3, 1, 0]), "p", -1)
+    >>> d.kind.value, d.probs().tolist(), d.support().tolist()
+    ('counts', [0.75, 0.25, 0.0], [True, True, False])
     """
 
     name: str
@@ -243,6 +305,16 @@ class Prepared:
                     )
         return self._logp
 
+    def support(self) -> np.ndarray:
+        """True where the probability is positive."""
+        if self.kind in (Kind.PROBS, Kind.COUNTS):
+            return np.asarray(self.values > 0)
+        return np.asarray(self.logp() > -np.inf)
+
+
+#: The name the codes, estimators and plots know it by.
+Prepared = Distribution
+
 
 def _logsumexp(z: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     """log Σ exp(z) along ``axes``, keepdims; rows of all ``-inf`` give ``-inf``."""
@@ -252,7 +324,7 @@ def _logsumexp(z: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
         return np.log(np.sum(np.exp(z - m), axis=axes, keepdims=True)) + m
 
 
-def _as_array(x: Any, name: str, kind: Kind) -> tuple[np.ndarray, np.dtype]:
+def compute_array(x: Any, name: str, kind: Kind) -> tuple[np.ndarray, np.dtype]:
     """Convert to a floating array in the compute dtype; return it and the output dtype."""
     a = np.asarray(x)
     dt = a.dtype
@@ -282,13 +354,13 @@ def prepare(
     *,
     check: bool = True,
     min_ndim: int = 1,
-) -> Prepared:
+) -> Distribution:
     """Unwrap, convert and (unless ``check=False``) validate one argument."""
     kind = x.kind if isinstance(x, Tagged) else Kind.PROBS
     raw = x.values if isinstance(x, Tagged) else x
     if isinstance(raw, Tagged):
         raise TypeError(f"{name} is wrapped twice ({x!r}); wrap the array once")
-    a, out_dtype = _as_array(raw, name, kind)
+    a, out_dtype = compute_array(raw, name, kind)
     if a.ndim < min_ndim:
         raise DistributionError(
             f"{name} is a scalar, but a distribution needs an axis of outcomes; "
@@ -300,21 +372,15 @@ def prepare(
             f"{name} has an empty outcome axis (shape {a.shape}, axis {axis}); "
             "a distribution needs at least one outcome"
         )
-    prep = Prepared(name=name, kind=kind, values=a, axes=axes, out_dtype=out_dtype)
+    prep = Distribution(name=name, kind=kind, values=a, axes=axes, out_dtype=out_dtype)
     if check:
         validate(prep)
     return prep
 
 
-def validate(prep: Prepared) -> None:
+def validate(prep: Distribution) -> None:
     """Raise the first problem with ``prep``, worded for the user; return if it is valid."""
-    check = {
-        Kind.PROBS: check_probs,
-        Kind.COUNTS: _check_counts,
-        Kind.LOGITS: _check_logits,
-        Kind.LOG_PROBS: _check_log_probs,
-    }[prep.kind]
-    check(prep.values, prep.name, prep.axes)
+    CHECKS[prep.kind](prep.values, prep.name, prep.axes)
 
 
 def check_elements(a: np.ndarray, name: str, *, upper: float | None = None) -> None:
@@ -322,20 +388,20 @@ def check_elements(a: np.ndarray, name: str, *, upper: float | None = None) -> N
     if not np.isfinite(a).all():
         pos = _first(~np.isfinite(a))
         raise DistributionError(
-            f"{name} contains {a[pos]} at {_where(name, pos)}; "
+            f"{name} contains {a[pos]} at {position(name, pos)}; "
             "probabilities must be finite numbers in [0, 1]"
         )
     if (a < 0).any():
         pos = _first(a < 0)
         raise DistributionError(
-            f"{name} has a negative entry {a[pos]:.6g} at {_where(name, pos)}; probabilities "
+            f"{name} has a negative entry {a[pos]:.6g} at {position(name, pos)}; probabilities "
             f"must be >= 0 (if {name} holds log-probabilities, pass ib.log_probs({name}); "
             f"if logits, ib.logits({name}))"
         )
     if upper is not None and (a > upper).any():
         pos = _first(a > upper)
         raise DistributionError(
-            f"{name} has an entry {a[pos]:.6g} > 1 at {_where(name, pos)}; "
+            f"{name} has an entry {a[pos]:.6g} > 1 at {position(name, pos)}; "
             "probabilities must lie in [0, 1]"
         )
 
@@ -360,23 +426,23 @@ def check_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
         )
 
 
-def _check_counts(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+def check_counts(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
     if not np.isfinite(a).all():
         pos = _first(~np.isfinite(a))
         raise DistributionError(
-            f"counts {name} contain {a[pos]} at {_where(name, pos)}; counts must be finite"
+            f"counts {name} contain {a[pos]} at {position(name, pos)}; counts must be finite"
         )
     if (a < 0).any():
         pos = _first(a < 0)
         raise DistributionError(
-            f"counts {name} have a negative entry {a[pos]:.6g} at {_where(name, pos)}; "
+            f"counts {name} have a negative entry {a[pos]:.6g} at {position(name, pos)}; "
             "counts must be >= 0"
         )
     frac = a != np.floor(a)
     if frac.any():
         pos = _first(frac)
         raise DistributionError(
-            f"counts {name} have a non-integer entry {a[pos]:.6g} at {_where(name, pos)}; "
+            f"counts {name} have a non-integer entry {a[pos]:.6g} at {position(name, pos)}; "
             f"counts must be whole numbers (for weights, pass {name} / {name}.sum() "
             "as probabilities)"
         )
@@ -390,12 +456,12 @@ def _check_counts(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
         )
 
 
-def _check_logits(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+def check_logits(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
     bad = np.isnan(a) | (a == np.inf)
     if bad.any():
         pos = _first(bad)
         raise DistributionError(
-            f"logits {name} contain {a[pos]} at {_where(name, pos)}; logits must be "
+            f"logits {name} contain {a[pos]} at {position(name, pos)}; logits must be "
             "finite or -inf (a zero probability)"
         )
     alive = np.any(a > -np.inf, axis=axes)
@@ -407,12 +473,12 @@ def _check_logits(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
         )
 
 
-def _check_log_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+def check_log_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
     bad = np.isnan(a) | (a == np.inf)
     if bad.any():
         pos = _first(bad)
         raise DistributionError(
-            f"log-probabilities {name} contain {a[pos]} at {_where(name, pos)}; they must "
+            f"log-probabilities {name} contain {a[pos]} at {position(name, pos)}; they must "
             "be finite or -inf (a zero probability)"
         )
     tol = sum_tolerance(a.dtype)
@@ -420,7 +486,7 @@ def _check_log_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
         pos = _first(a > tol)
         raise DistributionError(
             f"log-probabilities {name} have a positive entry {a[pos]:.6g} at "
-            f"{_where(name, pos)}; log-probabilities are <= 0 (for unnormalised scores, "
+            f"{position(name, pos)}; log-probabilities are <= 0 (for unnormalised scores, "
             f"pass ib.logits({name}))"
         )
     lse = np.squeeze(_logsumexp(a, axes), axis=axes)
@@ -433,3 +499,13 @@ def _check_log_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
             f"{_row_where(name, pos, axes, a.ndim)}; they must sum to 1 within {tol:.2g} "
             f"(for unnormalised scores, pass ib.logits({name}))"
         )
+
+
+#: The one table of checks per kind: ``CHECKS[kind](host_array, name, axes)`` raises the
+#: worded error for the first problem, or returns. Every engine words errors with it.
+CHECKS: dict[Kind, Callable[[np.ndarray, str, tuple[int, ...]], None]] = {
+    Kind.PROBS: check_probs,
+    Kind.COUNTS: check_counts,
+    Kind.LOGITS: check_logits,
+    Kind.LOG_PROBS: check_log_probs,
+}

@@ -21,32 +21,23 @@ traced function (``jax.jit``) pass ``check=False``. Everything is in nats until 
 
 On PyTorch tensors, the KL divergence, the entropy of logits and the cross-entropy of
 probabilities against logits take the closed-form
-kernels of :mod:`infobits.measures._torch` (same values and gradients, a few passes
+kernels of :mod:`infobits.measures._torch_kernels` (same values and gradients, a few passes
 instead of many), which call back into this engine for the rows that need its care.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .. import _backend
-from .._inputs import (
-    Kind,
-    Tagged,
-    _check_counts,
-    _check_log_probs,
-    _check_logits,
-    check_elements,
-    check_probs,
-    outcome_layout,
-)
-from .._units import Base, log_of_base
-from ._engine import _F_COEF, _H_COEF, _SERIES_U
+from .._inputs import CHECKS, Kind, Tagged, check_elements, outcome_layout
+from .._units import Base, to_base
+from ._kl import F_COEF, H_COEF, SERIES_U
 
 __all__ = [
     "conditional_entropy",
@@ -61,21 +52,11 @@ __all__ = [
     "self_information",
 ]
 
-_NP_CHECKS: dict[Kind, Callable[[np.ndarray, str, tuple[int, ...]], None]] = {
-    Kind.PROBS: check_probs,
-    Kind.COUNTS: _check_counts,
-    Kind.LOGITS: _check_logits,
-    Kind.LOG_PROBS: _check_log_probs,
-}
-
-
-def _const(xp: Any, like: Any, value: float) -> Any:
-    """A 0-d array of ``like``'s dtype and device (scalars in ``where`` are not portable)."""
-    return xp.asarray(value, dtype=like.dtype, device=_backend.device_of(like))
+_const = _backend.const
 
 
 @dataclass
-class _Arg:
+class Arg:
     """One checked argument in its compute dtype, with the three views the formulas use.
 
     ``pos`` marks outcomes of positive probability; ``prob`` is exact 0 elsewhere; ``lsafe``
@@ -195,7 +176,7 @@ def _all(xp: Any, *conds: Any) -> Any:
     return out
 
 
-def _ok(arg: _Arg) -> Any:
+def _ok(arg: Arg) -> Any:
     """The checks of :mod:`infobits._inputs` as one device-side boolean (not yet synced)."""
     xp, v, axes = arg.xp, arg.v, arg.axes
     tol = _tol(xp, v)
@@ -223,14 +204,14 @@ def _ok(arg: _Arg) -> Any:
     return _all(xp, ~xp.isnan(v), v < math.inf, v <= tol, xp.abs(lse) <= tol)
 
 
-def _explain(arg: _Arg) -> None:
+def _explain(arg: Arg) -> None:
     """Word the error of a failed check on the host (the NumPy engine's messages)."""
     host = _backend.to_numpy(arg.v)
-    _NP_CHECKS[arg.kind](host, arg.name, tuple(a % host.ndim for a in arg.axes))
+    CHECKS[arg.kind](host, arg.name, tuple(a % host.ndim for a in arg.axes))
     # The host check rounds differently at the edge of the tolerance; it has the last word.
 
 
-def _validate(*args: _Arg) -> None:
+def validate(*args: Arg) -> None:
     """Check every argument with one host synchronisation; word the first failure."""
     if not args:
         return
@@ -251,7 +232,7 @@ def _prepare(
     check: bool,
     *,
     min_ndim: int = 1,
-) -> tuple[Any, list[_Arg], tuple[int, ...], tuple[int, ...]]:
+) -> tuple[Any, list[Arg], tuple[int, ...], tuple[int, ...]]:
     """Bring arguments into one namespace; check shapes as the NumPy engine does.
 
     Returns (xp, args, broadcast shape, outcome axes as negative integers).
@@ -267,17 +248,16 @@ def _prepare(
     names = [name for _, name in args]
     bshape, axes = outcome_layout(shapes, names, axis, min_ndim)
     out = [
-        _Arg(xp=xp, name=name, kind=kind, v=a, axes=axes, out_dtype=odt)
+        Arg(xp=xp, name=name, kind=kind, v=a, axes=axes, out_dtype=odt)
         for (kind, a, odt), name in zip(converted, names, strict=True)
     ]
     if check:
-        _validate(*out)
+        validate(*out)
     return xp, out, bshape, axes
 
 
-def _finish(xp: Any, nats: Any, base: Base, *args: _Arg) -> Any:
-    ln = log_of_base(base)
-    res = nats / ln if ln != 1.0 else nats
+def _finish(xp: Any, nats: Any, base: Base, *args: Arg) -> Any:
+    res = to_base(nats, base)
     dt = args[0].out_dtype
     for a in args[1:]:
         dt = xp.result_type(dt, a.out_dtype)
@@ -306,27 +286,27 @@ def _kl_terms(xp: Any, p: Any, ppos: Any, q: Any, qpos: Any) -> tuple[Any, Any]:
     both = ppos & qpos
     ps, qs = xp.where(both, p, one), xp.where(both, q, one)
     u = (ps - qs) / qs
-    small = xp.abs(u) < _SERIES_U
+    small = xp.abs(u) < SERIES_U
     mid = (u >= -0.5) & (u <= 1.0)
     us = xp.where(small, u, zero)
     um = xp.where(mid, u, zero)
     lr = xp.where(mid, xp.log1p(um), xp.log(ps) - xp.log(qs))
-    t = xp.where(small, qs * us * us * _poly(xp, us, _F_COEF), ps * lr - (ps - qs))
+    t = xp.where(small, qs * us * us * _poly(xp, us, F_COEF), ps * lr - (ps - qs))
     t = xp.where(both, t, zero)
     t = xp.where(ppos & ~qpos, _const(xp, p, math.inf), t)
     d = xp.where(ppos, p - q, zero)
     return t, d
 
 
-def _kl_terms_log(xp: Any, pa: _Arg, qa: _Arg) -> tuple[Any, Any]:
+def _kl_terms_log(xp: Any, pa: Arg, qa: Arg) -> tuple[Any, Any]:
     """As :func:`_kl_terms`, from log-probabilities (for logits and log-probs)."""
     p, q = pa.prob(), qa.prob()
     zero = _const(xp, p, 0.0)
     both = pa.pos() & qa.pos()
     v = xp.where(both, pa.lsafe() - qa.lsafe(), zero)
-    small = xp.abs(v) < _SERIES_U
+    small = xp.abs(v) < SERIES_U
     vs = xp.where(small, v, zero)
-    t = xp.where(small, q * vs * vs * _poly(xp, vs, _H_COEF), p * v - (p - q))
+    t = xp.where(small, q * vs * vs * _poly(xp, vs, H_COEF), p * v - (p - q))
     # An outcome with p = 0 has h = 1: its t is q and its d is -q, so that Σd = Σ(p - q)
     # vanishes identically for two softmaxes.
     t = xp.where(both, t, xp.where(pa.pos(), zero, q))
@@ -334,7 +314,7 @@ def _kl_terms_log(xp: Any, pa: _Arg, qa: _Arg) -> tuple[Any, Any]:
     return t, p - q
 
 
-def _kl_nats(xp: Any, pa: _Arg, qa: _Arg, axes: tuple[int, ...], keepdims: bool) -> Any:
+def _kl_nats(xp: Any, pa: Arg, qa: Arg, axes: tuple[int, ...], keepdims: bool) -> Any:
     plain = (Kind.PROBS, Kind.COUNTS)
     if pa.kind in plain and qa.kind in plain:
         t, d = _kl_terms(xp, pa.prob(), pa.pos(), qa.prob(), qa.pos())
@@ -359,10 +339,10 @@ def _safe_sqrt(xp: Any, x: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------
-# PyTorch: the same numbers from closed-form kernels (measures/_torch.py)
+# PyTorch overrides: the same numbers from closed-form kernels (._torch_kernels)
 
 
-def _torch_fast(xp: Any, axes: tuple[int, ...], *args: _Arg, kinds: tuple[Kind, ...]) -> bool:
+def _torch_fast(xp: Any, axes: tuple[int, ...], *args: Arg, kinds: tuple[Kind, ...]) -> bool:
     """True where the PyTorch kernels apply: one outcome axis, real data, kinds they take."""
     if not _backend.is_torch_namespace(xp) or len(axes) != 1:
         return False
@@ -387,8 +367,8 @@ def _torch_unrows(out: Any, bshape: tuple[int, ...], ax: int, keepdims: bool) ->
     return out.unsqueeze(ax) if keepdims else out
 
 
-def _torch_kl(xp: Any, pa: _Arg, qa: _Arg, bshape: tuple[int, ...], ax: int, keepdims: bool) -> Any:
-    from . import _torch
+def _torch_kl(xp: Any, pa: Arg, qa: Arg, bshape: tuple[int, ...], ax: int, keepdims: bool) -> Any:
+    from . import _torch_kernels as _torch
 
     dtype = xp.result_type(pa.v.dtype, qa.v.dtype)
     a = _torch_rows(xp, pa.v, bshape, ax, dtype)
@@ -397,8 +377,8 @@ def _torch_kl(xp: Any, pa: _Arg, qa: _Arg, bshape: tuple[int, ...], ax: int, kee
     def careful(ra: Any, rb: Any) -> Any:
         return _kl_nats(
             xp,
-            _Arg(xp=xp, name=pa.name, kind=pa.kind, v=ra, axes=(-1,), out_dtype=pa.out_dtype),
-            _Arg(xp=xp, name=qa.name, kind=qa.kind, v=rb, axes=(-1,), out_dtype=qa.out_dtype),
+            Arg(xp=xp, name=pa.name, kind=pa.kind, v=ra, axes=(-1,), out_dtype=pa.out_dtype),
+            Arg(xp=xp, name=qa.name, kind=qa.kind, v=rb, axes=(-1,), out_dtype=qa.out_dtype),
             (-1,),
             False,
         )
@@ -413,7 +393,7 @@ def _torch_kl(xp: Any, pa: _Arg, qa: _Arg, bshape: tuple[int, ...], ax: int, kee
 def entropy(p: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
     xp, (pa,), bshape, axes = _prepare([(p, "p")], axis, check)
     if _torch_fast(xp, axes, pa, kinds=(Kind.LOGITS, Kind.LOG_PROBS)):
-        from . import _torch
+        from . import _torch_kernels as _torch
 
         rows = _torch_rows(xp, pa.v, bshape, axes[0], pa.v.dtype)
         nats = _torch_unrows(_torch.entropy_rows(rows, pa.kind), bshape, axes[0], keepdims)
@@ -433,7 +413,7 @@ def self_information(q: Any, *, base: Base, axis: int, check: bool) -> Any:
         if not _backend.host_bool(ok, "q"):
             host = _backend.to_numpy(a)
             check_elements(host, "q", upper=1.0 + _tol(xp, a))
-    arg = _Arg(xp=xp, name="q", kind=kind, v=a, axes=(), out_dtype=odt)
+    arg = Arg(xp=xp, name="q", kind=kind, v=a, axes=(), out_dtype=odt)
     with np.errstate(divide="ignore"):  # libraries that compute through NumPy warn on log 0
         return _finish(xp, -xp.log(a), base, arg)
 
@@ -443,7 +423,7 @@ def cross_entropy(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, chec
     if _torch_fast(xp, axes, pa, kinds=(Kind.PROBS,)) and _torch_fast(
         xp, axes, qa, kinds=(Kind.LOGITS,)
     ):
-        from . import _torch
+        from . import _torch_kernels as _torch
 
         dtype = xp.result_type(pa.v.dtype, qa.v.dtype)
         z = _torch_rows(xp, qa.v, bshape, axes[0], dtype)
@@ -491,7 +471,7 @@ def perplexity(p: Any, q: Any, *, axis: int, keepdims: bool, check: bool) -> Any
     return _backend.namespace(h).exp(h)
 
 
-def _table(pxy: Any, axes: Sequence[int], check: bool) -> tuple[Any, _Arg, tuple[int, int]]:
+def _table(pxy: Any, axes: Sequence[int], check: bool) -> tuple[Any, Arg, tuple[int, int]]:
     if len(axes) != 2:
         raise ValueError(f"axes must name two axes (X, Y) of the joint table, got {axes!r}")
     xp, (pa,), _, ax = _prepare([(pxy, "pxy")], tuple(axes), check, min_ndim=2)
