@@ -11,6 +11,7 @@ logits, a rule saying which rows to redo, and the careful formula that redoes th
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -121,7 +122,7 @@ def _blocked(
         return acc, low
     step_r = max(1, BLOCK // k)
     step_c = min(k, BLOCK)
-    buf = np.empty(step_r * step_c, dtype=np.result_type(*rows))
+    buf = _scratch(np.result_type(*rows))
     for r0 in range(0, m, step_r):
         r1 = min(m, r0 + step_r)
         for c0 in range(0, k, step_c):
@@ -133,6 +134,18 @@ def _blocked(
                 acc[i, r0:r1] += part
             low = min(low, lo) if lo == lo else np.nan  # NaN sticks
     return acc, low
+
+
+_local = threading.local()
+
+
+def _scratch(dtype: np.dtype) -> np.ndarray:
+    """A block-sized scratch array of ``dtype``, made once per thread and reused, so a
+    call allocates nothing in proportion to its input."""
+    cache: dict[np.dtype, np.ndarray] = _local.__dict__.setdefault("scratch", {})
+    if dtype not in cache:
+        cache[dtype] = np.empty(BLOCK, dtype=dtype)
+    return cache[dtype]
 
 
 def _check_from_stats(d: Distribution, sums: np.ndarray, low: float) -> None:
