@@ -37,8 +37,10 @@ __all__ = [
     "check_probs",
     "compute_array",
     "counts",
+    "host_array",
     "log_probs",
     "logits",
+    "logsumexp",
     "norm_axes",
     "outcome_layout",
     "position",
@@ -278,7 +280,9 @@ class Distribution:
             if self.kind is Kind.PROBS:
                 self._probs = self.values
             elif self.kind is Kind.COUNTS:
-                self._probs = self.values / self.values.sum(axis=self.axes, keepdims=True)
+                top, total = _count_scale(self.values, self.axes)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    self._probs = (self.values / top) / total
             else:
                 self._probs = np.exp(self.logp())
         return self._probs
@@ -292,7 +296,8 @@ class Distribution:
                 if self.kind is Kind.PROBS:
                     self._logp = np.log(v)
                 elif self.kind is Kind.COUNTS:
-                    self._logp = np.log(v) - np.log(v.sum(axis=self.axes, keepdims=True))
+                    top, total = _count_scale(v, self.axes)
+                    self._logp = np.log(v / top) - np.log(total)
                 elif self.kind is Kind.LOG_PROBS:
                     self._logp = v
                 else:
@@ -300,9 +305,7 @@ class Distribution:
                     # z - (m + log Σ) would round at the scale of |z|.
                     m = np.max(v, axis=self.axes, keepdims=True)
                     shifted = v - np.where(np.isfinite(m), m, 0.0)
-                    self._logp = shifted - np.log(
-                        np.sum(np.exp(shifted), axis=self.axes, keepdims=True)
-                    )
+                    self._logp = shifted - logsumexp(shifted, self.axes)
         return self._logp
 
     def support(self) -> np.ndarray:
@@ -312,21 +315,69 @@ class Distribution:
         return np.asarray(self.logp() > -np.inf)
 
 
+def _count_scale(v: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The largest count and the total of counts divided by it, along ``axes``: dividing
+    by the largest first keeps a total such as 1e308 + 1e308 from overflowing to inf."""
+    top = np.max(v, axis=axes, keepdims=True)
+    top = np.where(top > 0, top, 1.0)
+    with np.errstate(invalid="ignore"):
+        return top, np.sum(v / top, axis=axes, keepdims=True)
+
+
 #: The name the codes, estimators and plots know it by.
 Prepared = Distribution
 
 
-def _logsumexp(z: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
-    """log Σ exp(z) along ``axes``, keepdims; rows of all ``-inf`` give ``-inf``."""
+def logsumexp(z: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """log Σ exp(z) along ``axes``, keepdims; rows of all ``-inf`` give ``-inf``.
+
+    Written m + log1p(Σ' exp(z - m)), where Σ' leaves out one maximal entry: near
+    certainty the rest sums to far below eps, and log(1 + rest) would round it away
+    (the entropy of logits [0, -50] would lose 2%).
+
+    >>> float(logsumexp(np.array([0.0, -50.0]), (0,))[0])  # log1p(e^-50), not 0
+    1.9287498479639178e-22
+    """
     m = np.max(z, axis=axes, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
-    with np.errstate(divide="ignore", over="ignore"):
-        return np.log(np.sum(np.exp(z - m), axis=axes, keepdims=True)) + m
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        e = np.exp(z - m)
+        tops = np.sum(e == 1.0, axis=axes, keepdims=True)
+        rest = np.sum(np.where(e == 1.0, 0.0, e), axis=axes, keepdims=True) + (tops - 1)
+        return np.where(tops > 0, np.log1p(rest), np.log(rest + 1)) + m
+
+
+def host_array(x: Any, name: str) -> np.ndarray:
+    """``np.asarray(x)``, with worded errors for what NumPy would misread: a ragged list
+    (rows of different lengths) and a masked array with masked entries (whose mask
+    ``np.asarray`` would silently drop).
+
+    >>> host_array([[0.5, 0.5], [1.0]], "p")
+    Traceback (most recent call last):
+    ...
+    infobits._errors.DistributionError: p is a ragged nested list (its rows have ...; ...
+    """
+    if isinstance(x, np.ma.MaskedArray) and np.ma.is_masked(x):
+        raise TypeError(
+            f"{name} is a masked array with masked entries, and infobits does not read masks; "
+            f"to give masked outcomes zero probability pass {name}.filled(0) (and renormalise "
+            f"probabilities), or drop them with {name}.compressed()"
+        )
+    try:
+        return np.asarray(x)
+    except ValueError as exc:
+        if "inhomogeneous" not in str(exc) and "sequence" not in str(exc):
+            raise
+        raise DistributionError(
+            f"{name} is a ragged nested list (its rows have different lengths); a "
+            "distribution needs a rectangular array: give every row the same number of "
+            "outcomes (pad with zeros), or pass the rows one at a time"
+        ) from None
 
 
 def compute_array(x: Any, name: str, kind: Kind) -> tuple[np.ndarray, np.dtype]:
     """Convert to a floating array in the compute dtype; return it and the output dtype."""
-    a = np.asarray(x)
+    a = host_array(x, name)
     dt = a.dtype
     if dt.kind == "f":
         if dt.itemsize < 4:  # half precision accumulates in float32, reports in its own dtype
@@ -380,7 +431,7 @@ def prepare(
 
 def validate(prep: Distribution) -> None:
     """Raise the first problem with ``prep``, worded for the user; return if it is valid."""
-    CHECKS[prep.kind](prep.values, prep.name, prep.axes)
+    CHECKS[prep.kind](prep.values, prep.name, prep.axes, prep.out_dtype)
 
 
 def check_elements(a: np.ndarray, name: str, *, upper: float | None = None) -> None:
@@ -406,11 +457,14 @@ def check_elements(a: np.ndarray, name: str, *, upper: float | None = None) -> N
         )
 
 
-def check_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
-    """A probability array: finite, non-negative, summing to 1 along ``axes``."""
+def check_probs(a: np.ndarray, name: str, axes: tuple[int, ...], dtype: Any = None) -> None:
+    """A probability array: finite, non-negative, summing to 1 along ``axes`` within the
+    tolerance of ``dtype``, the caller's dtype (``a``'s own by default; float16 arrives
+    here as float32 but keeps its own, looser tolerance)."""
     check_elements(a, name)
+    dt = np.dtype(dtype) if dtype is not None else a.dtype
     s = a.sum(axis=axes)
-    tol = sum_tolerance(a.dtype)
+    tol = sum_tolerance(dt)
     bad = np.abs(s - 1) > tol
     if bad.any():
         pos = _first(bad) if s.ndim else ()
@@ -421,12 +475,12 @@ def check_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
         many = f" ({n_bad} of {n} are off)" if n > 1 else ""
         raise DistributionError(
             f"{name} sums to {float(total):.8g} along axis {axis_txt}{where}{many}; "
-            f"probabilities must sum to 1 within {tol:.2g} ({a.dtype}). infobits never "
+            f"probabilities must sum to 1 within {tol:.2g} ({dt}). infobits never "
             f"rescales silently: if {name} holds counts or weights, pass ib.counts({name})"
         )
 
 
-def check_counts(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+def check_counts(a: np.ndarray, name: str, axes: tuple[int, ...], dtype: Any = None) -> None:
     if not np.isfinite(a).all():
         pos = _first(~np.isfinite(a))
         raise DistributionError(
@@ -446,17 +500,16 @@ def check_counts(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
             f"counts must be whole numbers (for weights, pass {name} / {name}.sum() "
             "as probabilities)"
         )
-    s = a.sum(axis=axes)
-    zero = s <= 0
+    zero = ~np.any(a > 0, axis=axes)  # not a sum, which can overflow
     if np.any(zero):
-        pos = _first(zero) if s.ndim else ()
+        pos = _first(zero) if zero.ndim else ()
         raise DistributionError(
             f"counts {name} total 0 at {_row_where(name, pos, axes, a.ndim)}; "
             "at least one count must be positive to define a distribution"
         )
 
 
-def check_logits(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+def check_logits(a: np.ndarray, name: str, axes: tuple[int, ...], dtype: Any = None) -> None:
     bad = np.isnan(a) | (a == np.inf)
     if bad.any():
         pos = _first(bad)
@@ -473,7 +526,7 @@ def check_logits(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
         )
 
 
-def check_log_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+def check_log_probs(a: np.ndarray, name: str, axes: tuple[int, ...], dtype: Any = None) -> None:
     bad = np.isnan(a) | (a == np.inf)
     if bad.any():
         pos = _first(bad)
@@ -481,7 +534,7 @@ def check_log_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
             f"log-probabilities {name} contain {a[pos]} at {position(name, pos)}; they must "
             "be finite or -inf (a zero probability)"
         )
-    tol = sum_tolerance(a.dtype)
+    tol = sum_tolerance(np.dtype(dtype) if dtype is not None else a.dtype)
     if (a > tol).any():
         pos = _first(a > tol)
         raise DistributionError(
@@ -489,7 +542,7 @@ def check_log_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
             f"{position(name, pos)}; log-probabilities are <= 0 (for unnormalised scores, "
             f"pass ib.logits({name}))"
         )
-    lse = np.squeeze(_logsumexp(a, axes), axis=axes)
+    lse = np.squeeze(logsumexp(a, axes), axis=axes)
     off = ~(np.abs(lse) <= tol)
     if np.any(off):
         pos = _first(off) if lse.ndim else ()
@@ -501,9 +554,10 @@ def check_log_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
         )
 
 
-#: The one table of checks per kind: ``CHECKS[kind](host_array, name, axes)`` raises the
-#: worded error for the first problem, or returns. Every engine words errors with it.
-CHECKS: dict[Kind, Callable[[np.ndarray, str, tuple[int, ...]], None]] = {
+#: The one table of checks per kind: ``CHECKS[kind](host_array, name, axes, dtype)``
+#: raises the worded error for the first problem, or returns; ``dtype`` is the caller's
+#: (it sets the tolerance). Every engine words errors with it.
+CHECKS: dict[Kind, Callable[[np.ndarray, str, tuple[int, ...], Any], None]] = {
     Kind.PROBS: check_probs,
     Kind.COUNTS: check_counts,
     Kind.LOGITS: check_logits,

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from .. import _backend
-from .._inputs import CHECKS, Kind, Tagged, check_elements, outcome_layout
+from .._inputs import CHECKS, Kind, Tagged, check_elements, host_array, outcome_layout
 from .._units import Base, to_base
 from ._kl import F_COEF, H_COEF, SERIES_U
 
@@ -81,9 +81,18 @@ class Arg:
                 self._cache["pos"] = v > -math.inf
         return self._cache["pos"]
 
+    def _scaled(self) -> Any:
+        """Counts over their largest, so that a total such as 1e308 + 1e308 cannot
+        overflow; their probabilities are these over :meth:`_total`."""
+        if "scaled" not in self._cache:
+            xp, v = self.xp, self.v
+            top = xp.max(v, axis=self.axes, keepdims=True)
+            self._cache["scaled"] = v / xp.where(top > 0, top, _const(xp, v, 1.0))
+        return self._cache["scaled"]
+
     def _total(self) -> Any:
         if "total" not in self._cache:
-            self._cache["total"] = self.xp.sum(self.v, axis=self.axes, keepdims=True)
+            self._cache["total"] = self.xp.sum(self._scaled(), axis=self.axes, keepdims=True)
         return self._cache["total"]
 
     def logp_full(self) -> Any:
@@ -106,7 +115,8 @@ class Arg:
             if self.kind is Kind.PROBS:
                 out = xp.log(xp.where(pos, v, one))
             elif self.kind is Kind.COUNTS:
-                out = xp.where(pos, xp.log(xp.where(pos, v, one)) - xp.log(self._total()), zero)
+                c = xp.where(pos, self._scaled(), one)
+                out = xp.where(pos, xp.log(c) - xp.log(self._total()), zero)
             else:
                 out = xp.where(pos, self.logp_full(), zero)
             self._cache["lsafe"] = out
@@ -118,7 +128,7 @@ class Arg:
             if self.kind is Kind.PROBS:
                 out = v
             elif self.kind is Kind.COUNTS:
-                out = v / self._total()
+                out = self._scaled() / self._total()
             else:
                 out = xp.where(self.pos(), xp.exp(self.lsafe()), _const(xp, v, 0.0))
             self._cache["prob"] = out
@@ -136,7 +146,7 @@ def _convert(x: Any, name: str, xp: Any, device: Any, like: Any) -> tuple[Kind, 
     if isinstance(raw, Tagged):
         raise TypeError(f"{name} is wrapped twice ({x!r}); wrap the array once")
     if _backend.is_numpy(raw):
-        host = np.asarray(raw)
+        host = host_array(raw, name)
         a = xp.asarray(host, device=device)
         # Lists and Python scalars take the library array's precision, as scalars do in
         # the array API; NumPy arrays keep their own dtype.
@@ -169,6 +179,14 @@ def _tol(xp: Any, a: Any) -> float:
     return math.sqrt(_backend.eps_of(xp, a.dtype))
 
 
+def _host_dtype(dt: Any) -> np.dtype:
+    """The NumPy dtype of the same name as a library's dtype (torch.float16 -> float16)."""
+    try:
+        return np.dtype(dt)
+    except TypeError:
+        return np.dtype(str(dt).rsplit(".", 1)[-1])
+
+
 def _all(xp: Any, *conds: Any) -> Any:
     out = xp.all(conds[0])
     for c in conds[1:]:
@@ -179,7 +197,7 @@ def _all(xp: Any, *conds: Any) -> Any:
 def _ok(arg: Arg) -> Any:
     """The checks of :mod:`infobits._inputs` as one device-side boolean (not yet synced)."""
     xp, v, axes = arg.xp, arg.v, arg.axes
-    tol = _tol(xp, v)
+    tol = math.sqrt(_backend.eps_of(xp, arg.out_dtype))  # the caller's dtype, not float32
     if _backend.is_torch_namespace(xp) and arg.kind is not Kind.COUNTS and v.numel() > 0:
         import torch
 
@@ -197,7 +215,8 @@ def _ok(arg: Arg) -> Any:
         s = xp.sum(v, axis=axes)
         return _all(xp, xp.isfinite(v), v >= 0, xp.abs(s - 1) <= tol)
     if arg.kind is Kind.COUNTS:
-        return _all(xp, xp.isfinite(v), v >= 0, v == xp.floor(v), xp.sum(v, axis=axes) > 0)
+        positive = xp.any(v > 0, axis=axes)  # not a sum, which can overflow
+        return _all(xp, xp.isfinite(v), v >= 0, v == xp.floor(v), positive)
     if arg.kind is Kind.LOGITS:
         return _all(xp, ~xp.isnan(v), v < math.inf, xp.any(v > -math.inf, axis=axes))
     lse = _backend.logsumexp(xp, v, axes, keepdims=False)
@@ -207,7 +226,8 @@ def _ok(arg: Arg) -> Any:
 def _explain(arg: Arg) -> None:
     """Word the error of a failed check on the host (the NumPy engine's messages)."""
     host = _backend.to_numpy(arg.v)
-    CHECKS[arg.kind](host, arg.name, tuple(a % host.ndim for a in arg.axes))
+    axes = tuple(a % host.ndim for a in arg.axes)
+    CHECKS[arg.kind](host, arg.name, axes, _host_dtype(arg.out_dtype))
     # The host check rounds differently at the edge of the tolerance; it has the last word.
 
 
@@ -318,7 +338,10 @@ def _kl_nats(xp: Any, pa: Arg, qa: Arg, axes: tuple[int, ...], keepdims: bool) -
     plain = (Kind.PROBS, Kind.COUNTS)
     if pa.kind in plain and qa.kind in plain:
         t, d = _kl_terms(xp, pa.prob(), pa.pos(), qa.prob(), qa.pos())
-        return xp.sum(t, axis=axes, keepdims=keepdims) + xp.sum(d, axis=axes, keepdims=keepdims)
+        total = xp.sum(t, axis=axes, keepdims=keepdims)
+        if pa.kind is Kind.COUNTS and qa.kind is Kind.COUNTS:
+            return total  # both normalised by construction: Σ(p - q) is 0 exactly
+        return total + xp.sum(d, axis=axes, keepdims=keepdims)
     # Σ(p - q) is 0 by definition for a softmax, or the other side's own sum minus one:
     # summing rounded differences would leave ~1e-16, as large as a KL near 1e-15.
     t, d = _kl_terms_log(xp, pa, qa)
@@ -333,9 +356,15 @@ def _kl_nats(xp: Any, pa: Arg, qa: Arg, axes: tuple[int, ...], keepdims: bool) -
 
 
 def _safe_sqrt(xp: Any, x: Any) -> Any:
-    """√x with derivative 0 (not ∞·0 = NaN) at x = 0."""
+    """√x with derivative 0 (not ∞·0 = NaN) at x = 0; NaN stays NaN, never 0."""
     pos = x > 0
-    return xp.where(pos, xp.sqrt(xp.where(pos, x, _const(xp, x, 1.0))), _const(xp, x, 0.0))
+    return xp.where(pos, xp.sqrt(xp.where(pos, x, _const(xp, x, 1.0))), x * 0)
+
+
+def _at_least_zero(xp: Any, x: Any) -> Any:
+    """max(x, 0) that passes x's gradient through at 0 (where ``maximum`` would halve
+    it) and keeps NaN."""
+    return xp.where(x < 0, x * 0, x)
 
 
 # ---------------------------------------------------------------------------
@@ -440,22 +469,37 @@ def cross_entropy(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, chec
 def kl_divergence(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
     xp, (pa, qa), bshape, axes = _prepare([(p, "p"), (q, "q")], axis, check)
     if _torch_fast(xp, axes, pa, qa, kinds=(Kind.PROBS, Kind.LOGITS, Kind.LOG_PROBS)):
-        return _finish(xp, _torch_kl(xp, pa, qa, bshape, axes[0], keepdims), base, pa, qa)
-    return _finish(xp, _kl_nats(xp, pa, qa, axes, keepdims), base, pa, qa)
+        nats = _torch_kl(xp, pa, qa, bshape, axes[0], keepdims)
+    else:
+        nats = _kl_nats(xp, pa, qa, axes, keepdims)
+    return _finish(xp, _at_least_zero(xp, nats), base, pa, qa)
 
 
 def js_divergence(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
     xp, (pa, qa), _, axes = _prepare([(p, "p"), (q, "q")], axis, check)
     a, b = pa.prob(), qa.prob()
+    # Positive means a positive probability here: a masked logit (-1e9) is a finite
+    # logit whose probability underflows to 0, and must count as a zero.
+    apos, bpos = a > 0, b > 0
     m = 0.5 * a + 0.5 * b
-    mpos = pa.pos() | qa.pos()
-    t1, d1 = _kl_terms(xp, a, pa.pos(), m, mpos)
-    t2, d2 = _kl_terms(xp, b, qa.pos(), m, mpos)
-    nats = 0.5 * (
-        xp.sum(t1 + t2, axis=axes, keepdims=keepdims)
-        + xp.sum(d1 + d2, axis=axes, keepdims=keepdims)
+    t1, d1 = _kl_terms(xp, a, apos, m, m > 0)
+    t2, d2 = _kl_terms(xp, b, bpos, m, m > 0)
+    t, d = t1 + t2, d1 + d2
+    # Halving a subnormal can round it to 0; there, a·log(2a/(a + b)) never forms m.
+    tiny = (apos | bpos) & (m < xp.finfo(m.dtype).smallest_normal)
+    one, zero = _const(xp, m, 1.0), _const(xp, m, 0.0)
+    s = xp.where(tiny, a + b, one)
+    ta = xp.where(
+        tiny & apos, a * (math.log(2.0) + xp.log(xp.where(apos, a, one)) - xp.log(s)), zero
     )
-    return _finish(xp, xp.maximum(nats, _const(xp, nats, 0.0)), base, pa, qa)
+    tb = xp.where(
+        tiny & bpos, b * (math.log(2.0) + xp.log(xp.where(bpos, b, one)) - xp.log(s)), zero
+    )
+    t = xp.where(tiny, ta + tb, t)
+    d = xp.where(tiny, zero, d)
+    nats = 0.5 * (xp.sum(t, axis=axes, keepdims=keepdims) + xp.sum(d, axis=axes, keepdims=keepdims))
+    nats = xp.minimum(xp.maximum(nats, _const(xp, nats, 0.0)), _const(xp, nats, math.log(2.0)))
+    return _finish(xp, nats, base, pa, qa)
 
 
 def js_distance(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
@@ -488,11 +532,14 @@ def conditional_entropy(
     pxy: Any, *, base: Base, axes: Sequence[int], keepdims: bool, check: bool
 ) -> Any:
     xp, pa, ax = _table(pxy, axes, check)
-    prob, pos = pa.prob(), pa.pos()
+    prob = pa.prob()
+    pos = prob > 0  # a masked logit's underflowed probability is a zero
     zero, one = _const(xp, prob, 0.0), _const(xp, prob, 1.0)
     px = xp.sum(prob, axis=ax[1], keepdims=True)
     lpx = xp.log(xp.where(px > 0, px, one))
-    terms = xp.where(pos, prob * (lpx - pa.lsafe()), zero)
+    # log p(x, y) from the same probabilities as log p(x): where Y is fixed by X they
+    # are equal, and the term is exactly 0.
+    terms = xp.where(pos, prob * (lpx - xp.log(xp.where(pos, prob, one))), zero)
     nats = xp.sum(terms, axis=ax, keepdims=keepdims)
     return _finish(xp, xp.maximum(nats, _const(xp, nats, 0.0)), base, pa)
 
@@ -503,6 +550,6 @@ def mutual_information(
     xp, pa, ax = _table(pxy, axes, check)
     prob = pa.prob()
     prod = xp.sum(prob, axis=ax[1], keepdims=True) * xp.sum(prob, axis=ax[0], keepdims=True)
-    t, d = _kl_terms(xp, prob, pa.pos(), prod, prod > 0)
+    t, d = _kl_terms(xp, prob, prob > 0, prod, prod > 0)  # underflowed logits are zeros
     nats = xp.sum(t, axis=ax, keepdims=keepdims) + xp.sum(d, axis=ax, keepdims=keepdims)
     return _finish(xp, xp.maximum(nats, _const(xp, nats, 0.0)), base, pa)

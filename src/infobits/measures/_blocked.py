@@ -152,9 +152,9 @@ def _check_from_stats(d: Distribution, sums: np.ndarray, low: float) -> None:
     """Validate probabilities from statistics gathered in a blocked pass; on any doubt,
     rerun the full check so the error names the first offending position. (Blocked sums
     reorder the additions; an inf in the data always shows in them.)"""
-    tol = sum_tolerance(d.values.dtype)
+    tol = sum_tolerance(d.out_dtype)
     if not (low >= 0) or not np.all(np.abs(sums - 1) <= tol):
-        check_probs(d.values, d.name, d.axes)
+        check_probs(d.values, d.name, d.axes, d.out_dtype)
 
 
 def _softmax_rows(
@@ -181,11 +181,16 @@ def _softmax_rows(
             for d, view, wants in zip(dists, views, need, strict=True):
                 z = view[r0 : r0 + step]
                 if d.kind is Kind.LOGITS:
-                    top = z.max(axis=1, keepdims=True)
+                    at = np.argmax(z, axis=1)[:, None]
+                    top = np.take_along_axis(z, at, axis=1)
                     if check and not np.all(np.abs(top) < np.inf):
                         suspect = True
                     lp = z - top
-                    lp -= np.log(np.exp(lp).sum(axis=1, keepdims=True))
+                    # log Σ e^lp = log1p(the rest), the max left out: near certainty
+                    # the rest is far below eps and 1 + rest would round it away.
+                    e = np.exp(lp)
+                    np.put_along_axis(e, at, 0.0, axis=1)
+                    lp -= np.log1p(e.sum(axis=1, keepdims=True))
                     parts.append((np.exp(lp) if wants != "log" else empty, lp))
                 else:
                     if check and not (

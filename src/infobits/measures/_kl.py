@@ -20,7 +20,9 @@ __all__ = [
     "F_COEF",
     "H_COEF",
     "KL_RECOMPUTE_BELOW",
+    "LN2",
     "SERIES_U",
+    "js_nats",
     "kl_nats",
     "kl_terms",
     "kl_terms_log",
@@ -30,6 +32,8 @@ __all__ = [
 #: Below this many nats, a KL computed as Σ p·log(p/q) has lost too many digits to
 #: cancellation, and the row is recomputed with :func:`kl_terms`.
 KL_RECOMPUTE_BELOW = 1e-3
+
+LN2 = math.log(2.0)
 
 SERIES_U = 0.05
 # f(u)/u² = Σ_{n>=2} (-1)^n u^(n-2) / (n(n-1)), to n = 16: error < 1e-19 relative at 0.05.
@@ -155,7 +159,9 @@ def kl_nats(p: Distribution, q: Distribution, axes: tuple[int, ...]) -> np.ndarr
     """
     if p.kind in (Kind.PROBS, Kind.COUNTS) and q.kind in (Kind.PROBS, Kind.COUNTS):
         t, d = kl_terms(p.probs(), q.probs())
-        return kl_total(t, d, axes)
+        # Two sets of counts are normalised by construction: Σ(p - q) is 0 exactly.
+        both_counts = p.kind is Kind.COUNTS and q.kind is Kind.COUNTS
+        return kl_total(t, None if both_counts else d, axes)
     lp, lq = p.logp(), q.logp()
     t, d = kl_terms_log(q.probs(), lq, lp)
     if p.kind is Kind.LOGITS and q.kind is Kind.LOGITS:
@@ -175,3 +181,29 @@ def kl_nats(p: Distribution, q: Distribution, axes: tuple[int, ...]) -> np.ndarr
     if q.kind is Kind.LOGITS:
         return total + (np.sum(np.broadcast_to(p.probs(), t.shape), axis=axes) - 1.0)
     return kl_total(t, d, axes)
+
+
+def js_nats(a: np.ndarray, b: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """JS(a, b) = ½ D(a‖m) + ½ D(b‖m), m = (a + b)/2, in nats along ``axes``, clamped to
+    its bounds [0, ln 2].
+
+    Halving a subnormal rounds it, possibly to 0 (½·5e-324 = 0), which would make an
+    outcome with a > 0 impossible under m and the divergence inf. Where the mixture is
+    below the smallest normal number, the terms are taken as a·log(2a/(a + b)), which
+    never forms m.
+    """
+    a, b = np.broadcast_arrays(a, b)
+    m = 0.5 * a + 0.5 * b
+    t1, d1 = kl_terms(a, m)
+    t2, d2 = kl_terms(b, m)
+    t, d = t1 + t2, d1 + d2
+    tiny = (m < np.finfo(m.dtype).tiny) & ((a > 0) | (b > 0))
+    if np.any(tiny):
+        at, bt = a[tiny], b[tiny]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = at + bt
+            ta = np.where(at > 0, at * (LN2 + np.log(at) - np.log(s)), 0.0)
+            tb = np.where(bt > 0, bt * (LN2 + np.log(bt) - np.log(s)), 0.0)
+        t[tiny] = ta + tb
+        d[tiny] = 0.0
+    return np.clip(0.5 * kl_total(t, d, axes), 0.0, LN2)

@@ -23,6 +23,8 @@ from .._inputs import (
     Tagged,
     check_elements,
     compute_array,
+    host_array,
+    logsumexp,
     outcome_layout,
     prepare,
     sum_tolerance,
@@ -30,7 +32,7 @@ from .._inputs import (
 )
 from .._units import Base, to_base
 from ._blocked import RowMeasure, by_rows, rowdot, rowsum
-from ._kl import KL_RECOMPUTE_BELOW, kl_nats, kl_terms, kl_terms_log, kl_total
+from ._kl import KL_RECOMPUTE_BELOW, js_nats, kl_nats, kl_terms_log, kl_total
 
 __all__ = [
     "conditional_entropy",
@@ -54,7 +56,7 @@ def _shape_of(x: Any, name: str) -> tuple[int, ...]:
     v = x.values if isinstance(x, Tagged) else x
     if isinstance(v, Tagged):
         raise TypeError(f"{name} is wrapped twice ({x!r}); wrap the array once")
-    return tuple(np.shape(v))
+    return tuple(v.shape) if isinstance(v, np.ndarray) else host_array(v, name).shape
 
 
 def prepare_many(
@@ -103,7 +105,10 @@ def _terms(prob: np.ndarray, lq: np.ndarray) -> np.ndarray:
 
 def _entropy_nats(dists: list[Distribution], axes: tuple[int, ...]) -> np.ndarray:
     (d,) = dists
-    terms = sc.entr(d.values) if d.kind is Kind.PROBS else _terms(d.probs(), d.logp())
+    if d.kind is Kind.PROBS and d.values.dtype in (np.float32, np.float64):
+        terms = sc.entr(d.values)
+    else:  # SciPy's entr has no long double loop
+        terms = _terms(d.probs(), d.logp())
     return np.asarray(terms.sum(axis=axes))
 
 
@@ -211,18 +216,14 @@ def cross_entropy(p: Any, q: Any, *, base: Base, axis: Axis, keepdims: bool, che
 
 def kl_divergence(p: Any, q: Any, *, base: Base, axis: Axis, keepdims: bool, check: bool) -> Any:
     dists, shape, axes = prepare_many([(p, "p"), (q, "q")], axis)
-    nats = _rows_or_general(KL, dists, axes, check)
+    nats = np.maximum(_rows_or_general(KL, dists, axes, check), 0.0)  # Gibbs: never < 0
     return _finish(nats, base, dists, shape, axes if keepdims else None)
 
 
 def js_divergence(p: Any, q: Any, *, base: Base, axis: Axis, keepdims: bool, check: bool) -> Any:
     dists, shape, axes = prepare_many([(p, "p"), (q, "q")], axis)
     _checked(dists, check)
-    a, b = np.broadcast_arrays(dists[0].probs(), dists[1].probs())
-    m = 0.5 * a + 0.5 * b
-    t1, d1 = kl_terms(a, m)
-    t2, d2 = kl_terms(b, m)
-    nats = np.maximum(0.5 * kl_total(t1 + t2, d1 + d2, axes), 0.0)
+    nats = js_nats(dists[0].probs(), dists[1].probs(), axes)
     return _finish(nats, base, dists, shape, axes if keepdims else None)
 
 
@@ -268,11 +269,12 @@ def conditional_entropy(
     pxy: Any, *, base: Base, axes: Sequence[int], keepdims: bool, check: bool
 ) -> Any:
     d, ax = _table(pxy, axes, check)
-    prob = d.probs()
-    with np.errstate(divide="ignore"):
-        lpx = np.log(prob.sum(axis=ax[1], keepdims=True))
+    prob, lp = d.probs(), d.logp()
+    # log p(x) from the same log-probabilities as log p(x, y): where Y is fixed by X
+    # they are equal, and the term is exactly 0 (log Σ p rounds differently).
+    lpx = logsumexp(lp, (ax[1],))
     with np.errstate(invalid="ignore"):
-        terms = np.where(prob > 0, prob * (lpx - d.logp()), 0.0)
+        terms = np.where(prob > 0, prob * (lpx - lp), 0.0)
     nats = np.maximum(terms.sum(axis=ax), 0.0)
     return _finish(nats, base, [d], d.values.shape, ax if keepdims else None)
 
