@@ -14,6 +14,10 @@ so that gradients are right at the edges, where naive code returns NaN:
 * p = q gives D(p‖q) = 0 with its exact derivatives (log(p/q) + 1 = 1 in p, −p/q = −1 in
   q), through the same cancellation-free form of the KL that the NumPy engine uses.
 
+JAX on the CPU flushes subnormal numbers to zero: a probability below 2.2e-308 is a
+zero there. Log-probabilities and logits are not affected (their logarithms are
+ordinary numbers), and counts whose total overflows are normalised in log space.
+
 Validation gives the NumPy engine's messages: the cheap checks run in the array's own
 library and are brought to the host as one boolean; only when they fail is the array
 copied to NumPy, to word the error with the position of the first bad entry. Inside a
@@ -81,19 +85,26 @@ class Arg:
                 self._cache["pos"] = v > -math.inf
         return self._cache["pos"]
 
-    def _scaled(self) -> Any:
-        """Counts over their largest, so that a total such as 1e308 + 1e308 cannot
-        overflow; their probabilities are these over :meth:`_total`."""
-        if "scaled" not in self._cache:
-            xp, v = self.xp, self.v
-            top = xp.max(v, axis=self.axes, keepdims=True)
-            self._cache["scaled"] = v / xp.where(top > 0, top, _const(xp, v, 1.0))
-        return self._cache["scaled"]
-
     def _total(self) -> Any:
         if "total" not in self._cache:
-            self._cache["total"] = self.xp.sum(self._scaled(), axis=self.axes, keepdims=True)
+            self._cache["total"] = self.xp.sum(self.v, axis=self.axes, keepdims=True)
         return self._cache["total"]
+
+    def _count_logs(self) -> tuple[Any, Any]:
+        """(log c, log Σc) of counts, with log c = 0 at zeros. Where the total overflows
+        (1e308 + 1e308) the log-total comes from a log-sum-exp of the logs: dividing by
+        the largest count first would not do, since JAX on the CPU flushes the
+        subnormal reciprocal of a count near 1e308 to zero."""
+        if "count_logs" not in self._cache:
+            xp, v, pos = self.xp, self.v, self.pos()
+            one = _const(xp, v, 1.0)
+            lc = xp.log(xp.where(pos, v, one))
+            total = self._total()
+            big = _backend.logsumexp(xp, xp.where(pos, lc, _const(xp, v, -math.inf)), self.axes)
+            finite = xp.isfinite(total)
+            ltotal = xp.where(finite, xp.log(xp.where(finite, total, one)), big)
+            self._cache["count_logs"] = (lc, ltotal)
+        return self._cache["count_logs"]
 
     def logp_full(self) -> Any:
         """Log-probabilities with -inf at zeros (for values, not for gradients)."""
@@ -115,8 +126,8 @@ class Arg:
             if self.kind is Kind.PROBS:
                 out = xp.log(xp.where(pos, v, one))
             elif self.kind is Kind.COUNTS:
-                c = xp.where(pos, self._scaled(), one)
-                out = xp.where(pos, xp.log(c) - xp.log(self._total()), zero)
+                lc, ltotal = self._count_logs()
+                out = xp.where(pos, lc - ltotal, zero)
             else:
                 out = xp.where(pos, self.logp_full(), zero)
             self._cache["lsafe"] = out
@@ -128,7 +139,12 @@ class Arg:
             if self.kind is Kind.PROBS:
                 out = v
             elif self.kind is Kind.COUNTS:
-                out = self._scaled() / self._total()
+                total = self._total()
+                finite = xp.isfinite(total)
+                safe = xp.where(finite, total, _const(xp, v, 1.0))
+                out = xp.where(
+                    finite, v / safe, xp.exp(self.lsafe()) * xp.astype(self.pos(), v.dtype)
+                )
             else:
                 out = xp.where(self.pos(), xp.exp(self.lsafe()), _const(xp, v, 0.0))
             self._cache["prob"] = out

@@ -173,14 +173,36 @@ def _entropy_reference(v: torch.Tensor, kind: Kind) -> torch.Tensor:
     return -(torch.exp(lps) * lps * pos).sum(dim=-1)
 
 
+#: A row whose likeliest outcome has log-probability above -this is near certainty.
+_NEAR_CERTAIN = 1e-4
+
+
+def _log_softmax_certain(z: torch.Tensor, fused: torch.Tensor) -> torch.Tensor:
+    """``fused`` (torch.log_softmax of rows z) with each row's largest entry recomputed as
+    -log1p(rest), ``rest`` the sum of the others' e^(z - max), which keeps its digits."""
+    s = z - z.amax(dim=-1, keepdim=True)
+    top = s == 0
+    e = torch.where(top, torch.zeros_like(s), torch.exp(s))
+    rest = e.sum(dim=-1, keepdim=True) + (top.sum(dim=-1, keepdim=True) - 1)
+    return torch.where(top, -torch.log1p(rest).expand_as(s), fused)
+
+
 class _Entropy(torch.autograd.Function):
     @staticmethod
     def forward(ctx: Any, v: torch.Tensor, kind: Kind) -> torch.Tensor:
         lp = _logp(v, kind)
         p = torch.exp(lp)
         h = -torch.linalg.vecdot(p, lp)
-        redo = _rows(torch.isnan(h))  # p = 0 at a -inf log-probability: 0·log 0 = 0
+        flag = torch.isnan(h)  # p = 0 at a -inf log-probability: 0·log 0 = 0
+        if kind is Kind.LOGITS:
+            # Near certainty, log(1 + rest) rounds rest away and the likeliest outcome's
+            # log-probability, about -rest, comes out 0: a share of H is lost.
+            flag |= lp.amax(dim=-1) > -_NEAR_CERTAIN
+        redo = _rows(flag)
         if redo is not None:
+            if kind is Kind.LOGITS:
+                lp[redo] = _log_softmax_certain(v[redo], lp[redo])
+                p[redo] = torch.exp(lp[redo])
             h[redo] = -torch.nansum(p[redo] * lp[redo], dim=-1)
             lr = lp[redo]
             lp = lp.clone() if kind is Kind.LOG_PROBS else lp  # never write into the input

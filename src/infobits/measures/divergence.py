@@ -77,7 +77,11 @@ def kl_divergence(
 
     Returns:
         D(p‖q) in units of ``base``, of the broadcast shape without ``axis``. It is +inf
-        where some pᵢ > 0 has qᵢ = 0.
+        where some pᵢ > 0 has qᵢ = 0, and never negative.
+
+    JAX on the CPU flushes subnormal numbers (below 2.2e-308) to zero, so a probability
+    that small is a zero there and D can be +inf where NumPy and PyTorch give a finite
+    value; pass such distributions as ``ib.log_probs`` (or ``ib.logits``) instead.
 
     >>> import infobits as ib
     >>> p = [1/8] * 8
