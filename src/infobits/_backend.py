@@ -177,6 +177,7 @@ def log_softmax(xp: Any, z: Any, axes: tuple[int, ...]) -> Any:
     summed without it; the others carry no such cancellation.
     """
     name = xp.__name__
+    fused: Any
     if len(axes) == 1 and "torch" in name:
         import torch
 
