@@ -280,9 +280,14 @@ class Distribution:
             if self.kind is Kind.PROBS:
                 self._probs = self.values
             elif self.kind is Kind.COUNTS:
-                top, total = _count_scale(self.values, self.axes)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    self._probs = (self.values / top) / total
+                v = self.values
+                with np.errstate(over="ignore", invalid="ignore"):
+                    total = v.sum(axis=self.axes, keepdims=True)
+                    if np.all(np.isfinite(total)):
+                        self._probs = v / total
+                    else:  # over the largest first: 1e308 + 1e308 overflows
+                        scaled, rest = _count_scale(v, self.axes)
+                        self._probs = scaled / (1.0 + rest)
             else:
                 self._probs = np.exp(self.logp())
         return self._probs
@@ -292,12 +297,17 @@ class Distribution:
             v = self.values
             # Logits a full float range apart: z - max overflows to -inf, which is right
             # (that outcome's probability underflows to 0).
-            with np.errstate(divide="ignore", over="ignore"):
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
                 if self.kind is Kind.PROBS:
                     self._logp = np.log(v)
                 elif self.kind is Kind.COUNTS:
-                    top, total = _count_scale(v, self.axes)
-                    self._logp = np.log(v / top) - np.log(total)
+                    # log c - log Σc, but the largest count's as -log1p(rest), which keeps
+                    # digits near certainty; over the largest first where Σc overflows.
+                    scaled, rest = _count_scale(v, self.axes)
+                    total = v.sum(axis=self.axes, keepdims=True)
+                    plain = np.log(v) - np.log(total)
+                    lp = np.where(np.isfinite(total), plain, np.log(scaled) - np.log1p(rest))
+                    self._logp = np.where(scaled == 1.0, -np.log1p(rest), lp)
                 elif self.kind is Kind.LOG_PROBS:
                     self._logp = v
                 else:
@@ -316,12 +326,16 @@ class Distribution:
 
 
 def _count_scale(v: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """The largest count and the total of counts divided by it, along ``axes``: dividing
-    by the largest first keeps a total such as 1e308 + 1e308 from overflowing to inf."""
+    """Counts over the largest along ``axes``, and the sum of all but one largest of
+    those: the total is largest·(1 + rest). Dividing first keeps a total such as
+    1e308 + 1e308 from overflowing; keeping ``rest`` apart lets log1p(rest) keep the
+    digits that log(1 + rest) loses near certainty (counts [1e20, 1])."""
     top = np.max(v, axis=axes, keepdims=True)
-    top = np.where(top > 0, top, 1.0)
-    with np.errstate(invalid="ignore"):
-        return top, np.sum(v / top, axis=axes, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = v / np.where(top > 0, top, 1.0)
+    tops = s == 1.0
+    rest = np.sum(np.where(tops, 0.0, s), axis=axes, keepdims=True)
+    return s, rest + (np.sum(tops, axis=axes, keepdims=True) - 1)
 
 
 #: The name the codes, estimators and plots know it by.

@@ -90,20 +90,29 @@ class Arg:
             self._cache["total"] = self.xp.sum(self.v, axis=self.axes, keepdims=True)
         return self._cache["total"]
 
-    def _count_logs(self) -> tuple[Any, Any]:
-        """(log c, log Σc) of counts, with log c = 0 at zeros. Where the total overflows
-        (1e308 + 1e308) the log-total comes from a log-sum-exp of the logs: dividing by
-        the largest count first would not do, since JAX on the CPU flushes the
-        subnormal reciprocal of a count near 1e308 to zero."""
+    def _count_logs(self) -> Any:
+        """log(c / Σc) of counts (0 at zeros); the largest count's as -log1p(rest),
+        ``rest`` the others over it, since near certainty (counts [1e20, 1]) log Σc
+        would round ``rest`` away. Where Σc overflows (1e308 + 1e308), all of them as
+        log(c / top) - log1p(rest), in logs: JAX on the CPU flushes the subnormal
+        reciprocal of a count near 1e308 to zero, so c / top cannot be trusted."""
         if "count_logs" not in self._cache:
             xp, v, pos = self.xp, self.v, self.pos()
-            one = _const(xp, v, 1.0)
-            lc = xp.log(xp.where(pos, v, one))
+            lc = xp.log(xp.where(pos, v, _const(xp, v, 1.0)))
+            ltop = xp.max(
+                xp.where(pos, lc, _const(xp, v, -math.inf)), axis=self.axes, keepdims=True
+            )
+            ltop = xp.where(xp.isfinite(ltop), ltop, xp.zeros_like(ltop))
+            d = lc - ltop
+            tops = pos & (d == 0)
+            e = xp.where(pos & ~tops, xp.exp(d), xp.zeros_like(d))
+            n_tops = xp.sum(xp.astype(tops, v.dtype), axis=self.axes, keepdims=True)
+            rest = xp.sum(e, axis=self.axes, keepdims=True) + (n_tops - 1)
             total = self._total()
-            big = _backend.logsumexp(xp, xp.where(pos, lc, _const(xp, v, -math.inf)), self.axes)
             finite = xp.isfinite(total)
-            ltotal = xp.where(finite, xp.log(xp.where(finite, total, one)), big)
-            self._cache["count_logs"] = (lc, ltotal)
+            plain = lc - xp.log(xp.where(finite, total, _const(xp, v, 1.0)))
+            out = xp.where(finite, plain, d - xp.log1p(rest))
+            self._cache["count_logs"] = xp.where(tops, -xp.log1p(rest) + xp.zeros_like(d), out)
         return self._cache["count_logs"]
 
     def logp_full(self) -> Any:
@@ -126,8 +135,7 @@ class Arg:
             if self.kind is Kind.PROBS:
                 out = xp.log(xp.where(pos, v, one))
             elif self.kind is Kind.COUNTS:
-                lc, ltotal = self._count_logs()
-                out = xp.where(pos, lc - ltotal, zero)
+                out = xp.where(pos, self._count_logs(), zero)
             else:
                 out = xp.where(pos, self.logp_full(), zero)
             self._cache["lsafe"] = out
