@@ -305,7 +305,8 @@ def _finish(xp: Any, nats: Any, base: Base, *args: Arg) -> Any:
     dt = args[0].out_dtype
     for a in args[1:]:
         dt = xp.result_type(dt, a.out_dtype)
-    return xp.astype(res, dt) if res.dtype != dt else res
+    res = xp.astype(res, dt) if res.dtype != dt else res
+    return res + 0.0  # a zero is +0.0, never -0.0 (as the NumPy engine gives)
 
 
 # ---------------------------------------------------------------------------
@@ -388,7 +389,7 @@ def _safe_sqrt(xp: Any, x: Any) -> Any:
 def _at_least_zero(xp: Any, x: Any) -> Any:
     """max(x, 0) that passes x's gradient through at 0 (where ``maximum`` would halve
     it) and keeps NaN."""
-    return xp.where(x < 0, x * 0, x)
+    return xp.where(x < 0, xp.zeros_like(x), x)
 
 
 # ---------------------------------------------------------------------------
