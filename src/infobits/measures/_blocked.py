@@ -181,16 +181,11 @@ def _softmax_rows(
             for d, view, wants in zip(dists, views, need, strict=True):
                 z = view[r0 : r0 + step]
                 if d.kind is Kind.LOGITS:
-                    at = np.argmax(z, axis=1)[:, None]
-                    top = np.take_along_axis(z, at, axis=1)
+                    top = z.max(axis=1, keepdims=True)
                     if check and not np.all(np.abs(top) < np.inf):
                         suspect = True
                     lp = z - top
-                    # log Σ e^lp = log1p(the rest), the max left out: near certainty
-                    # the rest is far below eps and 1 + rest would round it away.
-                    e = np.exp(lp)
-                    np.put_along_axis(e, at, 0.0, axis=1)
-                    lp -= np.log1p(e.sum(axis=1, keepdims=True))
+                    lp -= _log_sum_exp_shifted(lp)
                     parts.append((np.exp(lp) if wants != "log" else empty, lp))
                 else:
                     if check and not (
@@ -202,6 +197,29 @@ def _softmax_rows(
     if suspect:
         for d in dists:
             validate(d)
+    return out
+
+
+#: Rows whose shifted Σ e^lp is below 1 + this are near certainty (see below).
+_NEAR_CERTAIN = 1e-2
+
+
+def _log_sum_exp_shifted(lp: np.ndarray) -> np.ndarray:
+    """log Σⱼ e^lp[i, j] for rows shifted so that their max is 0, keepdims.
+
+    Near certainty the sum is 1 + rest with rest tiny, and log(1 + rest) loses rest's
+    digits (the likeliest outcome's log-probability, -rest, would become 0). Those rows
+    take log1p(rest) with rest summed without one maximum.
+    """
+    e = np.exp(lp)
+    s = e.sum(axis=1, keepdims=True)
+    out = np.log(s)
+    near = s[:, 0] < 1.0 + _NEAR_CERTAIN
+    if near.any():
+        en, tops = e[near], lp[near] == 0
+        en[tops] = 0.0
+        rest = en.sum(axis=1) + (tops.sum(axis=1) - 1)
+        out[near, 0] = np.log1p(rest)
     return out
 
 
