@@ -18,6 +18,7 @@ import numpy as np
 from ._inputs import Tagged
 
 __all__ = [
+    "const",
     "device_of",
     "eps_of",
     "host_bool",
@@ -119,6 +120,11 @@ def to_numpy(x: Any) -> np.ndarray:
         return np.asarray(x)
 
 
+def const(xp: Any, like: Any, value: float) -> Any:
+    """A 0-d array of ``like``'s dtype and device (scalars in ``where`` are not portable)."""
+    return xp.asarray(value, dtype=like.dtype, device=device_of(like))
+
+
 def eps_of(xp: Any, dtype: Any) -> float:
     """Machine epsilon of a floating dtype of namespace ``xp``."""
     return float(xp.finfo(dtype).eps)
@@ -163,14 +169,29 @@ def logsumexp(xp: Any, x: Any, axes: tuple[int, ...], keepdims: bool = True) -> 
 def log_softmax(xp: Any, z: Any, axes: tuple[int, ...]) -> Any:
     """z − logsumexp(z) along ``axes``; ``-inf`` logits give ``-inf`` with zero gradient.
 
-    PyTorch and JAX have fused versions (one pass forward, one backward) for one axis."""
+    PyTorch and JAX have fused versions (one pass forward, one backward) for one axis.
+    Every version computes log(1 + rest) for the largest logit, where ``rest`` sums the
+    others' e^(z − max): near certainty ``rest`` is below eps and rounds away, and the
+    largest logit's log-probability, about −rest, becomes 0 (the entropy of logits
+    [0, −50] came out 2% low). That entry is recomputed as −log1p(rest), with ``rest``
+    summed without it; the others carry no such cancellation.
+    """
     name = xp.__name__
+    fused: Any
     if len(axes) == 1 and "torch" in name:
         import torch
 
-        return torch.log_softmax(z, dim=axes[0])
-    if len(axes) == 1 and name.startswith("jax"):
+        fused = torch.log_softmax(z, dim=axes[0])
+    elif len(axes) == 1 and name.startswith("jax"):
         import jax
 
-        return jax.nn.log_softmax(z, axis=axes[0])
-    return z - logsumexp(xp, z, axes)
+        fused = jax.nn.log_softmax(z, axis=axes[0])
+    else:
+        fused = z - logsumexp(xp, z, axes)
+    m = xp.max(z, axis=axes, keepdims=True)
+    s = z - xp.where(xp.isfinite(m), m, xp.zeros_like(m))
+    top = s == 0
+    e = xp.where(top, xp.zeros_like(s), xp.exp(s))
+    n_top = xp.sum(xp.astype(top, s.dtype), axis=axes, keepdims=True)
+    rest = xp.sum(e, axis=axes, keepdims=True) + (n_top - 1)
+    return xp.where(top, -xp.log1p(rest) + xp.zeros_like(s), fused)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,16 +23,30 @@ import numpy as np
 from ._errors import DistributionError
 
 __all__ = [
+    "CHECKS",
+    "Distribution",
     "Kind",
     "Prepared",
     "Tagged",
+    "check_axis",
+    "check_counts",
+    "check_elements",
+    "check_flag",
+    "check_log_probs",
+    "check_logits",
+    "check_probs",
+    "compute_array",
     "counts",
+    "host_array",
     "log_probs",
     "logits",
+    "logsumexp",
     "norm_axes",
     "outcome_layout",
+    "position",
     "prepare",
     "sum_tolerance",
+    "validate",
 ]
 
 Axis = int | Sequence[int]
@@ -114,7 +128,8 @@ def sum_tolerance(dtype: Any) -> float:
     return math.sqrt(float(np.finfo(dtype).eps))
 
 
-def _where(name: str, index: Sequence[int] | tuple[int, ...]) -> str:
+def position(name: str, index: Sequence[int] | tuple[int, ...]) -> str:
+    """Name one entry of an argument, as ``p[2, 0]``, for an error message."""
     return f"{name}[{', '.join(str(int(i)) for i in index)}]" if len(index) else name
 
 
@@ -129,6 +144,49 @@ def _row_where(name: str, index: tuple[int, ...], axes: tuple[int, ...], ndim: i
     for d in range(ndim):
         parts.append(":" if d in axes else str(next(it)))
     return f"{name}[{', '.join(parts)}]"
+
+
+def _is_index(a: Any) -> bool:
+    return isinstance(a, int | np.integer) and not isinstance(a, bool | np.bool_)
+
+
+def check_axis(axis: Any, name: str = "axis") -> Axis:
+    """Check an ``axis``/``axes`` option before any work: an integer, or a non-empty
+    tuple or list of integers. Returns it unchanged.
+
+    >>> check_axis(-1), check_axis((0, 1), "axes")
+    (-1, (0, 1))
+    >>> check_axis(None)
+    Traceback (most recent call last):
+    ...
+    TypeError: axis=None is not an axis; pass an integer such as -1, or a tuple of integers
+    """
+    ok = _is_index(axis) or (
+        isinstance(axis, tuple | list) and len(axis) > 0 and all(_is_index(a) for a in axis)
+    )
+    if not ok:
+        raise TypeError(
+            f"{name}={axis!r} is not an axis; pass an integer such as -1, or a tuple of integers"
+        )
+    return axis
+
+
+def check_flag(value: Any, name: str) -> bool:
+    """Check a yes/no option such as ``check`` before any work: True or False only
+    (``None`` or ``0`` would silently mean no).
+
+    >>> check_flag(True, "check")
+    True
+    >>> check_flag(None, "check")
+    Traceback (most recent call last):
+    ...
+    TypeError: check=None is not True or False; pass check=True (validate) or check=False
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(
+            f"{name}={value!r} is not True or False; pass {name}=True (validate) or {name}=False"
+        )
+    return bool(value)
 
 
 def norm_axes(axis: Axis, ndim: int, name: str) -> tuple[int, ...]:
@@ -196,11 +254,17 @@ def outcome_layout(
 
 
 @dataclass
-class Prepared:
-    """A checked input in the compute dtype, in the caller's layout.
+class Distribution:
+    """What every prepared input becomes: a NumPy array in the compute dtype, in the
+    caller's layout, with what it holds (``kind``) and its outcome ``axes``.
 
     ``probs()`` and ``logp()`` give probabilities and natural-log probabilities along the
-    outcome ``axes``; each is computed once, on first use.
+    outcome ``axes``, and ``support()`` the outcomes of positive probability; each is
+    computed once, on first use. Measures take it, and so do codes and plots.
+
+    >>> d = prepare(counts([3, 1, 0]), "p", -1)
+    >>> d.kind.value, d.probs().tolist(), d.support().tolist()
+    ('counts', [0.75, 0.25, 0.0], [True, True, False])
     """
 
     name: str
@@ -216,7 +280,14 @@ class Prepared:
             if self.kind is Kind.PROBS:
                 self._probs = self.values
             elif self.kind is Kind.COUNTS:
-                self._probs = self.values / self.values.sum(axis=self.axes, keepdims=True)
+                v = self.values
+                with np.errstate(over="ignore", invalid="ignore"):
+                    total = v.sum(axis=self.axes, keepdims=True)
+                    if np.all(np.isfinite(total)):
+                        self._probs = v / total
+                    else:  # over the largest first: 1e308 + 1e308 overflows
+                        scaled, rest = _count_scale(v, self.axes)
+                        self._probs = scaled / (1.0 + rest)
             else:
                 self._probs = np.exp(self.logp())
         return self._probs
@@ -226,11 +297,17 @@ class Prepared:
             v = self.values
             # Logits a full float range apart: z - max overflows to -inf, which is right
             # (that outcome's probability underflows to 0).
-            with np.errstate(divide="ignore", over="ignore"):
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
                 if self.kind is Kind.PROBS:
                     self._logp = np.log(v)
                 elif self.kind is Kind.COUNTS:
-                    self._logp = np.log(v) - np.log(v.sum(axis=self.axes, keepdims=True))
+                    # log c - log Σc, but the largest count's as -log1p(rest), which keeps
+                    # digits near certainty; over the largest first where Σc overflows.
+                    scaled, rest = _count_scale(v, self.axes)
+                    total = v.sum(axis=self.axes, keepdims=True)
+                    plain = np.log(v) - np.log(total)
+                    lp = np.where(np.isfinite(total), plain, np.log(scaled) - np.log1p(rest))
+                    self._logp = np.where(scaled == 1.0, -np.log1p(rest), lp)
                 elif self.kind is Kind.LOG_PROBS:
                     self._logp = v
                 else:
@@ -238,23 +315,83 @@ class Prepared:
                     # z - (m + log Σ) would round at the scale of |z|.
                     m = np.max(v, axis=self.axes, keepdims=True)
                     shifted = v - np.where(np.isfinite(m), m, 0.0)
-                    self._logp = shifted - np.log(
-                        np.sum(np.exp(shifted), axis=self.axes, keepdims=True)
-                    )
+                    self._logp = shifted - logsumexp(shifted, self.axes)
         return self._logp
 
+    def support(self) -> np.ndarray:
+        """True where the probability is positive."""
+        if self.kind in (Kind.PROBS, Kind.COUNTS):
+            return np.asarray(self.values > 0)
+        return np.asarray(self.logp() > -np.inf)
 
-def _logsumexp(z: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
-    """log Σ exp(z) along ``axes``, keepdims; rows of all ``-inf`` give ``-inf``."""
+
+def _count_scale(v: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Counts over the largest along ``axes``, and the sum of all but one largest of
+    those: the total is largest·(1 + rest). Dividing first keeps a total such as
+    1e308 + 1e308 from overflowing; keeping ``rest`` apart lets log1p(rest) keep the
+    digits that log(1 + rest) loses near certainty (counts [1e20, 1])."""
+    top = np.max(v, axis=axes, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = v / np.where(top > 0, top, 1.0)
+    tops = s == 1.0
+    rest = np.sum(np.where(tops, 0.0, s), axis=axes, keepdims=True)
+    return s, rest + (np.sum(tops, axis=axes, keepdims=True) - 1)
+
+
+#: The name the codes, estimators and plots know it by.
+Prepared = Distribution
+
+
+def logsumexp(z: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """log Σ exp(z) along ``axes``, keepdims; rows of all ``-inf`` give ``-inf``.
+
+    Written m + log1p(Σ' exp(z - m)), where Σ' leaves out one maximal entry: near
+    certainty the rest sums to far below eps, and log(1 + rest) would round it away
+    (the entropy of logits [0, -50] would lose 2%).
+
+    >>> float(logsumexp(np.array([0.0, -50.0]), (0,))[0])  # log1p(e^-50), not 0
+    1.9287498479639178e-22
+    """
     m = np.max(z, axis=axes, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
-    with np.errstate(divide="ignore", over="ignore"):
-        return np.log(np.sum(np.exp(z - m), axis=axes, keepdims=True)) + m
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        e = np.exp(z - m)
+        tops = np.sum(e == 1.0, axis=axes, keepdims=True)
+        rest = np.sum(np.where(e == 1.0, 0.0, e), axis=axes, keepdims=True) + (tops - 1)
+        return np.where(tops > 0, np.log1p(rest), np.log(rest + 1)) + m
 
 
-def _as_array(x: Any, name: str, kind: Kind) -> tuple[np.ndarray, np.dtype]:
+def host_array(x: Any, name: str) -> np.ndarray:
+    """``np.asarray(x)``, with worded errors for what NumPy would misread: a ragged list
+    (rows of different lengths) and a masked array with masked entries (whose mask
+    ``np.asarray`` would silently drop).
+
+    >>> host_array([[0.5, 0.5], [1.0]], "p")
+    Traceback (most recent call last):
+    ...
+    infobits._errors.DistributionError: p is a ragged nested list (its rows have ...; ...
+    """
+    if isinstance(x, np.ma.MaskedArray) and np.ma.is_masked(x):
+        raise TypeError(
+            f"{name} is a masked array with masked entries, and infobits does not read masks; "
+            f"to give masked outcomes zero probability pass {name}.filled(0) (and renormalise "
+            f"probabilities), or drop them with {name}.compressed()"
+        )
+    try:
+        return np.asarray(x)
+    except ValueError as exc:
+        if "inhomogeneous" not in str(exc) and "sequence" not in str(exc):
+            raise
+        raise DistributionError(
+            f"{name} is a ragged nested list (its rows have different lengths); a "
+            "distribution needs a rectangular array: give every row the same number of "
+            "outcomes (pad with zeros), or pass the rows one at a time"
+        ) from None
+
+
+def compute_array(x: Any, name: str, kind: Kind) -> tuple[np.ndarray, np.dtype]:
     """Convert to a floating array in the compute dtype; return it and the output dtype."""
-    a = np.asarray(x)
+    a = host_array(x, name)
     dt = a.dtype
     if dt.kind == "f":
         if dt.itemsize < 4:  # half precision accumulates in float32, reports in its own dtype
@@ -282,13 +419,13 @@ def prepare(
     *,
     check: bool = True,
     min_ndim: int = 1,
-) -> Prepared:
+) -> Distribution:
     """Unwrap, convert and (unless ``check=False``) validate one argument."""
     kind = x.kind if isinstance(x, Tagged) else Kind.PROBS
     raw = x.values if isinstance(x, Tagged) else x
     if isinstance(raw, Tagged):
         raise TypeError(f"{name} is wrapped twice ({x!r}); wrap the array once")
-    a, out_dtype = _as_array(raw, name, kind)
+    a, out_dtype = compute_array(raw, name, kind)
     if a.ndim < min_ndim:
         raise DistributionError(
             f"{name} is a scalar, but a distribution needs an axis of outcomes; "
@@ -300,21 +437,15 @@ def prepare(
             f"{name} has an empty outcome axis (shape {a.shape}, axis {axis}); "
             "a distribution needs at least one outcome"
         )
-    prep = Prepared(name=name, kind=kind, values=a, axes=axes, out_dtype=out_dtype)
+    prep = Distribution(name=name, kind=kind, values=a, axes=axes, out_dtype=out_dtype)
     if check:
         validate(prep)
     return prep
 
 
-def validate(prep: Prepared) -> None:
+def validate(prep: Distribution) -> None:
     """Raise the first problem with ``prep``, worded for the user; return if it is valid."""
-    check = {
-        Kind.PROBS: check_probs,
-        Kind.COUNTS: _check_counts,
-        Kind.LOGITS: _check_logits,
-        Kind.LOG_PROBS: _check_log_probs,
-    }[prep.kind]
-    check(prep.values, prep.name, prep.axes)
+    CHECKS[prep.kind](prep.values, prep.name, prep.axes, prep.out_dtype)
 
 
 def check_elements(a: np.ndarray, name: str, *, upper: float | None = None) -> None:
@@ -322,29 +453,32 @@ def check_elements(a: np.ndarray, name: str, *, upper: float | None = None) -> N
     if not np.isfinite(a).all():
         pos = _first(~np.isfinite(a))
         raise DistributionError(
-            f"{name} contains {a[pos]} at {_where(name, pos)}; "
+            f"{name} contains {a[pos]} at {position(name, pos)}; "
             "probabilities must be finite numbers in [0, 1]"
         )
     if (a < 0).any():
         pos = _first(a < 0)
         raise DistributionError(
-            f"{name} has a negative entry {a[pos]:.6g} at {_where(name, pos)}; probabilities "
+            f"{name} has a negative entry {a[pos]:.6g} at {position(name, pos)}; probabilities "
             f"must be >= 0 (if {name} holds log-probabilities, pass ib.log_probs({name}); "
             f"if logits, ib.logits({name}))"
         )
     if upper is not None and (a > upper).any():
         pos = _first(a > upper)
         raise DistributionError(
-            f"{name} has an entry {a[pos]:.6g} > 1 at {_where(name, pos)}; "
+            f"{name} has an entry {a[pos]:.6g} > 1 at {position(name, pos)}; "
             "probabilities must lie in [0, 1]"
         )
 
 
-def check_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
-    """A probability array: finite, non-negative, summing to 1 along ``axes``."""
+def check_probs(a: np.ndarray, name: str, axes: tuple[int, ...], dtype: Any = None) -> None:
+    """A probability array: finite, non-negative, summing to 1 along ``axes`` within the
+    tolerance of ``dtype``, the caller's dtype (``a``'s own by default; float16 arrives
+    here as float32 but keeps its own, looser tolerance)."""
     check_elements(a, name)
+    dt = np.dtype(dtype) if dtype is not None else a.dtype
     s = a.sum(axis=axes)
-    tol = sum_tolerance(a.dtype)
+    tol = sum_tolerance(dt)
     bad = np.abs(s - 1) > tol
     if bad.any():
         pos = _first(bad) if s.ndim else ()
@@ -355,47 +489,46 @@ def check_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
         many = f" ({n_bad} of {n} are off)" if n > 1 else ""
         raise DistributionError(
             f"{name} sums to {float(total):.8g} along axis {axis_txt}{where}{many}; "
-            f"probabilities must sum to 1 within {tol:.2g} ({a.dtype}). infobits never "
+            f"probabilities must sum to 1 within {tol:.2g} ({dt}). infobits never "
             f"rescales silently: if {name} holds counts or weights, pass ib.counts({name})"
         )
 
 
-def _check_counts(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+def check_counts(a: np.ndarray, name: str, axes: tuple[int, ...], dtype: Any = None) -> None:
     if not np.isfinite(a).all():
         pos = _first(~np.isfinite(a))
         raise DistributionError(
-            f"counts {name} contain {a[pos]} at {_where(name, pos)}; counts must be finite"
+            f"counts {name} contain {a[pos]} at {position(name, pos)}; counts must be finite"
         )
     if (a < 0).any():
         pos = _first(a < 0)
         raise DistributionError(
-            f"counts {name} have a negative entry {a[pos]:.6g} at {_where(name, pos)}; "
+            f"counts {name} have a negative entry {a[pos]:.6g} at {position(name, pos)}; "
             "counts must be >= 0"
         )
     frac = a != np.floor(a)
     if frac.any():
         pos = _first(frac)
         raise DistributionError(
-            f"counts {name} have a non-integer entry {a[pos]:.6g} at {_where(name, pos)}; "
+            f"counts {name} have a non-integer entry {a[pos]:.6g} at {position(name, pos)}; "
             f"counts must be whole numbers (for weights, pass {name} / {name}.sum() "
             "as probabilities)"
         )
-    s = a.sum(axis=axes)
-    zero = s <= 0
+    zero = ~np.any(a > 0, axis=axes)  # not a sum, which can overflow
     if np.any(zero):
-        pos = _first(zero) if s.ndim else ()
+        pos = _first(zero) if zero.ndim else ()
         raise DistributionError(
             f"counts {name} total 0 at {_row_where(name, pos, axes, a.ndim)}; "
             "at least one count must be positive to define a distribution"
         )
 
 
-def _check_logits(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+def check_logits(a: np.ndarray, name: str, axes: tuple[int, ...], dtype: Any = None) -> None:
     bad = np.isnan(a) | (a == np.inf)
     if bad.any():
         pos = _first(bad)
         raise DistributionError(
-            f"logits {name} contain {a[pos]} at {_where(name, pos)}; logits must be "
+            f"logits {name} contain {a[pos]} at {position(name, pos)}; logits must be "
             "finite or -inf (a zero probability)"
         )
     alive = np.any(a > -np.inf, axis=axes)
@@ -407,23 +540,23 @@ def _check_logits(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
         )
 
 
-def _check_log_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
+def check_log_probs(a: np.ndarray, name: str, axes: tuple[int, ...], dtype: Any = None) -> None:
     bad = np.isnan(a) | (a == np.inf)
     if bad.any():
         pos = _first(bad)
         raise DistributionError(
-            f"log-probabilities {name} contain {a[pos]} at {_where(name, pos)}; they must "
+            f"log-probabilities {name} contain {a[pos]} at {position(name, pos)}; they must "
             "be finite or -inf (a zero probability)"
         )
-    tol = sum_tolerance(a.dtype)
+    tol = sum_tolerance(np.dtype(dtype) if dtype is not None else a.dtype)
     if (a > tol).any():
         pos = _first(a > tol)
         raise DistributionError(
             f"log-probabilities {name} have a positive entry {a[pos]:.6g} at "
-            f"{_where(name, pos)}; log-probabilities are <= 0 (for unnormalised scores, "
+            f"{position(name, pos)}; log-probabilities are <= 0 (for unnormalised scores, "
             f"pass ib.logits({name}))"
         )
-    lse = np.squeeze(_logsumexp(a, axes), axis=axes)
+    lse = np.squeeze(logsumexp(a, axes), axis=axes)
     off = ~(np.abs(lse) <= tol)
     if np.any(off):
         pos = _first(off) if lse.ndim else ()
@@ -433,3 +566,14 @@ def _check_log_probs(a: np.ndarray, name: str, axes: tuple[int, ...]) -> None:
             f"{_row_where(name, pos, axes, a.ndim)}; they must sum to 1 within {tol:.2g} "
             f"(for unnormalised scores, pass ib.logits({name}))"
         )
+
+
+#: The one table of checks per kind: ``CHECKS[kind](host_array, name, axes, dtype)``
+#: raises the worded error for the first problem, or returns; ``dtype`` is the caller's
+#: (it sets the tolerance). Every engine words errors with it.
+CHECKS: dict[Kind, Callable[[np.ndarray, str, tuple[int, ...], Any], None]] = {
+    Kind.PROBS: check_probs,
+    Kind.COUNTS: check_counts,
+    Kind.LOGITS: check_logits,
+    Kind.LOG_PROBS: check_log_probs,
+}

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any
 
-__all__ = ["UNIT_NAMES", "Base", "log_of_base", "unit_name"]
+__all__ = ["UNIT_NAMES", "Base", "log_of_base", "to_base", "unit_name"]
 
 Base = float | int | str
 
@@ -53,6 +54,19 @@ def log_of_base(base: Base) -> float:
     if not math.isfinite(b) or b <= 0 or b == 1:
         raise ValueError(f"base={base!r} is not a valid logarithm base; use a number > 0, not 1")
     return 1.0 if b == math.e else math.log(b)
+
+
+def to_base(nats: Any, base: Base) -> Any:
+    """Convert a value in nats (an array of any library, or a number) to units of ``base``.
+
+    The one place a result changes unit; nats pass through untouched, so a result in
+    nats is never divided by a rounded 1.
+
+    >>> to_base(math.log(8), "bits")
+    3.0
+    """
+    ln = log_of_base(base)
+    return nats / ln if ln != 1.0 else nats
 
 
 def unit_name(base: Base) -> str:

@@ -1,7 +1,8 @@
-"""The PyTorch kernels (measures/_torch.py) against the careful array-API engine and the
-NumPy engine: the same values and gradients for every kind of input, at the edges (zero
-probabilities, -inf logits, q = 0, p = q), in the rows that are recomputed because their
-KL is tiny, and along any axis with broadcasting; and gradcheck in float64."""
+"""The PyTorch kernels (of the measures and of the losses) against the careful array-API
+engine and the NumPy engine: the same values and gradients for every kind of input, at
+the edges (zero probabilities, -inf logits, q = 0, p = q), in the rows that are
+recomputed because their KL is tiny, and along any axis with broadcasting; and gradcheck
+in float64."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ import torch
 
 import infobits as ib
 from infobits._inputs import Kind
-from infobits.measures import _torch, _xp
+from infobits.losses import _torch_kernels as _loss_kernels
+from infobits.measures import _array_api as _xp
+from infobits.measures import _torch_kernels as _torch
 
 F64 = torch.float64
 WRAP: dict[str, Callable[[Any], Any]] = {
@@ -228,11 +231,11 @@ def test_entropy_soft_cross_entropy_and_bce_kernels_pass_gradcheck() -> None:
         assert torch.autograd.gradcheck(lambda x: _torch.entropy_rows(x, kind), (z,))  # noqa: B023
     assert torch.autograd.gradcheck(_torch.soft_cross_entropy_rows, (z, w))
     zb = (4 * z).detach().requires_grad_(True)
-    assert torch.autograd.gradcheck(lambda x: _torch.bce_with_logits(x, y, None), (zb,))
-    assert torch.autograd.gradcheck(lambda x: _torch.bce_with_logits(x, y, lw), (zb,))
+    assert torch.autograd.gradcheck(lambda x: _loss_kernels.bce_with_logits(x, y, None), (zb,))
+    assert torch.autograd.gradcheck(lambda x: _loss_kernels.bce_with_logits(x, y, lw), (zb,))
     wt = torch.rand(5, generator=g, dtype=F64)
     for red in ("none", "sum", "mean"):
-        f = lambda x: _torch.bce_with_logits(x, y, lw, wt, red)  # noqa: E731, B023
+        f = lambda x: _loss_kernels.bce_with_logits(x, y, lw, wt, red)  # noqa: E731, B023
         assert torch.autograd.gradcheck(f, (zb,))
 
 

@@ -16,11 +16,12 @@ from typing import Any
 import numpy as np
 
 from .. import _backend
+from .._backend import const as _const
 from .._errors import DistributionError
-from .._inputs import Kind, _where
-from .._units import Base, log_of_base
+from .._inputs import position
+from .._units import Base, to_base
 from ..measures import kl_divergence
-from ..measures._xp import _Arg, _const, _validate
+from ..measures.interface import check_probabilities, soft_cross_entropy_rows
 
 __all__ = ["binary_cross_entropy", "cross_entropy_loss", "kl_divergence_loss"]
 
@@ -62,8 +63,7 @@ def _compute_dtype(xp: Any, x: Any) -> Any:
 
 
 def _scale(xp: Any, out: Any, base: Base, dtype: Any) -> Any:
-    ln = log_of_base(base)
-    out = out / ln if ln != 1.0 else out
+    out = to_base(out, base)
     return xp.astype(out, dtype) if out.dtype != dtype else out
 
 
@@ -71,7 +71,7 @@ def _first_bad(xp: Any, bad: Any, values: Any, name: str) -> str:
     host_bad = _backend.to_numpy(bad)
     pos = tuple(int(i) for i in np.argwhere(host_bad)[0])
     value = _backend.to_numpy(values)[pos]
-    return f"{_where(name, pos)} = {value}"
+    return f"{position(name, pos)} = {value}"
 
 
 def cross_entropy_loss(
@@ -167,13 +167,9 @@ def cross_entropy_loss(
             p = p * (1.0 - eps) + eps / n_classes
         w = p if weight is None else p * xp.reshape(weight, tuple(wshape))
         if _backend.is_torch_namespace(xp):
-            # The same sum in a closed-form kernel (measures/_torch.py): fewer passes.
-            from ..measures import _torch
-
+            # The same sum in a closed-form kernel: fewer passes.
             zr, wr = z.movedim(cdim, -1), w.movedim(cdim, -1)
-            rows = _torch.soft_cross_entropy_rows(
-                zr.reshape(-1, n_classes), wr.reshape(-1, n_classes)
-            )
+            rows = soft_cross_entropy_rows(zr.reshape(-1, n_classes), wr.reshape(-1, n_classes))
             per = rows.reshape(zr.shape[:-1])
         else:
             logq = _backend.log_softmax(xp, z, (cdim,))
@@ -251,8 +247,7 @@ def _targets_in_unit_interval(xp: Any, y: Any) -> bool:
 
 
 def _check_prob_target(xp: Any, p: Any, cdim: int) -> None:
-    arg = _Arg(xp=xp, name="target", kind=Kind.PROBS, v=p, axes=(cdim - p.ndim,), out_dtype=p.dtype)
-    _validate(arg)
+    check_probabilities(xp, p, "target", cdim)
 
 
 def kl_divergence_loss(
@@ -366,7 +361,7 @@ def binary_cross_entropy(
     if _backend.is_torch_namespace(xp) and z.device.type != "meta":
         from torch import broadcast_shapes as torch_broadcast
 
-        from ..measures import _torch
+        from ._torch_kernels import bce_with_logits
 
         lw_t = None
         if pos_weight is not None:
@@ -378,7 +373,7 @@ def binary_cross_entropy(
             t is None or (not t.requires_grad and tuple(torch_broadcast(t.shape, shape)) == shape)
             for t in (lw_t, w_t)
         ):
-            loss = _torch.bce_with_logits(z, y, lw_t, w_t, reduction)
+            loss = bce_with_logits(z, y, lw_t, w_t, reduction)
             return _scale(xp, loss, base, out_dtype)
     zero = _const(xp, z, 0.0)
     # The large parts cancel first and the small log1p term is added last, so a confident

@@ -19,7 +19,7 @@ from typing import Any
 import torch
 
 from .._errors import DistributionError
-from .._units import Base, log_of_base
+from .._units import Base, to_base
 
 __all__ = ["linear_cross_entropy"]
 
@@ -392,5 +392,4 @@ def linear_cross_entropy(
         out = per.sum()
     else:
         out = per.sum() / (t1 != ignore_index).sum()
-    ln = log_of_base(base)
-    return (out / ln if ln != 1.0 else out).to(hidden.dtype)
+    return to_base(out, base).to(hidden.dtype)

@@ -8,37 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import scipy.special as sc
-
-from .. import _backend
-from .._inputs import Kind, Tagged, _as_array, check_elements, prepare, sum_tolerance, validate
-from .._units import Base, log_of_base
-from . import _xp
-from ._engine import (
-    as_rows,
-    blocked,
-    check_blocked_probs,
-    finish,
-    kept_shape,
-    out_dtype,
-    prepare_many,
-    row_subset,
-    softmax_rows,
-)
+from .._units import Base
+from ._dispatch import engine, options
 
 __all__ = ["entropy", "self_information"]
-
-
-def _entropy_kernel(
-    blocks: list[np.ndarray], buf: np.ndarray, ones: np.ndarray, check: bool
-) -> tuple[list[np.ndarray], float]:
-    (p,) = blocks
-    np.log(p, out=buf)
-    total = np.vecdot(p, buf)
-    if not check:
-        return [total], 0.0
-    return [total, np.vecdot(p, ones)], float(p.min())
 
 
 def entropy(
@@ -81,43 +54,8 @@ def entropy(
 
     Reference: C. E. Shannon, "A Mathematical Theory of Communication", 1948, §6.
     """
-    if not _backend.is_numpy(p):
-        return _xp.entropy(p, base=base, axis=axis, keepdims=keepdims, check=check)
-    (pp,), shape = prepare_many([(p, "p")], axis, check=False)
-    odt = out_dtype(pp)
-    ks = kept_shape(shape, pp.axes, keepdims)
-    rows = as_rows(pp.values, pp.axes[0]) if pp.kind is Kind.PROBS else None
-    if rows is not None:
-        with np.errstate(all="ignore"):
-            acc, low = blocked(_entropy_kernel, [rows], 2, check)
-        if check:
-            check_blocked_probs(pp, acc[1], low)
-        h = -acc[0]
-        redo = ~np.isfinite(h)  # a zero probability made 0·log 0 = NaN there
-        if redo.any():
-            h[redo] = sc.entr(rows[redo]).sum(axis=1)
-        nats = h.reshape(np.delete(np.asarray(shape, dtype=np.intp), pp.axes[0]))
-        return finish(nats, base, odt, ks)
-    fast = softmax_rows([pp], check, lambda parts: -np.vecdot(*parts[0]))
-    if fast is not None:
-        h, (view,) = fast
-        redo = np.isnan(h)  # a zero probability made 0·log 0 = NaN there
-        if redo.any():
-            sub = row_subset(pp, view, redo)
-            prob, lp = sub.probs(), sub.logp()
-            with np.errstate(invalid="ignore"):
-                h[redo] = np.where(prob > 0, -prob * lp, 0.0).sum(axis=1)
-        nats = h.reshape(np.delete(np.asarray(shape, dtype=np.intp), pp.axes[0]))
-        return finish(nats, base, odt, ks)
-    if check:
-        validate(pp)
-    if pp.kind is Kind.PROBS:
-        terms = sc.entr(pp.values)
-    else:
-        prob, lp = pp.probs(), pp.logp()
-        with np.errstate(invalid="ignore"):
-            terms = np.where(prob > 0, -prob * lp, 0.0)
-    return finish(terms.sum(axis=pp.axes), base, odt, ks)
+    options(base, axis, check)
+    return engine(p).entropy(p, base=base, axis=axis, keepdims=keepdims, check=check)
 
 
 def self_information(q: Any, *, base: Base = 2, axis: int = -1, check: bool = True) -> Any:
@@ -144,16 +82,5 @@ def self_information(q: Any, *, base: Base = 2, axis: int = -1, check: bool = Tr
 
     Reference: I. Goodfellow, Y. Bengio, A. Courville, *Deep Learning*, 2016, §3.13.
     """
-    if not _backend.is_numpy(q):
-        return _xp.self_information(q, base=base, axis=axis, check=check)
-    if not isinstance(q, Tagged):
-        arr, odt = _as_array(q, "q", Kind.PROBS)
-        if check:
-            check_elements(arr, "q", upper=1.0 + sum_tolerance(arr.dtype))
-        with np.errstate(divide="ignore"):
-            res = 0.0 - np.log(arr)  # +0.0, not -0.0, for a certain event
-    else:
-        pq = prepare(q, "q", axis, check=check)
-        res, odt = -pq.logp(), pq.out_dtype
-    out = np.asarray(res / log_of_base(base)).astype(odt, copy=False)
-    return out[()] if out.ndim == 0 else out
+    options(base, axis, check)
+    return engine(q).self_information(q, base=base, axis=axis, check=check)

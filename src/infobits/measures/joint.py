@@ -9,23 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from .. import _backend
-from .._inputs import Prepared, prepare
 from .._units import Base
-from . import _xp
-from ._engine import finish, kept_shape, kl_terms_log, kl_total
+from ._dispatch import engine, options
 
 __all__ = ["conditional_entropy", "joint_entropy", "mutual_information"]
 
 
-def _table(pxy: Any, axes: tuple[int, int], check: bool) -> tuple[Prepared, tuple[int, int]]:
-    if len(axes) != 2:
+def _table_options(base: Base, axes: Any, check: Any) -> None:
+    options(base, axes, check, axis_name="axes")
+    if not isinstance(axes, tuple | list) or len(axes) != 2:
         raise ValueError(f"axes must name two axes (X, Y) of the joint table, got {axes!r}")
-    prep = prepare(pxy, "pxy", tuple(axes), check=check, min_ndim=2)
-    ax = tuple(int(a) % prep.values.ndim for a in axes)
-    return prep, (ax[0], ax[1])
 
 
 def joint_entropy(
@@ -54,14 +47,8 @@ def joint_entropy(
 
     Reference: Cover & Thomas 2006, §2.2.
     """
-    if not _backend.is_numpy(pxy):
-        return _xp.joint_entropy(pxy, base=base, axes=axes, keepdims=keepdims, check=check)
-    prep, ax = _table(pxy, axes, check)
-    prob, lp = prep.probs(), prep.logp()
-    with np.errstate(invalid="ignore"):
-        terms = np.where(prob > 0, -prob * lp, 0.0)
-    ks = kept_shape(prep.values.shape, ax, keepdims)
-    return finish(terms.sum(axis=ax), base, prep.out_dtype, ks)
+    _table_options(base, axes, check)
+    return engine(pxy).joint_entropy(pxy, base=base, axes=axes, keepdims=keepdims, check=check)
 
 
 def conditional_entropy(
@@ -92,16 +79,10 @@ def conditional_entropy(
 
     Reference: Cover & Thomas 2006, §2.2.
     """
-    if not _backend.is_numpy(pxy):
-        return _xp.conditional_entropy(pxy, base=base, axes=axes, keepdims=keepdims, check=check)
-    prep, ax = _table(pxy, axes, check)
-    prob, lp = prep.probs(), prep.logp()
-    with np.errstate(divide="ignore"):
-        lpx = np.log(prob.sum(axis=ax[1], keepdims=True))
-    with np.errstate(invalid="ignore"):
-        terms = np.where(prob > 0, prob * (lpx - lp), 0.0)
-    ks = kept_shape(prep.values.shape, ax, keepdims)
-    return finish(np.maximum(terms.sum(axis=ax), 0.0), base, prep.out_dtype, ks)
+    _table_options(base, axes, check)
+    return engine(pxy).conditional_entropy(
+        pxy, base=base, axes=axes, keepdims=keepdims, check=check
+    )
 
 
 def mutual_information(
@@ -132,16 +113,5 @@ def mutual_information(
 
     Reference: Cover & Thomas 2006, §2.4.
     """
-    if not _backend.is_numpy(pxy):
-        return _xp.mutual_information(pxy, base=base, axes=axes, keepdims=keepdims, check=check)
-    prep, ax = _table(pxy, axes, check)
-    prob = prep.probs()
-    # In log space: the product p(x)p(y) of two tiny marginals underflows to 0.
-    with np.errstate(divide="ignore"):
-        lq = np.log(prob.sum(axis=ax[1], keepdims=True)) + np.log(
-            prob.sum(axis=ax[0], keepdims=True)
-        )
-    t, d = kl_terms_log(np.exp(lq), lq, prep.logp())
-    nats = kl_total(t, d, ax)
-    ks = kept_shape(prep.values.shape, ax, keepdims)
-    return finish(np.maximum(nats, 0.0), base, prep.out_dtype, ks)
+    _table_options(base, axes, check)
+    return engine(pxy).mutual_information(pxy, base=base, axes=axes, keepdims=keepdims, check=check)

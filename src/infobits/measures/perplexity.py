@@ -8,12 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from .. import _backend
-from . import _xp
-from .divergence import cross_entropy
-from .entropy import entropy
+from ._dispatch import engine, options
 
 __all__ = ["perplexity"]
 
@@ -49,10 +44,5 @@ def perplexity(
     Reference: F. Jelinek et al., "Perplexity—a measure of the difficulty of speech
     recognition tasks", J. Acoust. Soc. Am. 62, 1977.
     """
-    if not _backend.is_numpy(p, q):
-        return _xp.perplexity(p, q, axis=axis, keepdims=keepdims, check=check)
-    if q is None:
-        h = entropy(p, base="nats", axis=axis, keepdims=keepdims, check=check)
-    else:
-        h = cross_entropy(p, q, base="nats", axis=axis, keepdims=keepdims, check=check)
-    return np.exp(h)
+    options(2, axis, check)
+    return engine(p, q).perplexity(p, q, axis=axis, keepdims=keepdims, check=check)

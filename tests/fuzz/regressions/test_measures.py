@@ -56,13 +56,11 @@ def _js_masked_ref(p: list[float], z: list[float], dtype: Any) -> mpmath.mpf:
     return bits(mp_js(mp_logprobs(np.array(p), "probs"), q))
 
 
-@xfail("1: JS of masked torch logits against a zero is nan")
 def test_js_of_masked_torch_logits_against_a_zero() -> None:
     got = ib.js_divergence(torch.tensor(P3), ib.logits(torch.tensor(Z3)))
     assert close(got, _js_masked_ref(P3, Z3, np.float32), 1e-5)  # 0.0412 bits
 
 
-@xfail("1: JS distance of masked torch logits is 0.0 with nan gradients")
 def test_js_distance_of_masked_torch_logits_and_its_gradient() -> None:
     z = torch.tensor(Z3, requires_grad=True)
     got = ib.js_distance(torch.tensor(P3), ib.logits(z))
@@ -71,25 +69,21 @@ def test_js_distance_of_masked_torch_logits_and_its_gradient() -> None:
     assert z.grad is not None and bool(torch.isfinite(z.grad).all())
 
 
-@xfail("1: MI of masked torch logits is nan")
 def test_mi_of_masked_torch_logits_is_one_bit() -> None:
     got = ib.mutual_information(ib.logits(torch.tensor([[0.0, -1e9], [-1e9, 0.0]])))
     assert close(got, mpmath.mpf(1), 1e-6)
 
 
-@xfail("1: JS of masked JAX logits against a zero is nan")
 def test_js_of_masked_jax_logits_against_a_zero() -> None:
     got = ib.js_divergence(jnp.array(P3), ib.logits(jnp.array(Z3)))
     assert close(got, _js_masked_ref(P3, Z3, np.float64), 1e-12)
 
 
-@xfail("1: MI of masked JAX logits is nan")
 def test_mi_of_masked_jax_logits_is_one_bit() -> None:
     got = ib.mutual_information(ib.logits(jnp.array([[0.0, -1e9], [-1e9, 0.0]])))
     assert close(got, mpmath.mpf(1), 1e-12)
 
 
-@xfail("1: a float64 logit gap beyond ~745 (not only -1e9) gives nan on torch")
 def test_js_of_float64_torch_logits_with_a_gap_of_800() -> None:
     z = [0.0, -1.0, -800.0]
     got = ib.js_divergence(
@@ -98,14 +92,12 @@ def test_js_of_float64_torch_logits_with_a_gap_of_800() -> None:
     assert close(got, _js_masked_ref(P3, z, np.float64), 1e-12, 1e-14)
 
 
-@xfail("1: a float32 logit gap beyond ~104 gives nan on torch")
 def test_js_of_float32_torch_logits_with_a_gap_of_120() -> None:
     z = [0.0, -1.0, -120.0]
     got = ib.js_divergence(torch.tensor(P3), ib.logits(torch.tensor(z)))
     assert close(got, _js_masked_ref(P3, z, np.float32), 1e-5)
 
 
-@xfail("1: JS of masked array-api-strict logits against a zero is nan")
 def test_js_of_masked_array_api_strict_logits_against_a_zero() -> None:
     got = ib.js_divergence(xps.asarray(P3), ib.logits(xps.asarray(Z3)))
     assert close(got, _js_masked_ref(P3, Z3, np.float64), 1e-12)
@@ -114,17 +106,14 @@ def test_js_of_masked_array_api_strict_logits_against_a_zero() -> None:
 # --- item 2: counts whose total overflows the dtype ---
 
 
-@xfail("2: counts [1e308, 1e308] sum to inf and give entropy 0")
 def test_entropy_of_counts_whose_total_overflows() -> None:
     assert float(ib.entropy(ib.counts([1e308, 1e308]))) == 1.0
 
 
-@xfail("2: float32 counts [3e38, 3e38] sum to inf")
 def test_entropy_of_float32_counts_whose_total_overflows() -> None:
     assert float(ib.entropy(ib.counts(np.array([3e38, 3e38], dtype=np.float32)))) == 1.0
 
 
-@xfail("2: KL of counts whose total overflows")
 def test_kl_of_counts_whose_total_overflows() -> None:
     c = np.array([1e308, 3e307, 5e307])
     q = np.array([0.25, 0.25, 0.5])
@@ -132,14 +121,12 @@ def test_kl_of_counts_whose_total_overflows() -> None:
     assert close(ib.kl_divergence(ib.counts(c), q), ref, 1e-12)
 
 
-@xfail("2: MI and joint entropy of counts whose total overflows")
 def test_mi_and_joint_entropy_of_counts_whose_total_overflows() -> None:
     c = np.array([[1e308, 0.0], [0.0, 1e308]])
     assert close(ib.mutual_information(ib.counts(c)), mpmath.mpf(1), 1e-12)
     assert close(ib.joint_entropy(ib.counts(c)), mpmath.mpf(1), 1e-12)
 
 
-@xfail("2: torch counts whose total overflows")
 def test_entropy_of_torch_counts_whose_total_overflows() -> None:
     got = ib.entropy(ib.counts(torch.tensor([1e308, 1e308], dtype=torch.float64)))
     assert close(got, mpmath.mpf(1), 1e-12)
@@ -152,21 +139,18 @@ def _js_bits(p: list[float], q: list[float]) -> mpmath.mpf:
     return bits(mp_js(mp_logprobs(np.array(p), "probs"), mp_logprobs(np.array(q), "probs")))
 
 
-@xfail("4: JS with a subnormal facing a zero is inf")
 def test_js_of_a_subnormal_against_a_zero() -> None:
     got = ib.js_divergence([1.0, 5e-324], [1.0, 0.0])
     assert 0.0 <= float(got) <= 1.0
     assert close(got, _js_bits([1.0, 5e-324], [1.0, 0.0]), 1e-12, 1e-300)
 
 
-@xfail("4: JS with a subnormal facing a zero is inf (the other way round)")
 def test_js_of_a_zero_against_a_subnormal() -> None:
     got = ib.js_divergence([0.5, 0.5, 0.0], [0.5, 0.5, 5e-324])
     assert 0.0 <= float(got) <= 1.0
     assert close(got, _js_bits([0.5, 0.5, 0.0], [0.5, 0.5, 5e-324]), 1e-12, 1e-300)
 
 
-@xfail("4: JS distance with a subnormal facing a zero is inf")
 def test_js_distance_of_a_subnormal_against_a_zero() -> None:
     got = ib.js_distance([1.0, 5e-324], [1.0, 0.0])
     assert 0.0 <= float(got) <= 1.0
@@ -205,26 +189,22 @@ def _h_logits(z: list[float] | list[list[float]]) -> mpmath.mpf:
     return mp_h(mp_logprobs(np.array(z), "logits"))
 
 
-@xfail("7: entropy of logits [0, -50] is 2% off")
 def test_entropy_of_logits_near_certainty() -> None:
     got = ib.entropy(ib.logits([0.0, -50.0]), base="nats")
     assert close(got, _h_logits([0.0, -50.0]), 1e-12)  # 9.8366e-21
 
 
-@xfail("7: entropy of logits near certainty on torch float64")
 def test_entropy_of_torch_logits_near_certainty() -> None:
     z = [0.0, -40.0]
     got = ib.entropy(ib.logits(torch.tensor(z, dtype=torch.float64)), base="nats")
     assert close(got, _h_logits(z), 1e-12)
 
 
-@xfail("7: joint entropy of logits near certainty")
 def test_joint_entropy_of_logits_near_certainty() -> None:
     z = [[0.0, -50.0], [-50.0, -50.0]]
     assert close(ib.joint_entropy(ib.logits(z), base="nats"), _h_logits(z), 1e-12)
 
 
-@found("entropy of counts near certainty loses the big count's term (2% at [1e20, 1])")
 def test_entropy_of_counts_near_certainty() -> None:
     c = [1e20, 1.0]
     got = ib.entropy(ib.counts(c), base="nats")
@@ -234,7 +214,6 @@ def test_entropy_of_counts_near_certainty() -> None:
 # --- item 9: signs and exact zeros ---
 
 
-@xfail("9: KL of nearby counts is negative")
 def test_kl_of_nearby_counts_is_not_negative() -> None:
     a, b = [1652359771.0, 1972105473.0], [1652359772.0, 1972105474.0]
     got = ib.kl_divergence(ib.counts(a), ib.counts(b))
@@ -243,13 +222,11 @@ def test_kl_of_nearby_counts_is_not_negative() -> None:
     assert close(got, ref, 1e-12, 1e-14)
 
 
-@xfail("9: float32 KL of a softmax against its own logits is negative on torch")
 def test_float32_kl_of_a_softmax_against_its_logits_is_not_negative() -> None:
     z = torch.tensor([0.3, 1.2, -0.7])
     assert float(ib.kl_divergence(torch.softmax(z, 0), ib.logits(z))) >= 0.0
 
 
-@xfail("9: conditional entropy of a deterministic table of counts is 2.2e-16, not 0")
 def test_conditional_entropy_of_a_deterministic_table_is_exactly_zero() -> None:
     table = np.array([[3.0, 0.0], [0.0, 7.0]])
     lp = mp_logprobs(table.ravel(), "counts")
@@ -268,26 +245,22 @@ def test_js_of_nearby_counts_is_not_negative() -> None:
 # --- item 10: options accepted when they are wrong ---
 
 
-@xfail("10: check=None turns validation off")
 def test_check_none_is_an_error_naming_check() -> None:
     with pytest.raises((TypeError, ValueError), match="check"):
         ib.entropy([0.5, 0.6], check=None)  # type: ignore[arg-type]
 
 
-@xfail("10: check='no' is taken as true-ish")
 def test_check_must_be_a_bool() -> None:
     with pytest.raises((TypeError, ValueError), match="check"):
         ib.kl_divergence([0.5, 0.5], [0.5, 0.5], check="no")  # type: ignore[arg-type]
 
 
-@xfail("10: a masked array's mask is silently ignored")
 def test_masked_array_is_an_error_naming_the_argument() -> None:
     p = np.ma.array([0.5, 0.5, 0.0], mask=[False, False, True])
     with pytest.raises((TypeError, ValueError), match=r"(?s)\bp\b.*mask|mask.*\bp\b"):
         ib.entropy(p)
 
 
-@xfail("10: a masked array's mask is silently ignored (q of KL)")
 def test_masked_q_is_an_error_naming_q() -> None:
     q = np.ma.array([0.25, 0.75], mask=[True, False])
     with pytest.raises((TypeError, ValueError), match=r"(?s)\bq\b.*mask|mask.*\bq\b"):
@@ -297,13 +270,11 @@ def test_masked_q_is_an_error_naming_q() -> None:
 # --- item 11: valid input refused ---
 
 
-@xfail("11: longdouble with a zero entry: SciPy's entr does not support it")
 def test_longdouble_with_a_zero_entry() -> None:
     p = np.array([0.5, 0.5, 0.0], dtype=np.longdouble)
     assert float(ib.entropy(p)) == 1.0
 
 
-@xfail("11: float16 within its documented sum_tolerance is refused")
 def test_float16_within_its_sum_tolerance() -> None:
     p = np.array([0.3335, 0.3335, 0.3335], dtype=np.float16)  # sums to 1.00049
     assert abs(float(p.astype(np.float64).sum()) - 1.0) <= ib.sum_tolerance(np.float16)
@@ -314,13 +285,11 @@ def test_float16_within_its_sum_tolerance() -> None:
 # --- item 12: messages that break the promise ---
 
 
-@xfail("12: ragged lists give NumPy's 'setting an array element with a sequence'")
 def test_ragged_list_names_the_argument() -> None:
     with pytest.raises((TypeError, ValueError), match=r"\bp\b"):
         ib.entropy([[0.5, 0.5], [1.0]])
 
 
-@xfail("12: ragged q gives NumPy's message")
 def test_ragged_q_names_the_argument() -> None:
     with pytest.raises((TypeError, ValueError), match=r"\bq\b"):
         ib.kl_divergence([0.5, 0.5], [[0.5, 0.5], [1.0]])
@@ -329,11 +298,11 @@ def test_ragged_q_names_the_argument() -> None:
 @pytest.mark.parametrize(
     "axis",
     [
-        pytest.param(None, marks=xfail("12: axis=None: 'NoneType' object is not iterable")),
-        pytest.param(1.5, marks=xfail("12: axis=1.5: 'float' object is not iterable")),
-        pytest.param("0", marks=xfail("12: axis='0': '<=' not supported")),
-        pytest.param(True, marks=xfail("12: axis=True is taken as axis 1")),
-        pytest.param(np.float64(0.0), marks=xfail("12: axis=np.float64(0)")),
+        pytest.param(None),
+        pytest.param(1.5),
+        pytest.param("0"),
+        pytest.param(True),
+        pytest.param(np.float64(0.0)),
     ],
     ids=repr,
 )
@@ -345,11 +314,11 @@ def test_bad_axis_names_axis(axis: object) -> None:
 @pytest.mark.parametrize(
     "axes",
     [
-        pytest.param(None, marks=xfail("12: axes=None: no len()")),
-        pytest.param(True, marks=xfail("12: axes=True: no len()")),
-        pytest.param((0, 1.5), marks=xfail("12: axes=(0, 1.5) is accepted")),
-        pytest.param(("0", "1"), marks=xfail("12: axes=('0', '1')")),
-        pytest.param((True, False), marks=xfail("12: axes=(True, False) is accepted")),
+        pytest.param(None),
+        pytest.param(True),
+        pytest.param((0, 1.5)),
+        pytest.param(("0", "1")),
+        pytest.param((True, False)),
     ],
     ids=repr,
 )

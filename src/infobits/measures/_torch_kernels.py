@@ -1,7 +1,9 @@
-"""PyTorch kernels for the measures and losses that training loops call every step.
+"""PyTorch kernels for the measures that training loops call every step: overrides
+inside the array-API engine, and, through :mod:`infobits.measures.interface`, the
+soft-target cross-entropy of the losses.
 
-The array-API engine (:mod:`infobits.measures._xp`) is written once for every library,
-and pays for its generality with many elementwise passes: ``where`` branches that keep
+The array-API engine (:mod:`infobits.measures._array_api`) is written once for every
+library, and pays for its generality with many elementwise passes: ``where`` branches that keep
 gradients finite at the edges, and a power series for the cancellation-free KL. On a
 PyTorch tensor the same numbers come from a few passes, in ``torch.autograd.Function``\\ s
 whose backward is written in closed form:
@@ -14,9 +16,7 @@ whose backward is written in closed form:
   the closed-form gradients need no such care, since they carry no cancellation;
 * H(softmax z) = −Σ p·log p, with derivative −p·(log p + H) in z;
 * the cross-entropy of logits against soft (weighted, smoothed) targets w, −Σ w·log q,
-  with derivative q·Σw − w in the logits;
-* the binary cross-entropy of logits, summed so that a confident answer keeps its tiny
-  loss, with derivative σ(z) − y formed as the engine's autograd formed it.
+  with derivative q·Σw − w in the logits.
 
 The common case runs with no masking at all: an edge (a zero probability meeting an
 infinite log) shows up as a NaN in its row's sum, and only such rows are redone with
@@ -31,9 +31,9 @@ from typing import Any
 import torch
 
 from .._inputs import Kind
-from ._engine import KL_RECOMPUTE_BELOW
+from ._kl import KL_RECOMPUTE_BELOW
 
-__all__ = ["bce_with_logits", "entropy_rows", "kl_rows", "soft_cross_entropy_rows"]
+__all__ = ["entropy_rows", "kl_rows", "second_order", "soft_cross_entropy_rows"]
 
 #: Kinds the fast KL takes; counts go through the careful engine.
 FAST_KINDS = (Kind.PROBS, Kind.LOGITS, Kind.LOG_PROBS)
@@ -53,7 +53,7 @@ def _rows(flag: torch.Tensor) -> torch.Tensor | None:
     return idx if idx.numel() else None
 
 
-def _second_order(
+def second_order(
     ctx: Any, g: torch.Tensor, inputs: tuple[Any, ...], reference: Callable[..., torch.Tensor]
 ) -> tuple[Any, ...] | None:
     """The gradient as a differentiable graph, when backward itself is differentiated.
@@ -109,7 +109,7 @@ class _KL(torch.autograd.Function):
     @staticmethod
     def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
         p, d, lq, a, b, kl = ctx.saved_tensors
-        twice = _second_order(ctx, g, (a, b), ctx.careful)
+        twice = second_order(ctx, g, (a, b), ctx.careful)
         if twice is not None:
             return twice
         ka, kb = ctx.kinds
@@ -173,14 +173,36 @@ def _entropy_reference(v: torch.Tensor, kind: Kind) -> torch.Tensor:
     return -(torch.exp(lps) * lps * pos).sum(dim=-1)
 
 
+#: A row whose likeliest outcome has log-probability above -this is near certainty.
+_NEAR_CERTAIN = 1e-4
+
+
+def _log_softmax_certain(z: torch.Tensor, fused: torch.Tensor) -> torch.Tensor:
+    """``fused`` (torch.log_softmax of rows z) with each row's largest entry recomputed as
+    -log1p(rest), ``rest`` the sum of the others' e^(z - max), which keeps its digits."""
+    s = z - z.amax(dim=-1, keepdim=True)
+    top = s == 0
+    e = torch.where(top, torch.zeros_like(s), torch.exp(s))
+    rest = e.sum(dim=-1, keepdim=True) + (top.sum(dim=-1, keepdim=True) - 1)
+    return torch.where(top, -torch.log1p(rest).expand_as(s), fused)
+
+
 class _Entropy(torch.autograd.Function):
     @staticmethod
     def forward(ctx: Any, v: torch.Tensor, kind: Kind) -> torch.Tensor:
         lp = _logp(v, kind)
         p = torch.exp(lp)
         h = -torch.linalg.vecdot(p, lp)
-        redo = _rows(torch.isnan(h))  # p = 0 at a -inf log-probability: 0·log 0 = 0
+        flag = torch.isnan(h)  # p = 0 at a -inf log-probability: 0·log 0 = 0
+        if kind is Kind.LOGITS:
+            # Near certainty, log(1 + rest) rounds rest away and the likeliest outcome's
+            # log-probability, about -rest, comes out 0: a share of H is lost.
+            flag |= lp.amax(dim=-1) > -_NEAR_CERTAIN
+        redo = _rows(flag)
         if redo is not None:
+            if kind is Kind.LOGITS:
+                lp[redo] = _log_softmax_certain(v[redo], lp[redo])
+                p[redo] = torch.exp(lp[redo])
             h[redo] = -torch.nansum(p[redo] * lp[redo], dim=-1)
             lr = lp[redo]
             lp = lp.clone() if kind is Kind.LOG_PROBS else lp  # never write into the input
@@ -192,7 +214,7 @@ class _Entropy(torch.autograd.Function):
     @staticmethod
     def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
         p, lp, h, v = ctx.saved_tensors
-        twice = _second_order(ctx, g, (v,), lambda x: _entropy_reference(x, ctx.kind))
+        twice = second_order(ctx, g, (v,), lambda x: _entropy_reference(x, ctx.kind))
         if twice is not None:
             return twice
         shift = h.unsqueeze(-1) if ctx.kind is Kind.LOGITS else 1.0
@@ -236,7 +258,7 @@ class _SoftCE(torch.autograd.Function):
     @staticmethod
     def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
         w, lq, z = ctx.saved_tensors
-        twice = _second_order(ctx, g, (z, w), _soft_ce_reference)
+        twice = second_order(ctx, g, (z, w), _soft_ce_reference)
         if twice is not None:
             return twice
         gk = g.unsqueeze(-1)
@@ -260,95 +282,4 @@ def soft_cross_entropy_rows(z: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
     Reference: Cover & Thomas, *Elements of Information Theory*, 2006, §2.3.
     """
     out: torch.Tensor = _SoftCE.apply(z, w)
-    return out
-
-
-def _bce_reference(
-    z: torch.Tensor,
-    y: torch.Tensor,
-    lw: torch.Tensor | None,
-    weight: torch.Tensor | None,
-    reduction: str,
-) -> torch.Tensor:
-    c = 1.0 if lw is None else lw
-    loss = ((1.0 - y) * z + c * torch.relu(-z)) + c * torch.log1p(torch.exp(-torch.abs(z)))
-    if weight is not None:
-        loss = loss * weight
-    return loss.sum() if reduction == "sum" else loss.mean() if reduction == "mean" else loss
-
-
-class _BCE(torch.autograd.Function):
-    @staticmethod
-    def forward(
-        ctx: Any,
-        z: torch.Tensor,
-        y: torch.Tensor,
-        lw: torch.Tensor | None,
-        weight: torch.Tensor | None,
-        reduction: str,
-    ) -> torch.Tensor:
-        # In place where possible: on the CPU a fresh full-size tensor costs about as much
-        # as a pass over it.
-        t = torch.abs(z).neg_()
-        s = torch.sigmoid(t)  # σ(−|z|), for the slope
-        tail = t.exp_().log1p_()  # log1p(e^−|z|), to full precision
-        # (1 − y)·z + max(−z, 0) = max(z, 0) − y·z: the large parts cancel before the small
-        # tail is added, so a confident right answer keeps its loss e^(−|z|).
-        if lw is None:
-            loss = torch.relu(z).addcmul_(y, z, value=-1.0).add_(tail)
-        else:
-            loss = torch.relu(-z).mul_(lw).addcmul_(torch.rsub(y, 1.0), z).addcmul_(lw, tail)
-        if weight is not None:
-            loss.mul_(weight)
-        ctx.reduction = reduction
-        ctx.save_for_backward(z, y, s, lw, weight)
-        if reduction == "sum":
-            return loss.sum()
-        if reduction == "mean":
-            return loss.mean()
-        return loss
-
-    @staticmethod
-    def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
-        z, y, s, lw, weight = ctx.saved_tensors
-        twice = _second_order(
-            ctx, g, (z,), lambda x: _bce_reference(x, y, lw, weight, ctx.reduction)
-        )
-        if twice is not None:
-            return twice
-        if ctx.reduction == "mean":
-            g = g / z.numel()
-        # σ(−z) = ½·(1 − sign z) + sign(z)·σ(−|z|), written so that the ±1 parts cancel
-        # before the small σ(−|z|) enters: the tiny slope of a confident answer survives
-        # (torch's own rounds it to 0), and z = ±0 gives ½ − y from either side.
-        sgn = torch.sign(z)
-        if lw is None:
-            grad = torch.mul(sgn, 0.5).add_(0.5).sub_(y)  # (1 − y) − ½·(1 − sign z)
-        else:
-            grad = torch.rsub(sgn, 1.0).mul_(lw).mul_(-0.5).sub_(y).add_(1.0)
-            sgn = sgn.mul_(lw)
-        grad.addcmul_(sgn, s, value=-1.0)
-        if weight is not None:
-            grad.mul_(weight)
-        return grad.mul_(g), None, None, None, None
-
-
-@torch.compiler.disable  # run eagerly, between graphs, like the kernels above
-def bce_with_logits(
-    z: torch.Tensor,
-    y: torch.Tensor,
-    lw: torch.Tensor | None,
-    weight: torch.Tensor | None = None,
-    reduction: str = "none",
-) -> torch.Tensor:
-    """(1 − y)·z + lw·softplus(−z) in nats, times ``weight``, reduced ("none", "sum",
-    "mean"); lw = 1 + (pos_weight − 1)·y. ``lw`` and ``weight`` broadcast to z's shape.
-
-    >>> import torch
-    >>> bce_with_logits(torch.tensor([0.0, 100.0]), torch.tensor([1.0, 0.0]), None)
-    tensor([  0.6931, 100.0000])
-
-    Reference: C. M. Bishop, *Pattern Recognition and Machine Learning*, 2006, §4.3.2.
-    """
-    out: torch.Tensor = _BCE.apply(z, y, lw, weight, reduction)
     return out

@@ -14,6 +14,10 @@ so that gradients are right at the edges, where naive code returns NaN:
 * p = q gives D(p‖q) = 0 with its exact derivatives (log(p/q) + 1 = 1 in p, −p/q = −1 in
   q), through the same cancellation-free form of the KL that the NumPy engine uses.
 
+JAX on the CPU flushes subnormal numbers to zero: a probability below 2.2e-308 is a
+zero there. Log-probabilities and logits are not affected (their logarithms are
+ordinary numbers), and counts whose total overflows are normalised in log space.
+
 Validation gives the NumPy engine's messages: the cheap checks run in the array's own
 library and are brought to the host as one boolean; only when they fail is the array
 copied to NumPy, to word the error with the position of the first bad entry. Inside a
@@ -21,32 +25,23 @@ traced function (``jax.jit``) pass ``check=False``. Everything is in nats until 
 
 On PyTorch tensors, the KL divergence, the entropy of logits and the cross-entropy of
 probabilities against logits take the closed-form
-kernels of :mod:`infobits.measures._torch` (same values and gradients, a few passes
+kernels of :mod:`infobits.measures._torch_kernels` (same values and gradients, a few passes
 instead of many), which call back into this engine for the rows that need its care.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .. import _backend
-from .._inputs import (
-    Kind,
-    Tagged,
-    _check_counts,
-    _check_log_probs,
-    _check_logits,
-    check_elements,
-    check_probs,
-    outcome_layout,
-)
-from .._units import Base, log_of_base
-from ._engine import _F_COEF, _H_COEF, _SERIES_U
+from .._inputs import CHECKS, Kind, Tagged, check_elements, host_array, outcome_layout
+from .._units import Base, to_base
+from ._kl import F_COEF, H_COEF, SERIES_U
 
 __all__ = [
     "conditional_entropy",
@@ -61,21 +56,11 @@ __all__ = [
     "self_information",
 ]
 
-_NP_CHECKS: dict[Kind, Callable[[np.ndarray, str, tuple[int, ...]], None]] = {
-    Kind.PROBS: check_probs,
-    Kind.COUNTS: _check_counts,
-    Kind.LOGITS: _check_logits,
-    Kind.LOG_PROBS: _check_log_probs,
-}
-
-
-def _const(xp: Any, like: Any, value: float) -> Any:
-    """A 0-d array of ``like``'s dtype and device (scalars in ``where`` are not portable)."""
-    return xp.asarray(value, dtype=like.dtype, device=_backend.device_of(like))
+_const = _backend.const
 
 
 @dataclass
-class _Arg:
+class Arg:
     """One checked argument in its compute dtype, with the three views the formulas use.
 
     ``pos`` marks outcomes of positive probability; ``prob`` is exact 0 elsewhere; ``lsafe``
@@ -105,6 +90,31 @@ class _Arg:
             self._cache["total"] = self.xp.sum(self.v, axis=self.axes, keepdims=True)
         return self._cache["total"]
 
+    def _count_logs(self) -> Any:
+        """log(c / Σc) of counts (0 at zeros); the largest count's as -log1p(rest),
+        ``rest`` the others over it, since near certainty (counts [1e20, 1]) log Σc
+        would round ``rest`` away. Where Σc overflows (1e308 + 1e308), all of them as
+        log(c / top) - log1p(rest), in logs: JAX on the CPU flushes the subnormal
+        reciprocal of a count near 1e308 to zero, so c / top cannot be trusted."""
+        if "count_logs" not in self._cache:
+            xp, v, pos = self.xp, self.v, self.pos()
+            lc = xp.log(xp.where(pos, v, _const(xp, v, 1.0)))
+            ltop = xp.max(
+                xp.where(pos, lc, _const(xp, v, -math.inf)), axis=self.axes, keepdims=True
+            )
+            ltop = xp.where(xp.isfinite(ltop), ltop, xp.zeros_like(ltop))
+            d = lc - ltop
+            tops = pos & (d == 0)
+            e = xp.where(pos & ~tops, xp.exp(d), xp.zeros_like(d))
+            n_tops = xp.sum(xp.astype(tops, v.dtype), axis=self.axes, keepdims=True)
+            rest = xp.sum(e, axis=self.axes, keepdims=True) + (n_tops - 1)
+            total = self._total()
+            finite = xp.isfinite(total)
+            plain = lc - xp.log(xp.where(finite, total, _const(xp, v, 1.0)))
+            out = xp.where(finite, plain, d - xp.log1p(rest))
+            self._cache["count_logs"] = xp.where(tops, -xp.log1p(rest) + xp.zeros_like(d), out)
+        return self._cache["count_logs"]
+
     def logp_full(self) -> Any:
         """Log-probabilities with -inf at zeros (for values, not for gradients)."""
         if "lfull" not in self._cache:
@@ -125,7 +135,7 @@ class _Arg:
             if self.kind is Kind.PROBS:
                 out = xp.log(xp.where(pos, v, one))
             elif self.kind is Kind.COUNTS:
-                out = xp.where(pos, xp.log(xp.where(pos, v, one)) - xp.log(self._total()), zero)
+                out = xp.where(pos, self._count_logs(), zero)
             else:
                 out = xp.where(pos, self.logp_full(), zero)
             self._cache["lsafe"] = out
@@ -137,7 +147,12 @@ class _Arg:
             if self.kind is Kind.PROBS:
                 out = v
             elif self.kind is Kind.COUNTS:
-                out = v / self._total()
+                total = self._total()
+                finite = xp.isfinite(total)
+                safe = xp.where(finite, total, _const(xp, v, 1.0))
+                out = xp.where(
+                    finite, v / safe, xp.exp(self.lsafe()) * xp.astype(self.pos(), v.dtype)
+                )
             else:
                 out = xp.where(self.pos(), xp.exp(self.lsafe()), _const(xp, v, 0.0))
             self._cache["prob"] = out
@@ -155,7 +170,7 @@ def _convert(x: Any, name: str, xp: Any, device: Any, like: Any) -> tuple[Kind, 
     if isinstance(raw, Tagged):
         raise TypeError(f"{name} is wrapped twice ({x!r}); wrap the array once")
     if _backend.is_numpy(raw):
-        host = np.asarray(raw)
+        host = host_array(raw, name)
         a = xp.asarray(host, device=device)
         # Lists and Python scalars take the library array's precision, as scalars do in
         # the array API; NumPy arrays keep their own dtype.
@@ -188,6 +203,14 @@ def _tol(xp: Any, a: Any) -> float:
     return math.sqrt(_backend.eps_of(xp, a.dtype))
 
 
+def _host_dtype(dt: Any) -> np.dtype:
+    """The NumPy dtype of the same name as a library's dtype (torch.float16 -> float16)."""
+    try:
+        return np.dtype(dt)
+    except TypeError:
+        return np.dtype(str(dt).rsplit(".", 1)[-1])
+
+
 def _all(xp: Any, *conds: Any) -> Any:
     out = xp.all(conds[0])
     for c in conds[1:]:
@@ -195,10 +218,10 @@ def _all(xp: Any, *conds: Any) -> Any:
     return out
 
 
-def _ok(arg: _Arg) -> Any:
+def _ok(arg: Arg) -> Any:
     """The checks of :mod:`infobits._inputs` as one device-side boolean (not yet synced)."""
     xp, v, axes = arg.xp, arg.v, arg.axes
-    tol = _tol(xp, v)
+    tol = math.sqrt(_backend.eps_of(xp, arg.out_dtype))  # the caller's dtype, not float32
     if _backend.is_torch_namespace(xp) and arg.kind is not Kind.COUNTS and v.numel() > 0:
         import torch
 
@@ -216,21 +239,23 @@ def _ok(arg: _Arg) -> Any:
         s = xp.sum(v, axis=axes)
         return _all(xp, xp.isfinite(v), v >= 0, xp.abs(s - 1) <= tol)
     if arg.kind is Kind.COUNTS:
-        return _all(xp, xp.isfinite(v), v >= 0, v == xp.floor(v), xp.sum(v, axis=axes) > 0)
+        positive = xp.any(v > 0, axis=axes)  # not a sum, which can overflow
+        return _all(xp, xp.isfinite(v), v >= 0, v == xp.floor(v), positive)
     if arg.kind is Kind.LOGITS:
         return _all(xp, ~xp.isnan(v), v < math.inf, xp.any(v > -math.inf, axis=axes))
     lse = _backend.logsumexp(xp, v, axes, keepdims=False)
     return _all(xp, ~xp.isnan(v), v < math.inf, v <= tol, xp.abs(lse) <= tol)
 
 
-def _explain(arg: _Arg) -> None:
+def _explain(arg: Arg) -> None:
     """Word the error of a failed check on the host (the NumPy engine's messages)."""
     host = _backend.to_numpy(arg.v)
-    _NP_CHECKS[arg.kind](host, arg.name, tuple(a % host.ndim for a in arg.axes))
+    axes = tuple(a % host.ndim for a in arg.axes)
+    CHECKS[arg.kind](host, arg.name, axes, _host_dtype(arg.out_dtype))
     # The host check rounds differently at the edge of the tolerance; it has the last word.
 
 
-def _validate(*args: _Arg) -> None:
+def validate(*args: Arg) -> None:
     """Check every argument with one host synchronisation; word the first failure."""
     if not args:
         return
@@ -251,7 +276,7 @@ def _prepare(
     check: bool,
     *,
     min_ndim: int = 1,
-) -> tuple[Any, list[_Arg], tuple[int, ...], tuple[int, ...]]:
+) -> tuple[Any, list[Arg], tuple[int, ...], tuple[int, ...]]:
     """Bring arguments into one namespace; check shapes as the NumPy engine does.
 
     Returns (xp, args, broadcast shape, outcome axes as negative integers).
@@ -267,21 +292,21 @@ def _prepare(
     names = [name for _, name in args]
     bshape, axes = outcome_layout(shapes, names, axis, min_ndim)
     out = [
-        _Arg(xp=xp, name=name, kind=kind, v=a, axes=axes, out_dtype=odt)
+        Arg(xp=xp, name=name, kind=kind, v=a, axes=axes, out_dtype=odt)
         for (kind, a, odt), name in zip(converted, names, strict=True)
     ]
     if check:
-        _validate(*out)
+        validate(*out)
     return xp, out, bshape, axes
 
 
-def _finish(xp: Any, nats: Any, base: Base, *args: _Arg) -> Any:
-    ln = log_of_base(base)
-    res = nats / ln if ln != 1.0 else nats
+def _finish(xp: Any, nats: Any, base: Base, *args: Arg) -> Any:
+    res = to_base(nats, base)
     dt = args[0].out_dtype
     for a in args[1:]:
         dt = xp.result_type(dt, a.out_dtype)
-    return xp.astype(res, dt) if res.dtype != dt else res
+    res = xp.astype(res, dt) if res.dtype != dt else res
+    return res + 0.0  # a zero is +0.0, never -0.0 (as the NumPy engine gives)
 
 
 # ---------------------------------------------------------------------------
@@ -306,27 +331,27 @@ def _kl_terms(xp: Any, p: Any, ppos: Any, q: Any, qpos: Any) -> tuple[Any, Any]:
     both = ppos & qpos
     ps, qs = xp.where(both, p, one), xp.where(both, q, one)
     u = (ps - qs) / qs
-    small = xp.abs(u) < _SERIES_U
+    small = xp.abs(u) < SERIES_U
     mid = (u >= -0.5) & (u <= 1.0)
     us = xp.where(small, u, zero)
     um = xp.where(mid, u, zero)
     lr = xp.where(mid, xp.log1p(um), xp.log(ps) - xp.log(qs))
-    t = xp.where(small, qs * us * us * _poly(xp, us, _F_COEF), ps * lr - (ps - qs))
+    t = xp.where(small, qs * us * us * _poly(xp, us, F_COEF), ps * lr - (ps - qs))
     t = xp.where(both, t, zero)
     t = xp.where(ppos & ~qpos, _const(xp, p, math.inf), t)
     d = xp.where(ppos, p - q, zero)
     return t, d
 
 
-def _kl_terms_log(xp: Any, pa: _Arg, qa: _Arg) -> tuple[Any, Any]:
+def _kl_terms_log(xp: Any, pa: Arg, qa: Arg) -> tuple[Any, Any]:
     """As :func:`_kl_terms`, from log-probabilities (for logits and log-probs)."""
     p, q = pa.prob(), qa.prob()
     zero = _const(xp, p, 0.0)
     both = pa.pos() & qa.pos()
     v = xp.where(both, pa.lsafe() - qa.lsafe(), zero)
-    small = xp.abs(v) < _SERIES_U
+    small = xp.abs(v) < SERIES_U
     vs = xp.where(small, v, zero)
-    t = xp.where(small, q * vs * vs * _poly(xp, vs, _H_COEF), p * v - (p - q))
+    t = xp.where(small, q * vs * vs * _poly(xp, vs, H_COEF), p * v - (p - q))
     # An outcome with p = 0 has h = 1: its t is q and its d is -q, so that Σd = Σ(p - q)
     # vanishes identically for two softmaxes.
     t = xp.where(both, t, xp.where(pa.pos(), zero, q))
@@ -334,11 +359,14 @@ def _kl_terms_log(xp: Any, pa: _Arg, qa: _Arg) -> tuple[Any, Any]:
     return t, p - q
 
 
-def _kl_nats(xp: Any, pa: _Arg, qa: _Arg, axes: tuple[int, ...], keepdims: bool) -> Any:
+def _kl_nats(xp: Any, pa: Arg, qa: Arg, axes: tuple[int, ...], keepdims: bool) -> Any:
     plain = (Kind.PROBS, Kind.COUNTS)
     if pa.kind in plain and qa.kind in plain:
         t, d = _kl_terms(xp, pa.prob(), pa.pos(), qa.prob(), qa.pos())
-        return xp.sum(t, axis=axes, keepdims=keepdims) + xp.sum(d, axis=axes, keepdims=keepdims)
+        total = xp.sum(t, axis=axes, keepdims=keepdims)
+        if pa.kind is Kind.COUNTS and qa.kind is Kind.COUNTS:
+            return total  # both normalised by construction: Σ(p - q) is 0 exactly
+        return total + xp.sum(d, axis=axes, keepdims=keepdims)
     # Σ(p - q) is 0 by definition for a softmax, or the other side's own sum minus one:
     # summing rounded differences would leave ~1e-16, as large as a KL near 1e-15.
     t, d = _kl_terms_log(xp, pa, qa)
@@ -353,16 +381,22 @@ def _kl_nats(xp: Any, pa: _Arg, qa: _Arg, axes: tuple[int, ...], keepdims: bool)
 
 
 def _safe_sqrt(xp: Any, x: Any) -> Any:
-    """√x with derivative 0 (not ∞·0 = NaN) at x = 0."""
+    """√x with derivative 0 (not ∞·0 = NaN) at x = 0; NaN stays NaN, never 0."""
     pos = x > 0
-    return xp.where(pos, xp.sqrt(xp.where(pos, x, _const(xp, x, 1.0))), _const(xp, x, 0.0))
+    return xp.where(pos, xp.sqrt(xp.where(pos, x, _const(xp, x, 1.0))), x * 0)
+
+
+def _at_least_zero(xp: Any, x: Any) -> Any:
+    """max(x, 0) that passes x's gradient through at 0 (where ``maximum`` would halve
+    it) and keeps NaN."""
+    return xp.where(x < 0, xp.zeros_like(x), x)
 
 
 # ---------------------------------------------------------------------------
-# PyTorch: the same numbers from closed-form kernels (measures/_torch.py)
+# PyTorch overrides: the same numbers from closed-form kernels (._torch_kernels)
 
 
-def _torch_fast(xp: Any, axes: tuple[int, ...], *args: _Arg, kinds: tuple[Kind, ...]) -> bool:
+def _torch_fast(xp: Any, axes: tuple[int, ...], *args: Arg, kinds: tuple[Kind, ...]) -> bool:
     """True where the PyTorch kernels apply: one outcome axis, real data, kinds they take."""
     if not _backend.is_torch_namespace(xp) or len(axes) != 1:
         return False
@@ -387,8 +421,8 @@ def _torch_unrows(out: Any, bshape: tuple[int, ...], ax: int, keepdims: bool) ->
     return out.unsqueeze(ax) if keepdims else out
 
 
-def _torch_kl(xp: Any, pa: _Arg, qa: _Arg, bshape: tuple[int, ...], ax: int, keepdims: bool) -> Any:
-    from . import _torch
+def _torch_kl(xp: Any, pa: Arg, qa: Arg, bshape: tuple[int, ...], ax: int, keepdims: bool) -> Any:
+    from . import _torch_kernels as _torch
 
     dtype = xp.result_type(pa.v.dtype, qa.v.dtype)
     a = _torch_rows(xp, pa.v, bshape, ax, dtype)
@@ -397,8 +431,8 @@ def _torch_kl(xp: Any, pa: _Arg, qa: _Arg, bshape: tuple[int, ...], ax: int, kee
     def careful(ra: Any, rb: Any) -> Any:
         return _kl_nats(
             xp,
-            _Arg(xp=xp, name=pa.name, kind=pa.kind, v=ra, axes=(-1,), out_dtype=pa.out_dtype),
-            _Arg(xp=xp, name=qa.name, kind=qa.kind, v=rb, axes=(-1,), out_dtype=qa.out_dtype),
+            Arg(xp=xp, name=pa.name, kind=pa.kind, v=ra, axes=(-1,), out_dtype=pa.out_dtype),
+            Arg(xp=xp, name=qa.name, kind=qa.kind, v=rb, axes=(-1,), out_dtype=qa.out_dtype),
             (-1,),
             False,
         )
@@ -413,7 +447,7 @@ def _torch_kl(xp: Any, pa: _Arg, qa: _Arg, bshape: tuple[int, ...], ax: int, kee
 def entropy(p: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
     xp, (pa,), bshape, axes = _prepare([(p, "p")], axis, check)
     if _torch_fast(xp, axes, pa, kinds=(Kind.LOGITS, Kind.LOG_PROBS)):
-        from . import _torch
+        from . import _torch_kernels as _torch
 
         rows = _torch_rows(xp, pa.v, bshape, axes[0], pa.v.dtype)
         nats = _torch_unrows(_torch.entropy_rows(rows, pa.kind), bshape, axes[0], keepdims)
@@ -433,7 +467,7 @@ def self_information(q: Any, *, base: Base, axis: int, check: bool) -> Any:
         if not _backend.host_bool(ok, "q"):
             host = _backend.to_numpy(a)
             check_elements(host, "q", upper=1.0 + _tol(xp, a))
-    arg = _Arg(xp=xp, name="q", kind=kind, v=a, axes=(), out_dtype=odt)
+    arg = Arg(xp=xp, name="q", kind=kind, v=a, axes=(), out_dtype=odt)
     with np.errstate(divide="ignore"):  # libraries that compute through NumPy warn on log 0
         return _finish(xp, -xp.log(a), base, arg)
 
@@ -443,7 +477,7 @@ def cross_entropy(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, chec
     if _torch_fast(xp, axes, pa, kinds=(Kind.PROBS,)) and _torch_fast(
         xp, axes, qa, kinds=(Kind.LOGITS,)
     ):
-        from . import _torch
+        from . import _torch_kernels as _torch
 
         dtype = xp.result_type(pa.v.dtype, qa.v.dtype)
         z = _torch_rows(xp, qa.v, bshape, axes[0], dtype)
@@ -460,22 +494,37 @@ def cross_entropy(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, chec
 def kl_divergence(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
     xp, (pa, qa), bshape, axes = _prepare([(p, "p"), (q, "q")], axis, check)
     if _torch_fast(xp, axes, pa, qa, kinds=(Kind.PROBS, Kind.LOGITS, Kind.LOG_PROBS)):
-        return _finish(xp, _torch_kl(xp, pa, qa, bshape, axes[0], keepdims), base, pa, qa)
-    return _finish(xp, _kl_nats(xp, pa, qa, axes, keepdims), base, pa, qa)
+        nats = _torch_kl(xp, pa, qa, bshape, axes[0], keepdims)
+    else:
+        nats = _kl_nats(xp, pa, qa, axes, keepdims)
+    return _finish(xp, _at_least_zero(xp, nats), base, pa, qa)
 
 
 def js_divergence(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
     xp, (pa, qa), _, axes = _prepare([(p, "p"), (q, "q")], axis, check)
     a, b = pa.prob(), qa.prob()
+    # Positive means a positive probability here: a masked logit (-1e9) is a finite
+    # logit whose probability underflows to 0, and must count as a zero.
+    apos, bpos = a > 0, b > 0
     m = 0.5 * a + 0.5 * b
-    mpos = pa.pos() | qa.pos()
-    t1, d1 = _kl_terms(xp, a, pa.pos(), m, mpos)
-    t2, d2 = _kl_terms(xp, b, qa.pos(), m, mpos)
-    nats = 0.5 * (
-        xp.sum(t1 + t2, axis=axes, keepdims=keepdims)
-        + xp.sum(d1 + d2, axis=axes, keepdims=keepdims)
+    t1, d1 = _kl_terms(xp, a, apos, m, m > 0)
+    t2, d2 = _kl_terms(xp, b, bpos, m, m > 0)
+    t, d = t1 + t2, d1 + d2
+    # Halving a subnormal can round it to 0; there, a·log(2a/(a + b)) never forms m.
+    tiny = (apos | bpos) & (m < xp.finfo(m.dtype).smallest_normal)
+    one, zero = _const(xp, m, 1.0), _const(xp, m, 0.0)
+    s = xp.where(tiny, a + b, one)
+    ta = xp.where(
+        tiny & apos, a * (math.log(2.0) + xp.log(xp.where(apos, a, one)) - xp.log(s)), zero
     )
-    return _finish(xp, xp.maximum(nats, _const(xp, nats, 0.0)), base, pa, qa)
+    tb = xp.where(
+        tiny & bpos, b * (math.log(2.0) + xp.log(xp.where(bpos, b, one)) - xp.log(s)), zero
+    )
+    t = xp.where(tiny, ta + tb, t)
+    d = xp.where(tiny, zero, d)
+    nats = 0.5 * (xp.sum(t, axis=axes, keepdims=keepdims) + xp.sum(d, axis=axes, keepdims=keepdims))
+    nats = xp.minimum(xp.maximum(nats, _const(xp, nats, 0.0)), _const(xp, nats, math.log(2.0)))
+    return _finish(xp, nats, base, pa, qa)
 
 
 def js_distance(p: Any, q: Any, *, base: Base, axis: int, keepdims: bool, check: bool) -> Any:
@@ -491,7 +540,7 @@ def perplexity(p: Any, q: Any, *, axis: int, keepdims: bool, check: bool) -> Any
     return _backend.namespace(h).exp(h)
 
 
-def _table(pxy: Any, axes: Sequence[int], check: bool) -> tuple[Any, _Arg, tuple[int, int]]:
+def _table(pxy: Any, axes: Sequence[int], check: bool) -> tuple[Any, Arg, tuple[int, int]]:
     if len(axes) != 2:
         raise ValueError(f"axes must name two axes (X, Y) of the joint table, got {axes!r}")
     xp, (pa,), _, ax = _prepare([(pxy, "pxy")], tuple(axes), check, min_ndim=2)
@@ -508,11 +557,14 @@ def conditional_entropy(
     pxy: Any, *, base: Base, axes: Sequence[int], keepdims: bool, check: bool
 ) -> Any:
     xp, pa, ax = _table(pxy, axes, check)
-    prob, pos = pa.prob(), pa.pos()
+    prob = pa.prob()
+    pos = prob > 0  # a masked logit's underflowed probability is a zero
     zero, one = _const(xp, prob, 0.0), _const(xp, prob, 1.0)
     px = xp.sum(prob, axis=ax[1], keepdims=True)
     lpx = xp.log(xp.where(px > 0, px, one))
-    terms = xp.where(pos, prob * (lpx - pa.lsafe()), zero)
+    # log p(x, y) from the same probabilities as log p(x): where Y is fixed by X they
+    # are equal, and the term is exactly 0.
+    terms = xp.where(pos, prob * (lpx - xp.log(xp.where(pos, prob, one))), zero)
     nats = xp.sum(terms, axis=ax, keepdims=keepdims)
     return _finish(xp, xp.maximum(nats, _const(xp, nats, 0.0)), base, pa)
 
@@ -523,6 +575,6 @@ def mutual_information(
     xp, pa, ax = _table(pxy, axes, check)
     prob = pa.prob()
     prod = xp.sum(prob, axis=ax[1], keepdims=True) * xp.sum(prob, axis=ax[0], keepdims=True)
-    t, d = _kl_terms(xp, prob, pa.pos(), prod, prod > 0)
+    t, d = _kl_terms(xp, prob, prob > 0, prod, prod > 0)  # underflowed logits are zeros
     nats = xp.sum(t, axis=ax, keepdims=keepdims) + xp.sum(d, axis=ax, keepdims=keepdims)
     return _finish(xp, xp.maximum(nats, _const(xp, nats, 0.0)), base, pa)

@@ -1,0 +1,230 @@
+"""The NumPy engine's hot path: one measure reduced along one outcome axis, over
+cache-sized blocks, with the validation statistics gathered in the same pass.
+
+No more than one block-sized temporary exists at a time, and every reduction runs in the
+calling thread (:func:`rowdot`, :func:`rowsum`), never through a BLAS thread pool, so a
+busy machine or the user's thread settings cannot stall it. Each measure gives a
+:class:`RowMeasure`: a kernel for probability blocks, one for (p, log p) blocks made from
+logits, a rule saying which rows to redo, and the careful formula that redoes them.
+:func:`by_rows` is the one driver. Everything is in nats.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._inputs import Distribution, Kind, check_probs, sum_tolerance, validate
+
+__all__ = ["BLOCK", "RowMeasure", "by_rows", "rowdot", "rowsum"]
+
+#: Elements per block temporary: 16 Ki elements is 128 KiB of float64, inside L2.
+BLOCK = 1 << 14
+
+#: (blocks, scratch block, gather statistics?) -> ([per-row nats, row sums...], minimum)
+Kernel = Callable[[list[np.ndarray], np.ndarray, bool], tuple[list[np.ndarray], float]]
+#: [(p, log p) per input] for a block of rows -> per-row nats
+SoftKernel = Callable[[list[tuple[np.ndarray, np.ndarray]]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class RowMeasure:
+    """A measure as the blocked driver runs it.
+
+    ``probs`` reduces blocks of plain probabilities; ``soft`` reduces (p, log p) blocks
+    made from logits (and probabilities beside them), reading only the parts ``need``
+    names per input ("p", "log" or "both"). ``redo`` marks, from the per-row nats, the
+    rows whose fast sum is not to be trusted (0·log 0, cancellation); ``careful`` gives
+    the exact nats of those rows, as Distributions along ``axes``.
+    """
+
+    probs: Kernel
+    soft: SoftKernel
+    need: tuple[str, ...]
+    redo: Callable[[np.ndarray], np.ndarray]
+    careful: Callable[[list[Distribution], tuple[int, ...]], np.ndarray]
+
+
+def rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Σⱼ a[i, j]·b[i, j] for each row i of two 2-D blocks.
+
+    ``einsum`` without ``optimize`` runs its own vectorised loop in the calling thread.
+    ``np.vecdot``, ``np.dot`` and ``matmul`` go through BLAS, whose thread pool, for
+    block-sized work, spends longer waking and waiting on its threads than computing,
+    and far longer when another process holds the cores (19x slower than SciPy, seen).
+    """
+    return np.einsum("ij,ij->i", a, b)
+
+
+def rowsum(a: np.ndarray) -> np.ndarray:
+    """Σⱼ a[i, j] for each row i of a 2-D block, in the calling thread (see rowdot)."""
+    return np.einsum("ij->i", a)
+
+
+def as_rows(a: np.ndarray, axis: int) -> np.ndarray | None:
+    """A 2-D (rows, outcomes) view of ``a`` with the outcome ``axis`` last, or None if
+    that would need a copy."""
+    m = np.moveaxis(a, axis, -1)
+    r = m.reshape(-1, m.shape[-1]) if m.ndim != 2 else m
+    if r.size and not np.may_share_memory(r, a):
+        return None
+    return r
+
+
+def by_rows(measure: RowMeasure, dists: Sequence[Distribution], check: bool) -> np.ndarray | None:
+    """Per-row nats of ``measure`` on same-shape inputs with one outcome axis, in the
+    batch shape, validated (unless ``check=False``) from statistics of the same pass.
+    None when the inputs do not suit the blocked path (counts, log-probabilities,
+    several axes, shapes that differ, views that would need a copy, long logit rows);
+    the caller then takes the general path."""
+    shape = dists[0].values.shape
+    if any(d.values.shape != shape or len(d.axes) != 1 for d in dists):
+        return None
+    kinds = {d.kind for d in dists}
+    if not kinds <= {Kind.PROBS, Kind.LOGITS}:
+        return None
+    maybe = [as_rows(d.values, d.axes[0]) for d in dists]
+    rows = [r for r in maybe if r is not None]
+    if len(rows) != len(dists):
+        return None
+    if kinds == {Kind.PROBS}:
+        with np.errstate(all="ignore"):
+            acc, low = _blocked(measure.probs, rows, 1 + len(rows) if check else 1, check)
+        if check:
+            for i, d in enumerate(dists):
+                _check_from_stats(d, acc[1 + i], low)
+        nats = acc[0]
+    else:
+        soft = _softmax_rows(dists, rows, check, measure.soft, measure.need)
+        if soft is None:
+            return None
+        nats = soft
+    redo = measure.redo(nats)
+    if redo.any():
+        nats[redo] = measure.careful(
+            [_subset(d, r, redo) for d, r in zip(dists, rows, strict=True)], (1,)
+        )
+    return nats.reshape(shape[: dists[0].axes[0]] + shape[dists[0].axes[0] + 1 :])
+
+
+def _blocked(
+    kernel: Kernel, rows: list[np.ndarray], nacc: int, check: bool
+) -> tuple[np.ndarray, float]:
+    """Run ``kernel`` over cache-sized blocks of same-shape 2-D ``rows``; add its per-row
+    partial sums (up to ``nacc``) across column chunks in float64, combine its minima."""
+    m, k = rows[0].shape
+    acc = np.zeros((nacc, m), dtype=np.float64)
+    low = np.inf
+    if m == 0:
+        return acc, low
+    step_r = max(1, BLOCK // k)
+    step_c = min(k, BLOCK)
+    buf = _scratch(np.result_type(*rows))
+    for r0 in range(0, m, step_r):
+        r1 = min(m, r0 + step_r)
+        for c0 in range(0, k, step_c):
+            c1 = min(k, c0 + step_c)
+            blocks = [a[r0:r1, c0:c1] for a in rows]
+            scratch = buf[: (r1 - r0) * (c1 - c0)].reshape(r1 - r0, c1 - c0)
+            parts, lo = kernel(blocks, scratch, check)
+            for i, part in enumerate(parts):
+                acc[i, r0:r1] += part
+            low = min(low, lo) if lo == lo else np.nan  # NaN sticks
+    return acc, low
+
+
+_local = threading.local()
+
+
+def _scratch(dtype: np.dtype) -> np.ndarray:
+    """A block-sized scratch array of ``dtype``, made once per thread and reused, so a
+    call allocates nothing in proportion to its input."""
+    cache: dict[np.dtype, np.ndarray] = _local.__dict__.setdefault("scratch", {})
+    if dtype not in cache:
+        cache[dtype] = np.empty(BLOCK, dtype=dtype)
+    return cache[dtype]
+
+
+def _check_from_stats(d: Distribution, sums: np.ndarray, low: float) -> None:
+    """Validate probabilities from statistics gathered in a blocked pass; on any doubt,
+    rerun the full check so the error names the first offending position. (Blocked sums
+    reorder the additions; an inf in the data always shows in them.)"""
+    tol = sum_tolerance(d.out_dtype)
+    if not (low >= 0) or not np.all(np.abs(sums - 1) <= tol):
+        check_probs(d.values, d.name, d.axes, d.out_dtype)
+
+
+def _softmax_rows(
+    dists: Sequence[Distribution],
+    views: list[np.ndarray],
+    check: bool,
+    soft: SoftKernel,
+    need: Sequence[str],
+) -> np.ndarray | None:
+    """Logit rows that fit in a block become (p, log p) block by block, in cache, and
+    ``soft`` reduces each block to per-row nats. Validation statistics come from the
+    same pass (a logit row's max is NaN, +inf or -inf exactly when it is invalid); on
+    any doubt the full check words the error."""
+    m, k = views[0].shape
+    if k > BLOCK or m == 0:
+        return None
+    step = max(1, BLOCK // k)
+    out = np.empty(m, dtype=np.float64)
+    empty = np.empty(0)
+    suspect = False
+    with np.errstate(all="ignore"):
+        for r0 in range(0, m, step):
+            parts = []
+            for d, view, wants in zip(dists, views, need, strict=True):
+                z = view[r0 : r0 + step]
+                if d.kind is Kind.LOGITS:
+                    top = z.max(axis=1, keepdims=True)
+                    if check and not np.all(np.abs(top) < np.inf):
+                        suspect = True
+                    lp = z - top
+                    lp -= _log_sum_exp_shifted(lp)
+                    parts.append((np.exp(lp) if wants != "log" else empty, lp))
+                else:
+                    if check and not (
+                        z.min() >= 0 and np.all(np.abs(z.sum(axis=1) - 1) <= sum_tolerance(z.dtype))
+                    ):
+                        suspect = True
+                    parts.append((z, np.log(z) if wants != "p" else empty))
+            out[r0 : r0 + step] = soft(parts)
+    if suspect:
+        for d in dists:
+            validate(d)
+    return out
+
+
+#: Rows whose shifted Σ e^lp is below 1 + this are near certainty (see below).
+_NEAR_CERTAIN = 1e-2
+
+
+def _log_sum_exp_shifted(lp: np.ndarray) -> np.ndarray:
+    """log Σⱼ e^lp[i, j] for rows shifted so that their max is 0, keepdims.
+
+    Near certainty the sum is 1 + rest with rest tiny, and log(1 + rest) loses rest's
+    digits (the likeliest outcome's log-probability, -rest, would become 0). Those rows
+    take log1p(rest) with rest summed without one maximum.
+    """
+    e = np.exp(lp)
+    s = e.sum(axis=1, keepdims=True)
+    out = np.log(s)
+    near = s[:, 0] < 1.0 + _NEAR_CERTAIN
+    if near.any():
+        en, tops = e[near], lp[near] == 0
+        en[tops] = 0.0
+        rest = en.sum(axis=1) + (tops.sum(axis=1) - 1)
+        out[near, 0] = np.log1p(rest)
+    return out
+
+
+def _subset(d: Distribution, view: np.ndarray, which: np.ndarray) -> Distribution:
+    """The rows ``which`` of a 2-D row view, as a Distribution (already checked)."""
+    return Distribution(
+        name=d.name, kind=d.kind, values=view[which], axes=(1,), out_dtype=d.out_dtype
+    )
