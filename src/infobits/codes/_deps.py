@@ -7,28 +7,18 @@ say how to install them when they are missing.
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Any
+
+from .._extras import require
 
 __all__ = ["constriction", "numba_njit"]
 
 
-def _need(module: str, what: str) -> ModuleType:
-    try:
-        return importlib.import_module(module)
-    except ImportError as e:
-        raise ImportError(
-            f"{what} needs the {module!r} package, which is not installed; install the "
-            f"codes extra with: pip install 'infobits[codes]'"
-        ) from e
-
-
 def constriction() -> Any:
     """The ``constriction`` module (entropy coders), or an ImportError naming the extra."""
-    return _need("constriction", "stream coding (infobits.codes.encode/decode)")
+    return require("constriction", "stream coding (infobits.codes.encode/decode)", "codes")
 
 
 def numba_njit() -> Any:
     """``numba.njit``, or an ImportError naming the extra."""
-    return _need("numba", "the adaptive byte compressor").njit
+    return require("numba", "the adaptive byte compressor", "codes").njit
