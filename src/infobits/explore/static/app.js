@@ -645,7 +645,8 @@ function clearText() {
 function tipFor(span) {
   const ch = span.dataset.char;
   const bits = Number(span.dataset.bits);
-  return t("text.tip", { char: visible(ch), cp: codePoint(ch), bits: bits.toFixed(4),
+  const key = span.dataset.bytes === "1" ? "text.tip-one" : "text.tip";
+  return t(key, { char: visible(ch), cp: codePoint(ch), bits: bits.toFixed(4),
     bytes: span.dataset.bytes });
 }
 
