@@ -673,9 +673,7 @@ function drawText(d, chars) {
     const [r, g, b] = shade(bits);
     span.style.backgroundColor = `rgb(${r}, ${g}, ${b})`;
     if (bits / SHADE_MAX > 0.55) span.classList.add("dark");
-    span.title = tipFor(span);
-    span.setAttribute("aria-label", t("text.char-label",
-      { char: visible(ch), cp: codePoint(ch), bits: bits.toFixed(4) }));
+    span.title = tipFor(span);  // on focus, #text-tip (a live region) says the same
     frag.appendChild(span);
     if (ch === "\n") frag.appendChild(document.createTextNode("\n"));
   }
