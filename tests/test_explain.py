@@ -231,6 +231,7 @@ LAYERS = {
     "codes": 3,
     "losses": 3,
     "explain": 4,
+    "textbits": 4,  # a text coded under a model: an explanation model beside explain
     "cli": 5,
     "plot": 5,
     "explore": 5,

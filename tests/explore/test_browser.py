@@ -283,3 +283,122 @@ def test_screenshot_of_the_page_is_not_blank(page: Page, tmp_path: Path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
     if os.environ.get("INFOBITS_SCREENSHOT_DIR"):
         Path(os.environ["INFOBITS_SCREENSHOT_DIR"], "explorer.png").write_bytes(data)
+
+
+# ---------------------------------------------------------------- the text view and languages
+
+
+def settle_text(pg: Page, after: int = 0) -> None:
+    """Wait until the text view has drawn the answer to its latest request (numbered > after)."""
+    pg.wait_for_function(
+        "after => !document.body.dataset.textBusy && "
+        "Number(document.body.dataset.textSeq || 0) > after",
+        arg=after,
+        timeout=20000,
+    )
+
+
+def text_seq(pg: Page) -> int:
+    return int(pg.evaluate("Number(document.body.dataset.textSeq || 0)"))
+
+
+def shade(bits: float) -> str:
+    """The colour the page gives a character: white to (214, 39, 40) over 0..16 bits."""
+    f = min(max(bits, 0.0), 16.0) / 16.0
+    r, g, b = (math.floor(255 + (c - 255) * f + 0.5) for c in (214, 39, 40))
+    return f"rgb({r}, {g}, {b})"
+
+
+def type_text(pg: Page, text: str, model: str, like: str | None = None) -> None:
+    before = text_seq(pg)
+    pg.select_option("#text-model", model)
+    if like is not None:
+        pg.fill("#text-like", like)
+    pg.fill("#text-input", text)
+    settle_text(pg, before)
+    pg.wait_for_timeout(300)  # a last keystroke may still be waiting out the debounce
+    settle_text(pg, text_seq(pg) - 1)
+
+
+@pytest.mark.parametrize("model", ["order0", "order2", "mix"])
+def test_text_view_shades_each_character_by_the_librarys_bits(page: Page, model: str):
+    from infobits.textbits import text_bits
+
+    page.click("#tab-text")
+    settle_text(page)
+    text = "héllo, 世界 🙂 e\u0301 hello"
+    type_text(page, text, model)
+    ref = text_bits(text, model)
+    spans = page.locator("#text-shaded span.ch")
+    assert spans.count() == len(text)
+    got = page.evaluate(
+        "() => [...document.querySelectorAll('#text-shaded span.ch')].map(s => "
+        "[s.dataset.char, Number(s.dataset.bits), getComputedStyle(s).backgroundColor])"
+    )
+    for (ch, bits, colour), want_ch, want in zip(got, text, ref.bits, strict=True):
+        assert ch == want_ch
+        assert bits == pytest.approx(float(want), rel=1e-12)
+        assert colour == shade(float(want))
+    assert value(page, "text-ideal") == pytest.approx(ref.ideal_bits, rel=1e-12)
+    assert value(page, "text-coded") == ref.coded_bits
+    assert value(page, "text-gap") == pytest.approx(ref.gap_bits, rel=1e-9, abs=1e-9)
+    assert page.text_content("#text-coded") == f"{ref.coded_bits} bits"
+    # the exact value on focus, from the keyboard
+    spans.first.focus()
+    page.keyboard.press("ArrowRight")
+    tip = page.text_content("#text-tip")
+    assert f"{float(ref.bits[1]):.4f} bits" in tip and "U+00E9" in tip and "2 UTF-8 bytes" in tip
+    # and on hover
+    page.hover("#text-shaded span.ch[data-i='9']")
+    assert f"{float(ref.bits[9]):.4f}" in page.text_content("#text-tip")
+
+
+def test_text_view_crosscode_shows_h_a_h_ab_and_d(page: Page):
+    from infobits.codes.crosscode import crosscode
+
+    page.click("#tab-text")
+    settle_text(page)
+    a, b = "abracadabra", "the quick brown fox"
+    type_text(page, a, "crosscode", like=b)
+    ref = crosscode(a.encode(), b.encode())
+    assert page.locator("#text-cross").is_visible()
+    assert value(page, "text-h-a") == pytest.approx(ref.entropy, rel=1e-12)
+    assert value(page, "text-h-ab") == pytest.approx(ref.cross_entropy, rel=1e-12)
+    assert value(page, "text-d-ab") == pytest.approx(ref.kl_divergence, rel=1e-12)
+    assert value(page, "text-coded") == ref.arithmetic_cross_bits
+
+
+def test_text_view_shows_the_librarys_message_for_a_text_over_the_cap(page: Page):
+    from infobits.textbits import MAX_CHARS, text_bits
+
+    page.click("#tab-text")
+    settle_text(page)
+    type_text(page, "x" * (MAX_CHARS + 1), "order0")
+    with pytest.raises(ValueError) as e:
+        text_bits("x" * (MAX_CHARS + 1), "order0")
+    assert page.text_content("#text-error") == str(e.value)
+    assert page.locator("#text-error").is_visible()
+
+
+def test_language_switch_translates_both_views_and_keeps_the_numbers(page: Page):
+    import json
+
+    from infobits.explore._app import STATIC
+
+    zh = json.loads((STATIC / "i18n.json").read_text(encoding="utf-8"))["zh"]
+    before = value(page, "entropy")
+    page.select_option("#lang", "zh")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.text_content("#tab-text") == zh["tab.text"]
+    assert page.text_content("#sampling h2") == zh["sample.title"]
+    assert page.locator("#preset option[value='essay']").text_content() == zh["preset.essay.name"]
+    assert value(page, "entropy") == before
+    page.click("#tab-text")
+    settle_text(page)
+    assert page.text_content("label[for='text-input']") == zh["text.input"]
+    assert page.input_value("#text-input") == zh["text.sample"]
+    page.reload()
+    settle(page)
+    assert page.input_value("#lang") == "zh"  # remembered
+    page.select_option("#lang", "en")
+    assert page.text_content("#tab-text") == "Text: where the bits go"

@@ -2,9 +2,11 @@
 
 ``infobits explore`` serves it on 127.0.0.1. The page draws the code diagram live (bars
 of width pᵢ and height log 1/qᵢ), shows H(p), H(p, q) and D(p‖q) with their readings, the
-Huffman codewords for p and q, and encodes samples to show their actual length. Every
-number comes from the library through a small JSON API (:func:`create_app`). Needs
-FastAPI and uvicorn: ``pip install 'infobits[explore]'``.
+Huffman codewords for p and q, and encodes samples to show their actual length. A second
+view codes a text you type under a sequence model and shades each character by its bits
+(:mod:`infobits.textbits`). Every number comes from the library through a small JSON API
+(:func:`create_app`). The page speaks English and Chinese. Needs FastAPI and uvicorn:
+``pip install 'infobits[explore]'``.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ def create_app(
 
     >>> from infobits.explore import create_app
     >>> sorted(r.path for r in create_app().routes if r.path.startswith("/api"))
-    ['/api/diagram', '/api/presets', '/api/sample']
+    ['/api/diagram', '/api/presets', '/api/sample', '/api/text']
     """
     require("fastapi", "the explorer", "explore", "FastAPI")
     from ._app import create_app as _create

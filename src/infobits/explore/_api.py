@@ -20,17 +20,21 @@ from .. import _units
 from .._inputs import counts as as_counts
 from .._json import jsonable
 from ..explain import Explanation, explanation
+from ..textbits import MAX_CHARS, MODELS, text_bits
 
 __all__ = [
     "MAX_BODY",
     "MAX_HEADERS",
     "MAX_K",
     "MAX_N",
+    "MAX_TEXT_BODY",
     "PRESETS",
     "Pair",
     "Sample",
+    "TextRequest",
     "diagram",
     "sample",
+    "text",
 ]
 
 #: Most outcomes a request may have: the page offers 2 to 16.
@@ -39,6 +43,9 @@ MAX_K = 16
 MAX_N = 200_000
 #: Largest request body accepted, in bytes; 16 outcomes of any float fit many times over.
 MAX_BODY = 8192
+#: Largest body of a ``/api/text`` request: two texts of ``MAX_CHARS`` code points, each
+#: written as JSON's 12-byte escape of a UTF-16 pair in the worst case, with room to spare.
+MAX_TEXT_BODY = 2 * 12 * MAX_CHARS + 11_000
 #: Largest total size of a request's headers, in bytes; a browser sends well under 2 KB.
 MAX_HEADERS = 8192
 
@@ -190,3 +197,38 @@ def sample(req: Sample) -> dict[str, Any]:
     out = e.sample.as_dict()
     out["expected"] = {"entropy": req.n * e.entropy, "cross_entropy": req.n * e.cross_entropy}
     return jsonable(out)
+
+
+class TextRequest(BaseModel):
+    """A request to code a text with one model (:func:`infobits.textbits.text_bits`).
+
+    ``model`` is ``order0`` .. ``order3``, ``mix`` or ``crosscode``; ``like`` is the
+    second text B, for ``crosscode`` only. Each text is at most
+    :data:`infobits.textbits.MAX_CHARS` code points; the library checks the values and
+    says what is wrong, the request only its types.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    text: str
+    model: str = "order0"
+    like: str | None = None
+
+
+def text(req: TextRequest) -> dict[str, Any]:
+    """Each character's surprisal under the model, Σ −log₂ q and the real coded length.
+
+    ``bits`` holds one value per character (Unicode code point), the sum of the bits of
+    its UTF-8 bytes (``char_bytes`` says how many); ``ideal_bits`` is their sum,
+    ``coded_bits`` what the arithmetic coder wrote, ``gap_bits`` the difference. For
+    ``crosscode``, ``crosscode`` adds H(A), H(A, B) and D(A‖B) in bits per byte.
+
+    >>> r = text(TextRequest(text="aé", model="order0"))
+    >>> r["char_bytes"], [round(b, 3) for b in r["bits"]], r["coded_bits"]
+    ([1, 2], [8.0, 16.034], 32)
+    """
+    return jsonable(text_bits(req.text, req.model, req.like).as_dict())
+
+
+#: The models the page offers, in order, with their descriptions.
+TEXT_MODELS = [{"id": k, "description": v} for k, v in MODELS.items()]

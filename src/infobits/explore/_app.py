@@ -22,8 +22,23 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
 from .._errors import DistributionError
+from ..textbits import MAX_CHARS
 from . import BODY_TIMEOUT
-from ._api import MAX_BODY, MAX_HEADERS, MAX_K, MAX_N, PRESETS, Pair, Sample, diagram, sample
+from ._api import (
+    MAX_BODY,
+    MAX_HEADERS,
+    MAX_K,
+    MAX_N,
+    MAX_TEXT_BODY,
+    PRESETS,
+    TEXT_MODELS,
+    Pair,
+    Sample,
+    TextRequest,
+    diagram,
+    sample,
+    text,
+)
 
 __all__ = ["STATIC", "create_app"]
 
@@ -45,7 +60,8 @@ class _Limits:
     """Guard every request before the app sees it, and add the security headers.
 
     * headers over ``MAX_HEADERS`` bytes in all: 431;
-    * a POST without a length: 411; with a length over ``MAX_BODY``: 413;
+    * a POST without a length: 411; with a length over ``MAX_BODY`` (``MAX_TEXT_BODY``
+      for ``/api/text``): 413;
     * a body that has not arrived in full within ``body_timeout`` seconds (a client that
       announced more bytes than it sends): 408, and the connection is closed.
 
@@ -75,12 +91,12 @@ class _Limits:
             if length is None or not length.isdigit():
                 await _reply(send, 411, "send a Content-Length header with the JSON body")
                 return
-            if int(length) > MAX_BODY:
+            limit = MAX_TEXT_BODY if scope.get("path") == "/api/text" else MAX_BODY
+            if int(length) > limit:
                 await _reply(
                     send,
                     413,
-                    f"the request body has {int(length)} bytes; the explorer takes at most "
-                    f"{MAX_BODY}",
+                    f"the request body has {int(length)} bytes; the explorer takes at most {limit}",
                 )
                 return
             try:
@@ -208,7 +224,13 @@ def create_app(
     @app.get("/api/presets")
     def presets() -> dict[str, Any]:
         """Starting points for the page, with the API's limits."""
-        return {"presets": PRESETS, "max_k": MAX_K, "max_n": MAX_N}
+        return {
+            "presets": PRESETS,
+            "max_k": MAX_K,
+            "max_n": MAX_N,
+            "text_models": TEXT_MODELS,
+            "max_chars": MAX_CHARS,
+        }
 
     @app.post("/api/diagram")
     def post_diagram(req: Pair) -> dict[str, Any]:
@@ -219,6 +241,11 @@ def create_app(
     def post_sample(req: Sample) -> dict[str, Any]:
         """Draw n symbols from p and encode them with codes for p and for q."""
         return sample(req)
+
+    @app.post("/api/text")
+    def post_text(req: TextRequest) -> dict[str, Any]:
+        """Each character's bits under a model, Σ −log2 q and the arithmetic-coded length."""
+        return text(req)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(_Limits, body_timeout=body_timeout)

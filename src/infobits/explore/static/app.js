@@ -1,6 +1,7 @@
 // infobits explorer: the page only draws. Every number it shows comes from the
-// library through /api; this script keeps the weights the user set, asks the API,
-// and turns its answer into text and SVG.
+// library through /api; this script keeps the weights and the text the user set, asks
+// the API, and turns its answer into text and SVG, in English or Chinese
+// (static/i18n.json holds every string the page shows in both).
 "use strict";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -17,7 +18,63 @@ const state = {
   seq: 0,          // number of the latest /api/diagram request
   shown: 0,        // number of the request whose answer is on screen
   last: null,      // the last good answer
+  lastSample: null, // the last sample answer, redrawn when the language changes
 };
+
+// ---------------------------------------------------------------- languages
+
+const LANGS = ["en", "zh"];
+const i18n = { lang: "en", strings: { en: {}, zh: {} } };
+
+// The string for `key` in the current language (English if it has none), with each
+// {name} replaced by vars[name].
+function t(key, vars) {
+  const table = i18n.strings[i18n.lang] || {};
+  let s = key in table ? table[key] : (key in i18n.strings.en ? i18n.strings.en[key] : key);
+  if (vars) s = s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+  return s;
+}
+
+function chosenLanguage() {
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (LANGS.includes(asked)) return asked;
+  try {
+    const kept = localStorage.getItem("infobits-lang");
+    if (LANGS.includes(kept)) return kept;
+  } catch (e) { /* storage may be off; the default is fine */ }
+  return (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
+}
+
+// Put every static string of the page in `lang`, then redraw what the script wrote.
+function applyLanguage(lang) {
+  const previousSample = t("text.sample");
+  i18n.lang = LANGS.includes(lang) ? lang : "en";
+  document.documentElement.lang = i18n.lang === "zh" ? "zh-CN" : "en";
+  $("lang").value = i18n.lang;
+  try { localStorage.setItem("infobits-lang", i18n.lang); } catch (e) { /* ignore */ }
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  // our own strings, with <sub> and <code> markup; nothing here comes from a user
+  for (const el of document.querySelectorAll("[data-i18n-html]")) el.innerHTML = t(el.dataset.i18nHtml);
+  for (const el of document.querySelectorAll("[data-i18n-aria]")) el.setAttribute("aria-label", t(el.dataset.i18nAria));
+  for (const el of document.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
+  if (!state.presets.length) return;  // still starting: start() draws the rest
+  fillPresets();
+  if (state.p.length) {
+    buildRows();
+    if (state.last) render(state.last);
+  }
+  if (state.lastSample) drawSample(state.lastSample);
+  fillTextModels();
+  const input = $("text-input");
+  if (input.value === previousSample) {
+    input.value = t("text.sample");
+    scheduleText(0);
+  } else if (textView.last) {
+    drawText(textView.last.answer, textView.last.chars);
+  } else {
+    updateTextCount();
+  }
+}
 
 const $ = (id) => document.getElementById(id);
 
@@ -152,18 +209,18 @@ function buildRows() {
       range.min = "0";
       range.step = "1";
       range.id = `${which}-range-${i}`;
-      range.setAttribute("aria-label", `weight of outcome ${i} in ${which}`);
+      range.setAttribute("aria-label", t("weight-aria", { i, which }));
       const box = document.createElement("input");
       box.type = "number";
       box.min = "0";
       box.step = "1";
       box.id = `${which}-weight-${i}`;
-      box.setAttribute("aria-label", `weight of outcome ${i} in ${which}, exact`);
+      box.setAttribute("aria-label", t("weight-aria-exact", { i, which }));
       const setFrom = (el) => {
         if (el.value.trim() === "") return; // still typing
         const v = Number(el.value);
         if (!Number.isFinite(v)) {
-          showError(`weight of outcome ${i} in ${which}: "${el.value}" is not a number`);
+          showError(t("not-a-number", { i, which, value: el.value }));
           return;
         }
         // Fractions and negatives go to the library, whose message says what is wrong.
@@ -217,7 +274,7 @@ function applyPreset(id) {
   state.p = preset.p.slice();
   state.q = preset.q.slice();
   $("preset").value = id;
-  $("preset-description").textContent = preset.description;
+  $("preset-description").textContent = presetText(preset, "description");
   buildRows();
   refresh();
 }
@@ -286,7 +343,7 @@ function drawDiagram(d) {
       const cx = X(x0 + p / 2);
       svg("path", { class: "cut-marker", d: `M${cx - 5},${T + 9} L${cx + 5},${T + 9} L${cx},${T} Z` }, root)
         .appendChild(document.createElementNS(SVG_NS, "title")).textContent =
-          `outcome ${i}: ${fmt(lq)} ${d.unit}, cut off`;
+          t("cut.title", { i, length: fmt(lq), unit: d.unit });
     }
     centers.push(X(x0 + p / 2));
     widths.push(p * pw);
@@ -312,9 +369,9 @@ function drawDiagram(d) {
     }
   }
   text("text", { class: "axis-label", x: L + pw / 2, y: H - 10, "text-anchor": "middle" },
-    "outcome i: each bar is as wide as its probability pᵢ (total width 1)", root);
+    t("axis.x"), root);
   text("text", { class: "axis-label", x: 14, y: T + ph / 2, "text-anchor": "middle",
-    transform: `rotate(-90 14 ${T + ph / 2})` }, `code length ${d.log}(1/qᵢ) (${d.unit})`, root);
+    transform: `rotate(-90 14 ${T + ph / 2})` }, t("axis.y", { log: d.log, unit: d.unit }), root);
 }
 
 // The red ▲ marks a bar too tall to draw (or infinite, q = 0): the legend says where it
@@ -328,11 +385,10 @@ function drawCutLegend(d, cap) {
   item.hidden = cut.length === 0;
   if (!cut.length) return;
   const items = cut.slice(0, 4).map((i) => `${i}: ${fmt(d.code_length[i])}`);
-  const more = cut.length > 4 ? ` and ${cut.length - 4} more` : "";
-  const infinite = cut.some((i) => num(d.code_length[i]) === Infinity)
-    ? " (∞: q gives 0 to an outcome p produces)" : "";
+  const more = cut.length > 4 ? t("cut.more", { n: cut.length - 4 }) : "";
+  const infinite = cut.some((i) => num(d.code_length[i]) === Infinity) ? t("cut.infinite") : "";
   $("legend-cut-text").textContent =
-    `bar cut off at ${fmt(cap)} ${d.unit}${infinite}; full length ${items.join(", ")}${more}`;
+    t("cut.legend", { cap: fmt(cap), unit: d.unit, infinite, items: items.join(", "), more });
 }
 
 function drawStack(d) {
@@ -375,7 +431,7 @@ function render(d) {
     for (const which of ["p", "q"]) {
       const cw = d.huffman[which].codewords[i];
       const td = $(`${which}-codeword-${i}`);
-      td.textContent = cw === "" ? (d.huffman[which].lengths[i] === 0 && d[which][i] > 0 ? "(0 bits)" : "none") : cw;
+      td.textContent = cw === "" ? (d.huffman[which].lengths[i] === 0 && d[which][i] > 0 ? t("codeword.zero") : t("codeword.none")) : cw;
       td.className = cw === "" && !(d[which][i] > 0) ? "none" : "codeword";
     }
     const row = document.querySelector(`tr[data-i="${i}"]`);
@@ -397,11 +453,26 @@ async function runSample() {
   const out = $("sample-result");
   try {
     const s = await postJSON("/api/sample", body);
+    state.lastSample = s;
+    drawSample(s);
+  } catch (e) {
+    state.lastSample = null;
+    out.textContent = "";
+    const p = document.createElement("p");
+    p.id = "sample-error";
+    p.textContent = e.message;
+    out.appendChild(p);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function drawSample(s) {
+    const out = $("sample-result");
     out.textContent = "";
     const info = document.createElement("p");
     info.id = "sample-info";
-    info.textContent = `${s.n} symbols drawn from p (seed ${s.seed}; enter it to repeat). ` +
-      `First ${s.head.length}: `;
+    info.textContent = t("sample.info", { n: s.n, seed: s.seed, m: s.head.length });
     const sym = document.createElement("span");
     sym.className = "symbols";
     sym.textContent = s.head.join(" ");
@@ -410,10 +481,9 @@ async function runSample() {
     const table = document.createElement("table");
     table.id = "sample-table";
     const head = table.createTHead().insertRow();
-    for (const h of ["code", "bytes written", "bits", "= ideal", "+ rounding", "+ overhead",
-      "bits a symbol", ""]) {
+    for (const h of ["code", "bytes", "bits", "ideal", "rounding", "overhead", "per-symbol", ""]) {
       const th = document.createElement("th");
-      th.textContent = h;
+      th.textContent = h ? t(`sample.col.${h}`) : "";
       head.appendChild(th);
     }
     const cellNum = (tr, x, digits, cls) => {
@@ -429,7 +499,7 @@ async function runSample() {
     for (const row of s.codes) {
       const tr = tb.insertRow();
       tr.dataset.code = row.code;
-      tr.insertCell().textContent = row.code;
+      tr.insertCell().textContent = t(`code.${row.code}`);
       tr.insertCell().textContent = row.bytes === null ? "–" : String(row.bytes);
       const bits = tr.insertCell();
       bits.textContent = num(row.bits) === Infinity ? "∞" : (row.bytes === null ? "–" : String(row.bits));
@@ -443,8 +513,8 @@ async function runSample() {
       note.className = "note";
       note.textContent = row.note || "";
     }
-    for (const [label, value] of [["expected n·H(p)", s.expected.entropy],
-      ["expected n·H(p,q)", s.expected.cross_entropy]]) {
+    for (const [label, value] of [[t("sample.expected-h"), s.expected.entropy],
+      [t("sample.expected-hpq"), s.expected.cross_entropy]]) {
       const tr = tb.insertRow();
       tr.className = "ideal";
       tr.insertCell().textContent = label;
@@ -457,47 +527,312 @@ async function runSample() {
     const reading = document.createElement("p");
     reading.id = "sample-reading";
     reading.textContent = s.reading;
+    reading.lang = "en";  // the library's own words
     out.appendChild(reading);
     out.dataset.seed = String(s.seed);
+}
+
+// ---------------------------------------------------------------- the text view
+
+// A character is shaded from white (0 bits) to the waste red (SHADE_MAX bits or more).
+const SHADE_MAX = 16;
+const SHADE_TO = [214, 39, 40];
+
+function shade(bits) {
+  const f = Math.min(Math.max(bits, 0) / SHADE_MAX, 1);
+  return SHADE_TO.map((c) => Math.round(255 + (c - 255) * f));
+}
+
+const textView = {
+  seq: 0,          // number of the latest /api/text request
+  shown: 0,        // number of the request whose answer is on screen
+  last: null,      // { answer, chars } on screen
+  timer: null,
+  controller: null,
+  models: [],
+  maxChars: 5000,
+};
+
+function codePoint(ch) {
+  return "U+" + ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
+}
+
+// How a character is written in the tip: control characters and marks by name.
+function visible(ch) {
+  if (ch === "\n") return "↵";
+  if (ch === "\t") return "⇥";
+  if (ch === " ") return "␣";
+  if (/\p{M}/u.test(ch)) return "◌" + ch;
+  if (/\p{C}/u.test(ch)) return "";
+  return ch;
+}
+
+function textRequest() {
+  const body = { text: $("text-input").value, model: $("text-model").value };
+  if (body.model === "crosscode") body.like = $("text-like").value;
+  return body;
+}
+
+function updateTextCount() {
+  const value = $("text-input").value;
+  const chars = Array.from(value).length;
+  const bytes = new TextEncoder().encode(value).length;
+  const count = $("text-count");
+  count.textContent = t("text.count", { chars, bytes, max: textView.maxChars });
+  count.classList.toggle("over", chars > textView.maxChars);
+  $("text-scale-top").textContent = t("text.scale-top", { max: SHADE_MAX });
+}
+
+function showTextError(message) {
+  const box = $("text-error");
+  box.textContent = message || "";
+  box.hidden = !message;
+  for (const id of ["text-shaded-box", "text-readings"]) $(id).classList.toggle("stale", !!message);
+}
+
+function scheduleText(delay = 250) {
+  updateTextCount();
+  $("text-like-box").hidden = $("text-model").value !== "crosscode";
+  clearTimeout(textView.timer);
+  textView.timer = setTimeout(refreshText, delay);
+}
+
+async function refreshText() {
+  const seq = ++textView.seq;
+  if (textView.controller) textView.controller.abort();
+  textView.controller = new AbortController();
+  const body = textRequest();
+  document.body.dataset.textBusy = "1";
+  try {
+    if (body.text === "") {
+      textView.last = null;
+      textView.shown = seq;
+      showTextError(null);
+      clearText();
+      return;
+    }
+    const d = await postJSON("/api/text", body, textView.controller.signal);
+    if (seq < textView.shown) return;
+    textView.shown = seq;
+    textView.last = { answer: d, chars: Array.from(body.text) };
+    showTextError(null);
+    drawText(d, textView.last.chars);
   } catch (e) {
-    out.textContent = "";
-    const p = document.createElement("p");
-    p.id = "sample-error";
-    p.textContent = e.message;
-    out.appendChild(p);
+    if (e.name === "AbortError") return;
+    if (seq < textView.shown) return;
+    textView.shown = seq;
+    showTextError(e.message);
   } finally {
-    button.disabled = false;
+    if (seq === textView.seq) {
+      delete document.body.dataset.textBusy;
+      document.body.dataset.textSeq = String(seq);
+    }
+  }
+}
+
+function clearText() {
+  $("text-shaded").textContent = "";
+  $("text-tip").textContent = t("text.empty");
+  for (const id of ["text-ideal", "text-coded", "text-gap"]) {
+    $(id).textContent = "–";
+    delete $(id).dataset.value;
+  }
+  for (const id of ["text-ideal-text", "text-coded-text"]) $(id).textContent = "";
+  $("text-cross").hidden = true;
+  updateTextCount();
+}
+
+function tipFor(span) {
+  const ch = span.dataset.char;
+  const bits = Number(span.dataset.bits);
+  const key = span.dataset.bytes === "1" ? "text.tip-one" : "text.tip";
+  return t(key, { char: visible(ch), cp: codePoint(ch), bits: bits.toFixed(4),
+    bytes: span.dataset.bytes });
+}
+
+function showTip(span) {
+  $("text-tip").textContent = tipFor(span);
+  $("text-tip").dataset.i = span.dataset.i;
+}
+
+function drawText(d, chars) {
+  const box = $("text-shaded");
+  box.textContent = "";
+  const frag = document.createDocumentFragment();
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i];
+    const bits = num(d.bits[i]);
+    const span = document.createElement("span");
+    span.className = "ch";
+    span.dataset.i = String(i);
+    span.dataset.char = ch;
+    span.dataset.bits = String(d.bits[i]);
+    span.dataset.bytes = String(d.char_bytes[i]);
+    span.tabIndex = i === 0 ? 0 : -1;  // one tab stop; arrow keys move within the text
+    span.textContent = ch === "\n" ? "↵" : ch;
+    const [r, g, b] = shade(bits);
+    span.style.backgroundColor = `rgb(${r}, ${g}, ${b})`;
+    if (bits / SHADE_MAX > 0.55) span.classList.add("dark");
+    span.title = tipFor(span);  // on focus, #text-tip (a live region) says the same
+    frag.appendChild(span);
+    if (ch === "\n") frag.appendChild(document.createTextNode("\n"));
+  }
+  box.appendChild(frag);
+  $("text-tip").textContent = t("text.tip-hint");
+  delete $("text-tip").dataset.i;
+  const u = t("unit.bits");
+  setOutput("text-ideal", d.ideal_bits, u);
+  setOutput("text-coded", d.coded_bits, u);
+  $("text-coded").textContent = `${d.coded_bits} ${u}`;
+  setOutput("text-gap", d.gap_bits, u);
+  $("text-ideal-text").textContent = t("text.ideal-text", { per: fmt(d.bits_per_char), n: d.n_chars });
+  $("text-coded-text").textContent = t("text.coded-text",
+    { bytes: d.coded_bits / 8, per: fmt(d.coded_bits_per_char) });
+  const c = d.crosscode;
+  $("text-cross").hidden = !c;
+  if (c) {
+    const ub = t("text.bits-per-byte");
+    setOutput("text-h-a", c.entropy, ub);
+    setOutput("text-h-ab", c.cross_entropy, ub);
+    setOutput("text-d-ab", c.kl_divergence, ub);
+  }
+  updateTextCount();
+}
+
+function moveFocus(from, to) {
+  const spans = $("text-shaded").querySelectorAll("span.ch");
+  if (!spans.length) return;
+  to = Math.max(0, Math.min(spans.length - 1, to));
+  if (from) from.tabIndex = -1;
+  spans[to].tabIndex = 0;
+  spans[to].focus();
+}
+
+function wireText() {
+  const box = $("text-shaded");
+  box.addEventListener("mouseover", (e) => {
+    if (e.target.classList && e.target.classList.contains("ch")) showTip(e.target);
+  });
+  box.addEventListener("focusin", (e) => {
+    if (e.target.classList && e.target.classList.contains("ch")) showTip(e.target);
+  });
+  box.addEventListener("keydown", (e) => {
+    const span = e.target;
+    if (!span.classList || !span.classList.contains("ch")) return;
+    const i = Number(span.dataset.i);
+    const n = box.querySelectorAll("span.ch").length;
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+    if (step) moveFocus(span, i + step);
+    else if (e.key === "Home") moveFocus(span, 0);
+    else if (e.key === "End") moveFocus(span, n - 1);
+    else return;
+    e.preventDefault();
+  });
+  $("text-input").addEventListener("input", () => scheduleText());
+  $("text-like").addEventListener("input", () => scheduleText());
+  $("text-model").addEventListener("change", () => scheduleText(0));
+}
+
+function fillTextModels() {
+  const select = $("text-model");
+  const chosen = select.value || "order0";
+  select.textContent = "";
+  for (const m of textView.models) {
+    const o = document.createElement("option");
+    o.value = m.id;
+    o.textContent = t(`text.model.${m.id}`);
+    select.appendChild(o);
+  }
+  select.value = chosen;
+  $("text-model-description").textContent = t(`text.about.${select.value}`);
+}
+
+// ---------------------------------------------------------------- views
+
+function showView(name) {
+  for (const v of ["diagram", "text"]) {
+    const on = v === name;
+    $(`view-${v}`).hidden = !on;
+    const tab = $(`tab-${v}`);
+    tab.setAttribute("aria-selected", on ? "true" : "false");
+    tab.tabIndex = on ? 0 : -1;
+  }
+  if (location.hash !== `#${name}`) history.replaceState(null, "", name === "diagram" ? location.pathname + location.search : `#${name}`);
+  if (name === "text" && !textView.seq) scheduleText(0);
+}
+
+function wireTabs() {
+  const tabs = ["diagram", "text"];
+  for (const v of tabs) {
+    const tab = $(`tab-${v}`);
+    tab.addEventListener("click", () => showView(v));
+    tab.addEventListener("keydown", (e) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[e.key];
+      if (!step) return;
+      const next = tabs[(tabs.indexOf(v) + step + tabs.length) % tabs.length];
+      showView(next);
+      $(`tab-${next}`).focus();
+      e.preventDefault();
+    });
   }
 }
 
 // ---------------------------------------------------------------- start
 
-async function start() {
-  const r = await fetch("/api/presets");
-  const info = await r.json();
-  state.presets = info.presets;
-  state.maxK = info.max_k;
-  state.maxN = info.max_n;
-  $("k").max = String(state.maxK);
-  $("n").max = String(state.maxN);
+function presetText(preset, field) {
+  const key = `preset.${preset.id}.${field}`;
+  return key in i18n.strings.en ? t(key) : preset[field];
+}
+
+function fillPresets() {
   const select = $("preset");
+  const chosen = select.value;
+  select.textContent = "";
   const custom = document.createElement("option");
   custom.value = "";
-  custom.textContent = "(your own)";
+  custom.textContent = t("custom-preset");
   select.appendChild(custom);
   for (const p of state.presets) {
     const o = document.createElement("option");
     o.value = p.id;
-    o.textContent = p.name;
+    o.textContent = presetText(p, "name");
     select.appendChild(o);
   }
+  select.value = chosen;
+  const preset = state.presets.find((x) => x.id === chosen);
+  $("preset-description").textContent = preset ? presetText(preset, "description") : "";
+}
+
+async function start() {
+  const [info, strings] = await Promise.all([
+    fetch("/api/presets").then((r) => r.json()),
+    fetch("/static/i18n.json").then((r) => r.json()),
+  ]);
+  i18n.strings = strings;
+  state.presets = info.presets;
+  state.maxK = info.max_k;
+  state.maxN = info.max_n;
+  textView.models = info.text_models;
+  textView.maxChars = info.max_chars;
+  $("k").max = String(state.maxK);
+  $("n").max = String(state.maxN);
+  applyLanguage(chosenLanguage());
+  fillPresets();
+  fillTextModels();
+  $("text-input").value = t("text.sample");
+  updateTextCount();
+  const select = $("preset");
   select.addEventListener("change", () => applyPreset(select.value));
   $("k-minus").addEventListener("click", () => setK(state.p.length - 1));
   $("k-plus").addEventListener("click", () => setK(state.p.length + 1));
   $("k").addEventListener("change", () => setK(Number($("k").value)));
   $("base").addEventListener("change", () => { state.base = $("base").value; refresh(); });
   $("sample").addEventListener("click", runSample);
+  $("lang").addEventListener("change", () => applyLanguage($("lang").value));
+  wireTabs();
+  wireText();
   applyPreset(state.presets[0].id);
+  showView(location.hash === "#text" ? "text" : "diagram");
 }
 
-start().catch((e) => showError(`could not start: ${e.message}`));
+start().catch((e) => showError(t("could-not-start", { message: e.message })));
