@@ -19,18 +19,19 @@ import typer
 
 from ..estimators import (
     Estimate,
+    _checks,
     count_values,
     estimate_cross_entropy,
     estimate_entropy,
     estimate_kl_divergence,
 )
-from ..estimators._counting import ValueCounts
+from ..estimators._counting import ValueCounts, _one_line
 from ._common import CLIError, dump_json, parse_base
 
 __all__ = ["estimate"]
 
 #: More replicates than this add nothing a user can see and can exhaust memory.
-MAX_BOOT = 1_000_000
+MAX_BOOT = _checks.MAX_BOOT
 
 _MEASURES = {"entropy": "entropy", "kl": "kl_divergence", "cross-entropy": "cross_entropy"}
 
@@ -49,7 +50,7 @@ def _in_option_words(x: str, y: str) -> Iterator[None]:
     method='nsb', the samples x and y), in the options and data of this command."""
     try:
         yield
-    except ValueError as e:
+    except (ValueError, TypeError) as e:
         text = str(e)
         for old, new in _OPTION_WORDS:
             text = re.sub(old, new, text)
@@ -138,6 +139,28 @@ def estimate(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON for machines")] = False,
 ) -> None:
     """Estimate entropy (or, with --vs, KL divergence) of a column from its samples."""
+    try:
+        _estimate(file, column, vs, measure, method, alphabet_size, base, ci, n_boot, seed,
+                  as_text, as_json)  # fmt: skip
+    except (ValueError, TypeError, OSError) as e:
+        # one line, whatever the message quotes from the data (raw bytes, a row)
+        raise CLIError(_one_line(str(e), 400)) from None
+
+
+def _estimate(
+    file: Path,
+    column: list[str],
+    vs: Path | None,
+    measure: str | None,
+    method: str,
+    alphabet_size: int | None,
+    base: str,
+    ci: float,
+    n_boot: int,
+    seed: int | None,
+    as_text: bool,
+    as_json: bool,
+) -> None:
     b = parse_base(base)
     if len(column) > 2 or (len(column) == 2 and vs is None):
         raise CLIError(
