@@ -324,6 +324,18 @@ class _Bar:
 def _count_numpy(a: np.ndarray, chunk_rows: int, progress: bool) -> ValueCounts:
     if a.ndim != 1:
         if a.ndim == 0:
+            item = a.item() if a.dtype.kind == "O" else None
+            if item is not None and _type_family(item) not in (
+                "boolean",
+                "number",
+                "text",
+                "bytes",
+            ):
+                # np.asarray of a dict, set or generator is one opaque object, not samples
+                raise TypeError(
+                    f"cannot count a {type(item).__name__}: samples must be a sequence or "
+                    "1-D array of labels (for a mapping of columns, say which with column=...)"
+                )
             a = a.reshape(1)
         else:
             raise ValueError(

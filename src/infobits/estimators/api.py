@@ -238,7 +238,7 @@ def _ordered(lo: Any, hi: Any, scale: float) -> tuple[Any, Any]:
 
 
 #: Quantities that cannot be negative: an estimate below 0 is sampling noise or bias.
-_NONNEGATIVE = ("kl_divergence", "mutual_information", "conditional_entropy")
+_NONNEGATIVE = ("entropy", "kl_divergence", "mutual_information", "conditional_entropy")
 
 
 def _positive_part(
@@ -255,6 +255,7 @@ def _positive_part(
     if np.any(v < 0):
         low = float(np.min(v)) * scale
         what = {
+            "entropy": "an entropy",
             "kl_divergence": "a KL divergence",
             "mutual_information": "mutual information",
             "conditional_entropy": "a discrete conditional entropy",
@@ -438,8 +439,12 @@ def estimate_entropy(
             lo, hi = np.clip(lo, 0.0, top), np.clip(hi, 0.0, top)
             kind = "bootstrap"
         lo, hi = _around(h, lo, hi)
+        # Grassberger's estimate of a sample of one symbol is below 0, for one
+        h, lo, hi = _positive_part(h, lo, hi, notes, "entropy", scale, unit_name(base))
         lo, hi = _ordered(lo, hi, scale)
         interval = (rows.shape(lo * scale), rows.shape(hi * scale))
+    else:
+        h, _, _ = _positive_part(h, None, None, notes, "entropy", scale, unit_name(base))
     return Estimate(
         value=rows.shape(h * scale),
         stderr=rows.shape(np.asarray(se) * abs(scale)),
@@ -566,7 +571,14 @@ def _two_sample(
         ce = cross_entropy_huge(a, b, method, kr, pseudocount)
         if quantity == "cross_entropy":
             return ce
-        return ce - entropy_for_kl_huge(a, method, kr, pseudocount)
+        # x itself may be small when only y is huge: its H(p) takes the usual kernel
+        h = np.empty(a.shape[0])
+        hx = huge_rows(a)
+        if hx.any():
+            h[hx] = entropy_for_kl_huge(a[hx], method, kr[hx], pseudocount)
+        if (~hx).any():
+            h[~hx] = entropy_for_kl(a[~hx], method, kr[~hx], pseudocount)
+        return ce - h
 
     v: Any = np.empty(cp.shape[0])
     if (~big).any():
