@@ -244,7 +244,6 @@ def _interval_ok(e: Any) -> bool | str:
 def test_entropy_of_counts(
     c: list[float], method: str, extra_k: int, with_ci: bool, base: Any
 ) -> None:
-    m = sum(1 for v in c if v > 0)
     k = len(c) + extra_k if (method in NEEDS_K or extra_k % 2) else None
     if method == "auto":
         method_ref = "nsb" if k is not None else "chao_wang_jost"
@@ -331,13 +330,21 @@ def ref_cross(cp: list[float], cq: list[float], method: str, k: int, a: float = 
     n, m = mp.fsum(x), mp.fsum(y)
     extra = k - len(cp)
     if method == "plugin":
-        return mp.fsum((xi / n) * -mp.log((yi + a) / (m + k * a)) for xi, yi in zip(x, y) if xi > 0)
+        return mp.fsum(
+            (xi / n) * -mp.log((yi + a) / (m + k * a))
+            for xi, yi in zip(x, y, strict=True)
+            if xi > 0
+        )
     if method == "dirichlet":
         big_a, big_b = n + k * a, m + k * a
-        t = mp.fsum((xi + a) * (mp.digamma(big_b) - mp.digamma(yi + a)) for xi, yi in zip(x, y))
+        t = mp.fsum(
+            (xi + a) * (mp.digamma(big_b) - mp.digamma(yi + a)) for xi, yi in zip(x, y, strict=True)
+        )
         return (t + extra * a * (mp.digamma(big_b) - mp.digamma(a))) / big_a
     return mp.fsum(
-        (xi / n) * (mp.digamma(m + 1) - mp.digamma(yi + 1)) for xi, yi in zip(x, y) if xi > 0
+        (xi / n) * (mp.digamma(m + 1) - mp.digamma(yi + 1))
+        for xi, yi in zip(x, y, strict=True)
+        if xi > 0
     )
 
 
