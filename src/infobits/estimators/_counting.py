@@ -127,8 +127,9 @@ def count_values(
     Reference: the merge-by-addition of histograms is the combiner of MapReduce
     (Dean & Ghemawat 2004); Dask's ``value_counts`` is its tree reduction.
     """
-    if chunk_rows < 1:
-        raise ValueError(f"chunk_rows must be a positive number of rows, got {chunk_rows}")
+    from ._checks import whole_number
+
+    chunk_rows = whole_number(chunk_rows, "chunk_rows", 1)
     if isinstance(data, ValueCounts):
         return data
     if isinstance(data, str | os.PathLike):

@@ -542,7 +542,7 @@ def _two_sample(
             lambda i, j: fn(px[i], py[j], k_neighbors),
             (px.shape[0], py.shape[0]),
             level, n_boot, seed, base, method="knn", quantity=quantity,
-            n=(px.shape[0], py.shape[0]),
+            n=(px.shape[0], py.shape[0]), neighbors=k_neighbors,
         )  # fmt: skip
     _check_method(method, (*DIVERGENCE_METHODS, "knn"), quantity.replace("_", " "))
     if method == "auto":
@@ -665,6 +665,7 @@ def _continuous(
     unit = unit_name(base)
     # Differential entropy may be negative; a kNN KL or KSG MI below 0 is noise.
     quantity = str(fields.get("quantity", ""))
+    neighbors = fields.pop("neighbors", 0)
     notes: list[str] = []
     if not math.isfinite(value):
         raise ValueError(
@@ -675,8 +676,13 @@ def _continuous(
     if ci is None:
         v, _, _ = _positive_part(value, None, None, notes, quantity, scale, unit)
         return Estimate(value=float(v) * scale, unit=unit, notes=tuple(notes), **fields)
-    if min(sizes) < 8:
-        raise ValueError(f"ci needs at least 8 points per sample for half-samples, got {sizes}")
+    # each half must still hold k + 1 points (k neighbours and the point itself)
+    least = max(8, 2 * (int(neighbors) + 1))
+    if min(sizes) < least:
+        raise ValueError(
+            f"ci needs at least {least} points per sample for half-samples (each half needs "
+            f"its own neighbours), got {sizes}; drop ci, or use a smaller k"
+        )
     n_rep = check_n_boot(n_boot, CONTINUOUS_REPLICATES)
     if n_rep > MAX_HALF_SAMPLES:
         raise ValueError(
@@ -877,10 +883,34 @@ class _Joint:
         return mx, my
 
 
+def _label_array(v: Any) -> np.ndarray:
+    """Labels as an array; a list is kept as Python objects, because np.asarray(["a", 1])
+    would silently turn the 1 into "1" (the type check then sees the mix)."""
+    if isinstance(v, list | tuple) and not any(isinstance(e, list | tuple) for e in v):
+        obj = np.empty(len(v), dtype=object)
+        obj[:] = v
+        kinds = {type(e) for e in v if e is not None and not (isinstance(e, float) and e != e)}
+        if len(kinds) == 1 and kinds <= {int, float, str, bool}:
+            return np.asarray(v)  # one plain type: NumPy's own dtype is exact
+        return obj
+    return np.asarray(v)
+
+
 def _joint_of(x: Any, y: Any) -> _Joint:
     if isinstance(x, Tagged):
         if y is not None:
             raise TypeError("give either a table ib.counts(table) alone, or paired samples x, y")
+        if x.kind is not Kind.COUNTS:
+            raise TypeError(
+                f"the table holds {x.kind.value}, but estimators need data: pass paired "
+                "samples x, y, or their contingency table as ib.counts(table)"
+            )
+        shape = np.shape(x.values)
+        if len(shape) != 2:
+            raise ValueError(
+                f"the table must be 2-D (X rows, Y columns), got shape {shape}; for one "
+                "variable use estimate_entropy"
+            )
         with np.errstate(over="ignore"):  # the check sums the counts: 1e308 + 1e308
             prep = prepare(x, "table", (-2, -1), min_ndim=2)
         t = np.asarray(prep.values, dtype=np.float64)
@@ -889,8 +919,7 @@ def _joint_of(x: Any, y: Any) -> _Joint:
         return _Joint.from_table(t)
     if y is None:
         raise TypeError("y is missing: give paired samples x, y, or a table as ib.counts(table)")
-    a = np.asarray(x)
-    b = np.asarray(y)
+    a, b = _label_array(x), _label_array(y)
     if a.ndim != 1 or b.ndim != 1:
         raise ValueError(
             f"paired samples must be 1-D arrays of labels, got shapes {a.shape} and {b.shape}"
@@ -938,6 +967,7 @@ def _paired(
             lambda i: cont.ksg(px[i], py[i], k_neighbors),
             (px.shape[0],),
             level, n_boot, seed, base, method="ksg", quantity=quantity, n=px.shape[0],
+            neighbors=k_neighbors,
         )  # fmt: skip
     kx_ky = _alphabet_pair(alphabet_size)
     method = _resolve_entropy_method(method, kx_ky)
@@ -1242,5 +1272,5 @@ def estimate_differential_entropy(
         lambda i: value(pts[i]),
         (pts.shape[0],),
         level, n_boot, seed, base, method=method, quantity="differential_entropy",
-        n=pts.shape[0],
+        n=pts.shape[0], neighbors=k if method == "knn" else 1,
     )  # fmt: skip
