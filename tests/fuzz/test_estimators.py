@@ -233,7 +233,7 @@ def _interval_ok(e: Any) -> bool | str:
 # ----------------------------------------------------------------------------- entropy
 
 
-@fuzz(fast=40, long=2500)
+@fuzz(fast=40, long=1200)
 @given(
     count_vectors(),
     st.sampled_from(ENTROPY_METHODS),
@@ -279,7 +279,7 @@ def test_entropy_of_counts(
     )
 
 
-@fuzz(fast=25, long=1500)
+@fuzz(fast=25, long=600)
 @given(samples(), st.sampled_from(["plugin", "miller_madow", "zhang", "chao_shen", "auto"]))
 def test_entropy_of_samples_and_text(x: list[Any], method: str) -> None:
     counts = [float(v) for v in Counter(x).values()]
@@ -299,7 +299,7 @@ def test_entropy_of_samples_and_text(x: list[Any], method: str) -> None:
     )
 
 
-@fuzz(fast=12, long=600)
+@fuzz(fast=12, long=300)
 @given(st.lists(count_vectors(), min_size=2, max_size=4), st.sampled_from(ENTROPY_METHODS))
 def test_batched_rows_agree_with_one_row_at_a_time(rows: list[list[float]], method: str) -> None:
     w = max(len(r) for r in rows)
@@ -360,7 +360,7 @@ def ref_self(cp: list[float], method: str, k: int, a: float = 0.5) -> mp.mpf:
     return mp.digamma(big_a + 1) - s / big_a
 
 
-@fuzz(fast=30, long=2000)
+@fuzz(fast=30, long=1000)
 @given(
     count_vectors(),
     st.data(),
@@ -400,7 +400,7 @@ def test_two_samples_of_counts(
     )
 
 
-@fuzz(fast=15, long=1000)
+@fuzz(fast=15, long=500)
 @given(samples(), samples(), st.sampled_from(["plugin", "zhang_grabchak"]))
 def test_kl_of_samples_and_text(x: list[Any], y: list[Any], method: str) -> None:
     assume(type(x[0]) is type(y[0]))
@@ -431,7 +431,7 @@ BAD_OPTIONS: dict[str, list[Any]] = {
 }
 
 
-@fuzz(fast=40, long=1500)
+@fuzz(fast=40, long=600)
 @given(st.sampled_from(sorted(BAD_OPTIONS)), st.data())
 def test_entropy_refuses_bad_options(option: str, data: Any) -> None:
     value = data.draw(st.sampled_from(BAD_OPTIONS[option]))
@@ -460,7 +460,7 @@ TWO_BAD: dict[str, list[Any]] = {
 }
 
 
-@fuzz(fast=30, long=1200)
+@fuzz(fast=30, long=500)
 @given(
     st.sampled_from(sorted(TWO_BAD)),
     st.data(),
@@ -497,7 +497,7 @@ BAD_INPUTS: list[tuple[str, Any, str]] = [
 ]
 
 
-@fuzz(fast=20, long=300)
+@fuzz(fast=20, long=200)
 @given(st.sampled_from(BAD_INPUTS), st.sampled_from(["plugin", "auto", "zhang"]))
 def test_entropy_refuses_bad_inputs(case: tuple[str, Any, str], method: str) -> None:
     _, x, word = case

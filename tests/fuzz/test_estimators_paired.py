@@ -70,7 +70,7 @@ def ref_paired(t: list[list[float]], quantity: str, method: str) -> mp.mpf:
     return max(out, mp.mpf(0))
 
 
-@fuzz(fast=25, long=1500)
+@fuzz(fast=25, long=800)
 @given(
     tables(),
     st.sampled_from(["mutual_information", "conditional_entropy"]),
@@ -101,7 +101,7 @@ def test_paired_from_tables(t: list[list[float]], quantity: str, method: str, ci
     )
 
 
-@fuzz(fast=15, long=1000)
+@fuzz(fast=15, long=400)
 @given(st.integers(20, 600), st.data(), st.sampled_from(["plugin", "miller_madow"]))
 def test_bigrams_of_text(n: int, data: Any, method: str) -> None:
     i = data.draw(st.integers(0, len(TEXT) - n - 1))
@@ -131,7 +131,7 @@ PAIRED_BAD: dict[str, list[Any]] = {
 }
 
 
-@fuzz(fast=25, long=1000)
+@fuzz(fast=25, long=400)
 @given(
     st.sampled_from(sorted(PAIRED_BAD)),
     st.data(),
@@ -160,7 +160,7 @@ PAIRED_INPUTS: list[tuple[Any, Any, str]] = [
 ]
 
 
-@fuzz(fast=10, long=200)
+@fuzz(fast=10, long=100)
 @given(st.sampled_from(PAIRED_INPUTS))
 def test_paired_refuse_bad_inputs(case: tuple[Any, Any, str]) -> None:
     x, y, word = case
@@ -203,7 +203,7 @@ def ref_kl_entropy(x: np.ndarray, k: int) -> float:
     return float(digamma(n) - digamma(k) + _log_ball(d) + d * np.mean(np.log(eps)))
 
 
-@fuzz(fast=20, long=1200)
+@fuzz(fast=20, long=500)
 @given(points(), st.integers(1, 5), st.booleans())
 def test_differential_entropy_knn(x: np.ndarray, k: int, ci: bool) -> None:
     ref = ref_kl_entropy(x, k)
@@ -227,7 +227,7 @@ def test_differential_entropy_knn(x: np.ndarray, k: int, ci: bool) -> None:
     )
 
 
-@fuzz(fast=10, long=600)
+@fuzz(fast=10, long=200)
 @given(points(d=1), st.sampled_from(["vasicek", "van_es", "ebrahimi", "correa"]))
 def test_differential_entropy_spacings(x: np.ndarray, method: str) -> None:
     # no independent implementation here: finite, and within 1.5 nats of the kNN value
@@ -254,7 +254,7 @@ def ref_ksg(x: np.ndarray, y: np.ndarray, k: int) -> float:
     return max(0.0, float(digamma(k) + digamma(n) - np.mean(digamma(nx + 1) + digamma(ny + 1))))
 
 
-@fuzz(fast=15, long=1000)
+@fuzz(fast=15, long=400)
 @given(points(d=None, n_min=12), st.integers(1, 4), st.floats(-0.95, 0.95))
 def test_mutual_information_ksg(x: np.ndarray, k: int, rho: float) -> None:
     rng = np.random.default_rng(len(x))
@@ -268,7 +268,7 @@ def test_mutual_information_ksg(x: np.ndarray, k: int, rho: float) -> None:
     )
 
 
-@fuzz(fast=15, long=1000)
+@fuzz(fast=15, long=400)
 @given(
     points(d=2, n_min=10),
     points(d=2, n_min=10),
@@ -318,7 +318,7 @@ POINT_BAD: list[tuple[dict[str, Any], Any, str]] = [
 ]
 
 
-@fuzz(fast=16, long=300)
+@fuzz(fast=16, long=100)
 @given(st.sampled_from(POINT_BAD))
 def test_differential_entropy_refuses_bad_input(case: tuple[dict[str, Any], Any, str]) -> None:
     kw, x, word = case
@@ -333,7 +333,7 @@ def test_differential_entropy_refuses_bad_input(case: tuple[dict[str, Any], Any,
 # ----------------------------------------------------------------------------- counting
 
 
-@fuzz(fast=15, long=1000)
+@fuzz(fast=15, long=400)
 @given(samples(), st.integers(1, 50))
 def test_count_values_matches_counter(x: list[Any], chunk: int) -> None:
     ref = Counter(x)
@@ -344,7 +344,7 @@ def test_count_values_matches_counter(x: list[Any], chunk: int) -> None:
     )
 
 
-@fuzz(fast=8, long=200)
+@fuzz(fast=8, long=50)
 @given(st.sampled_from([0, -1, 1.5, True, "10", None, math.nan]))
 def test_count_values_refuses_bad_chunk_rows(chunk: Any) -> None:
     check_invalid(
