@@ -147,6 +147,11 @@ def count_values(
         if column not in data:
             raise ValueError(_no_column(column, list(data), "the mapping"))
         data = data[column]
+    elif column is not None:
+        raise ValueError(
+            f"column={column!r} was given, but the data is a {type(data).__name__}, which has "
+            "no columns; drop column=, or pass a data frame, a mapping or a file"
+        )
     if not isinstance(data, np.ndarray):
         if isinstance(data, list | tuple):
             # np.asarray(["a", 1]) silently turns 1 into "1"; check the Python objects first

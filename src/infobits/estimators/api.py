@@ -368,14 +368,21 @@ def estimate_entropy(
         base: unit: 2 (bits, the default), ``"nats"``, 10, ...
         ci: a coverage level such as 0.95 for an interval: the posterior (``nsb``,
             ``dirichlet``: mean ± z·sd, clipped to [0, log K]) or a bootstrap (the others).
-        n_boot: bootstrap replicates (1000 by default). seed: seed or Generator for the
-            bootstrap.
-        concentration: the Dirichlet prior's a for ``method="dirichlet"``.
+        n_boot: bootstrap replicates, an int from 2 to 1,000,000 (1000 by default);
+            replicates × rows are capped at 2**26. seed: an int >= 0 or a Generator.
+        concentration: the Dirichlet prior's a for ``method="dirichlet"``, finite, > 0.
         column: the column to read when ``x`` is a data frame or a file.
 
     Returns:
         an :class:`Estimate`; ``.value`` is a float, or an array of shape ``(...)`` for
-        batched counts.
+        batched counts. An estimate below 0 (Grassberger's, on one symbol) is reported
+        as 0, with a note. Rows whose counts total 2**63 or more (up to 1e308 a count)
+        are computed from their frequencies and log N; there the bootstrap cannot
+        resample, and the interval is the large-sample normal one.
+
+    Raises:
+        ValueError or TypeError, naming the option, for an option of the wrong type or
+        range (``n_boot=2.5``, ``concentration=-1``, ``alphabet_size=inf``, ...).
 
     >>> import infobits as ib
     >>> ib.estimate_entropy(["a", "b", "a", "c"], method="plugin").value
@@ -808,8 +815,8 @@ def estimate_kl_divergence(
       (Wang, Kulkarni & Verdú 2009); ρ_i, ν_i the k-th neighbour distances of x_i in x
       and in y.
 
-    Bias-corrected estimates can come out slightly negative when p = q; they are not
-    clipped, so that averages stay unbiased.
+    Bias-corrected estimates can come out slightly negative when p = q; they are
+    reported as 0 (the positive part, never further from the truth), with a note.
 
     Args: as :func:`estimate_cross_entropy`.
 
@@ -1124,8 +1131,8 @@ def estimate_mutual_information(
         alphabet_size: ``(K_x, K_y)``. Others as in :func:`estimate_entropy`.
 
     Returns:
-        an :class:`Estimate`. Bias-corrected values can be slightly negative when X and
-        Y are independent; they are not clipped.
+        an :class:`Estimate`. Bias-corrected values can come out below 0 when X and Y
+        are independent; they are reported as 0 (the positive part), with a note.
 
     >>> import infobits as ib
     >>> x = [0, 0, 1, 1] * 25

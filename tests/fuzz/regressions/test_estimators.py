@@ -283,3 +283,8 @@ def test_item12_a_ragged_row_names_its_line(tmp_path, capsys):
     f = tmp_path / "ragged.csv"
     f.write_text("a,b\n1,2\n1,2,3\n")
     assert "line 3 has 3 fields" in _run(f, capsys)
+
+
+def test_a_column_given_for_data_without_columns_is_refused_not_ignored():
+    with pytest.raises(ValueError, match="column='x'"):
+        ib.estimate_entropy(["a", "b", "a"], column="x")
