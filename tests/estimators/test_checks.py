@@ -59,7 +59,7 @@ def test_seeds_are_none_non_negative_ints_or_generators():
             check_seed(bad)
 
 
-@pytest.mark.parametrize("value", [0, -0.0, -1, math.nan, math.inf])
+@pytest.mark.parametrize("value", [0, -0.0, -1, math.nan, math.inf, 1e101, 1e-300])
 def test_positive_options_must_be_finite_and_above_zero(value):
     with pytest.raises(ValueError, match="pseudocount="):
         check_positive(value, "pseudocount")

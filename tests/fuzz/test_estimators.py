@@ -506,3 +506,55 @@ def test_entropy_refuses_bad_inputs(case: tuple[str, Any, str], method: str) -> 
         lambda: ib.estimate_entropy(x, method=method),
         mentions=[word],
     )
+
+
+def _option_values(option: str) -> st.SearchStrategy[Any]:
+    floats = st.floats(allow_nan=True, allow_infinity=True)
+    if option == "ci":
+        return floats | st.integers(-3, 3)
+    if option == "n_boot":  # valid ones kept small: each replicate costs time
+        return st.integers(-5, 40) | st.integers(10**6, 10**15) | floats
+    if option == "seed":
+        return st.integers(-(2**70), 2**70) | floats
+    if option == "alphabet_size":
+        return st.integers(-5, 2**1030) | floats
+    return floats | st.integers(-5, 10**6)  # concentration, pseudocount
+
+
+def _valid(option: str, v: Any) -> bool:
+    if isinstance(v, bool):
+        return False
+    if option == "ci":
+        return isinstance(v, float) and 0 < v < 1
+    if option == "n_boot":
+        return isinstance(v, int) and 2 <= v <= 1_000_000
+    if option == "seed":
+        return isinstance(v, int) and v >= 0
+    if option == "alphabet_size":  # the sample below has 3 symbols
+        ok = isinstance(v, int) or (isinstance(v, float) and math.isfinite(v) and v.is_integer())
+        return ok and 3 <= v <= 2e300  # K·a, a = 0.5, must stay below 1e300
+    return 1e-100 <= v <= 1e100  # concentration, pseudocount
+
+
+@fuzz(fast=30, long=1500)
+@given(
+    st.sampled_from(["ci", "n_boot", "seed", "alphabet_size", "concentration", "pseudocount"]),
+    st.data(),
+)
+def test_options_are_accepted_exactly_in_their_documented_range(option: str, data: Any) -> None:
+    v = data.draw(_option_values(option))
+    x, y = ["a", "b", "a", "c", "b", "a"], ["a", "c", "c", "b", "b", "b"]
+    kw: dict[str, Any] = {option: v}
+    if option in ("n_boot", "seed"):
+        kw["ci"] = 0.9
+    if option == "pseudocount":
+        fn: Any = lambda: ib.estimate_kl_divergence(x, y, method="dirichlet", **kw)  # noqa: E731
+        surface = "estimators: estimate_kl_divergence"
+    else:
+        method = "dirichlet" if option in ("concentration", "alphabet_size") else "plugin"
+        fn = lambda: ib.estimate_entropy(x, method=method, **kw)  # noqa: E731
+        surface = "estimators: estimate_entropy"
+    if _valid(option, v):
+        check_valid(surface, fn, lambda e: (math.isfinite(e.value) and e.value >= 0) or "")
+    else:
+        check_invalid(surface, fn, mentions=[option])

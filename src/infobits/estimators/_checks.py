@@ -9,7 +9,6 @@ passes every ``<`` comparison, so each check is written to refuse it explicitly.
 
 from __future__ import annotations
 
-import math
 import numbers
 import operator
 from typing import Any
@@ -23,6 +22,7 @@ __all__ = [
     "check_n_boot",
     "check_neighbors",
     "check_positive",
+    "check_prior_mass",
     "check_seed",
     "whole_number",
 ]
@@ -109,12 +109,30 @@ def check_seed(seed: Any) -> Any:
     return int(seed)
 
 
+#: The range of a Dirichlet concentration or pseudocount. Far above it the prior is a point
+#: mass on the uniform distribution anyway (and K·a leaves float64); far below it, on one
+#: symbol (and ψ(a) ≈ −1/a leaves float64).
+MIN_PRIOR, MAX_PRIOR = 1e-100, 1e100
+
+
 def check_positive(value: Any, name: str) -> float:
-    """A finite number > 0 (a Dirichlet concentration, a pseudocount)."""
+    """A number in [MIN_PRIOR, MAX_PRIOR] (a Dirichlet concentration, a pseudocount)."""
     v = _real(value, name)
-    if not (math.isfinite(v) and v > 0):
-        raise ValueError(f"{name}={value!r} is not allowed; it must be a finite number > 0")
+    if not (MIN_PRIOR <= v <= MAX_PRIOR):  # written so that NaN fails too
+        raise ValueError(
+            f"{name}={value!r} is not allowed; it must be a number > 0, from 1e-100 to 1e100"
+        )
     return v
+
+
+def check_prior_mass(k: Any, a: float, name: str) -> None:
+    """The prior's total mass K·a must stay far inside float64 (its square is used)."""
+    if k is not None and np.any(np.asarray(k, dtype=np.float64) * a > 1e300):
+        kmax = float(np.max(k))
+        raise ValueError(
+            f"alphabet_size × {name} = {kmax:.3g} × {a:.3g} is beyond 1e300, where the "
+            f"prior's mass overflows float64; use a smaller alphabet_size or {name}"
+        )
 
 
 def check_neighbors(k: Any) -> int:

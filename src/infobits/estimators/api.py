@@ -25,6 +25,7 @@ from ._checks import (
     check_n_boot,
     check_neighbors,
     check_positive,
+    check_prior_mass,
     check_seed,
 )
 from ._counting import ValueCounts, _merge, _unique, count_values
@@ -399,6 +400,8 @@ def estimate_entropy(
     method = _resolve_entropy_method(method, alphabet_size)
     rows = _as_rows(_counts_of(x, "x", column))
     k = _alphabet(alphabet_size, rows, "x", method in ("nsb", "james_stein"), method)
+    if method == "dirichlet":
+        check_prior_mass(k, concentration, "concentration")
     c = rows.c
     big = huge_rows(c)
     if level is not None and method not in ("nsb", "dirichlet"):
@@ -559,6 +562,7 @@ def _two_sample(
         both = _Counts(cp + cq, rows.batch)
     k = _alphabet(alphabet_size, both, "x and y together", False, method)
     kk = k if k is not None else np.full(cp.shape[0], float(cp.shape[-1]))
+    check_prior_mass(kk, pseudocount, "pseudocount")
     big = huge_rows(cp) | huge_rows(cq)
     if level is not None:
         if big.any():
@@ -988,6 +992,8 @@ def _paired(
             )
     if method in ("nsb", "james_stein") and kx_ky is None:
         raise ValueError(f"method={method!r} needs alphabet_size=(K_x, K_y)")
+    if method == "dirichlet" and kx_ky is not None:
+        check_prior_mass(float(kx_ky[0]) * kx_ky[1], concentration, "concentration")
     n = _exact_total(j.counts)
     notes: list[str] = []
     if n >= HUGE:

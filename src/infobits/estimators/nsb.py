@@ -100,6 +100,10 @@ def _moments(g: _Groups, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     w_i = ψ(α_i+2) − ψ(A+2):
     E[H²] = [(Σ α u)² − Σ α² u² − ψ'(A+2)(A² − Σ α²)
              + Σ α(α+1)(w² + ψ'(α+2) − ψ'(A+2))] / (A(A+1)).
+
+    The sums are formed in r_i = α_i/A, E[H²] = A/(A+1) [(Σ r u)² − Σ r² u²
+    − ψ'(A+2)(1 − Σ r²) + Σ r (r + 1/A)(w² + ψ'(α+2) − ψ'(A+2))], so that α² and A²
+    never appear: they overflow once β or K reaches ~1e154.
     """
     b = beta[g.row]  # (groups, G)
     alpha = g.value[:, None] + b
@@ -114,12 +118,13 @@ def _moments(g: _Groups, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     def rsum(x: np.ndarray) -> np.ndarray:
         return np.add.reduceat(mult * x, g.starts, axis=0)
 
-    mean = digamma(big_a + 1) - rsum(alpha * d1) / big_a
-    s1 = rsum(alpha * u)
-    s2 = rsum(alpha * alpha * u * u)
-    s3 = rsum(alpha * alpha)
-    s4 = rsum(alpha * (alpha + 1) * (w * w + _trigamma(alpha + 2) - tri_a2[g.row]))
-    second = (s1 * s1 - s2 - tri_a2 * (big_a * big_a - s3) + s4) / (big_a * (big_a + 1))
+    r = alpha / big_a[g.row]
+    mean = digamma(big_a + 1) - rsum(r * d1)
+    s1 = rsum(r * u)
+    s2 = rsum(r * r * u * u)
+    s3 = rsum(r * r)
+    s4 = rsum(r * (r + 1 / big_a[g.row]) * (w * w + _trigamma(alpha + 2) - tri_a2[g.row]))
+    second = (s1 * s1 - s2 - tri_a2 * (1 - s3) + s4) / (1 + 1 / big_a)
     return mean, second
 
 

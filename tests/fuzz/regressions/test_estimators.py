@@ -288,3 +288,38 @@ def test_item12_a_ragged_row_names_its_line(tmp_path, capsys):
 def test_a_column_given_for_data_without_columns_is_refused_not_ignored():
     with pytest.raises(ValueError, match="column='x'"):
         ib.estimate_entropy(["a", "b", "a"], column="x")
+
+
+def test_dirichlet_with_an_alphabet_of_1e151_symbols_does_not_overflow():
+    # α² and A² overflowed in the posterior variance; the mean is the formula's
+    import mpmath as mp
+
+    k, a, c = 7.68e151, 0.5, [3, 2, 1]
+    e = ib.estimate_entropy(["a", "a", "a", "b", "b", "c"], method="dirichlet", alphabet_size=k,
+                            base="nats")  # fmt: skip
+    with mp.workdps(40):
+        big_a = mp.mpf(sum(c)) + mp.mpf(k) * a
+        s = mp.fsum((n + a) * mp.digamma(n + a + 1) for n in c)
+        s += (mp.mpf(k) - len(c)) * a * mp.digamma(a + 1)
+        ref = mp.digamma(big_a + 1) - s / big_a
+    assert e.value == pytest.approx(float(ref), rel=1e-12)
+    assert math.isfinite(e.stderr)
+
+
+@pytest.mark.parametrize(
+    ("kw", "word"),
+    [
+        ({"method": "dirichlet", "concentration": 1.2e154}, "concentration"),
+        ({"method": "dirichlet", "concentration": 1e-320}, "concentration"),
+        ({"method": "dirichlet", "alphabet_size": 3.1e300}, "alphabet_size"),
+    ],
+)
+def test_a_prior_beyond_float64_is_refused_by_name(kw, word):
+    with pytest.raises(ValueError, match=word):
+        ib.estimate_entropy(["a", "b", "a", "c"], **kw)
+
+
+@pytest.mark.parametrize("a", [2.2e-313, 6e307])
+def test_a_pseudocount_beyond_float64_is_refused_by_name(a):
+    with pytest.raises(ValueError, match="pseudocount"):
+        ib.estimate_kl_divergence(["a", "b"], ["b", "b"], method="dirichlet", pseudocount=a)
