@@ -521,7 +521,7 @@ def _option_values(option: str) -> st.SearchStrategy[Any]:
     return floats | st.integers(-5, 10**6)  # concentration, pseudocount
 
 
-def _valid(option: str, v: Any) -> bool:
+def _valid(option: str, v: Any, method: str = "dirichlet") -> bool:
     if isinstance(v, bool):
         return False
     if option == "ci":
@@ -532,7 +532,8 @@ def _valid(option: str, v: Any) -> bool:
         return isinstance(v, int) and v >= 0
     if option == "alphabet_size":  # the sample below has 3 symbols
         ok = isinstance(v, int) or (isinstance(v, float) and math.isfinite(v) and v.is_integer())
-        return ok and 3 <= v <= 2e300  # K·a, a = 0.5, must stay below 1e300
+        top = {"dirichlet": 2e300, "nsb": 1e300}.get(method, 2.0**1023 * (1 - 2**-53))
+        return ok and 3 <= v <= top  # dirichlet: K·a, a = 0.5, must stay below 1e300
     return 1e-100 <= v <= 1e100  # concentration, pseudocount
 
 
@@ -545,6 +546,7 @@ def test_options_are_accepted_exactly_in_their_documented_range(option: str, dat
     v = data.draw(_option_values(option))
     x, y = ["a", "b", "a", "c", "b", "a"], ["a", "c", "c", "b", "b", "b"]
     kw: dict[str, Any] = {option: v}
+    method = ""
     if option in ("n_boot", "seed"):
         kw["ci"] = 0.9
     if option == "pseudocount":
@@ -552,9 +554,11 @@ def test_options_are_accepted_exactly_in_their_documented_range(option: str, dat
         surface = "estimators: estimate_kl_divergence"
     else:
         method = "dirichlet" if option in ("concentration", "alphabet_size") else "plugin"
+        if option == "alphabet_size":
+            method = data.draw(st.sampled_from(["dirichlet", "nsb", "james_stein"]))
         fn = lambda: ib.estimate_entropy(x, method=method, **kw)  # noqa: E731
         surface = "estimators: estimate_entropy"
-    if _valid(option, v):
+    if _valid(option, v, method):
         check_valid(surface, fn, lambda e: (math.isfinite(e.value) and e.value >= 0) or "")
     else:
         check_invalid(surface, fn, mentions=[option])

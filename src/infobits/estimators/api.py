@@ -42,7 +42,7 @@ from .discrete import (
     plugin_stderr,
     totals,
 )
-from .nsb import DEFAULT_CONCENTRATION, dirichlet_entropy, nsb_entropy
+from .nsb import DEFAULT_CONCENTRATION, MAX_NSB_ALPHABET, dirichlet_entropy, nsb_entropy
 from .result import Estimate
 
 __all__ = [
@@ -195,6 +195,15 @@ def _alphabet(k: Any, rows: _Counts, name: str, needed: bool, method: str) -> np
             f"seen in {name}{where}; it must count every possible symbol"
         )
     return ka
+
+
+def _check_nsb_alphabet(method: str, k: Any) -> None:
+    if method == "nsb" and k is not None and np.any(np.asarray(k) > MAX_NSB_ALPHABET):
+        raise ValueError(
+            f"alphabet_size={float(np.max(k)):.3g} is beyond what method='nsb' can integrate "
+            f"over (at most {MAX_NSB_ALPHABET:g}); use method='chao_wang_jost', which "
+            "needs no alphabet size"
+        )
 
 
 def _check_method(method: str, allowed: tuple[str, ...], what: str) -> None:
@@ -402,6 +411,7 @@ def estimate_entropy(
     k = _alphabet(alphabet_size, rows, "x", method in ("nsb", "james_stein"), method)
     if method == "dirichlet":
         check_prior_mass(k, concentration, "concentration")
+    _check_nsb_alphabet(method, k)
     c = rows.c
     big = huge_rows(c)
     if level is not None and method not in ("nsb", "dirichlet"):
@@ -994,6 +1004,8 @@ def _paired(
         raise ValueError(f"method={method!r} needs alphabet_size=(K_x, K_y)")
     if method == "dirichlet" and kx_ky is not None:
         check_prior_mass(float(kx_ky[0]) * kx_ky[1], concentration, "concentration")
+    if kx_ky is not None:
+        _check_nsb_alphabet(method, float(kx_ky[0]) * kx_ky[1])
     n = _exact_total(j.counts)
     notes: list[str] = []
     if n >= HUGE:

@@ -27,6 +27,10 @@ __all__ = ["dirichlet_entropy", "nsb_entropy"]
 #: (Krichevsky–Trofimov), the usual non-informative choice for a multinomial.
 DEFAULT_CONCENTRATION = 0.5
 
+#: The largest alphabet NSB takes: its grid reaches down to β = 1e-8/K, which must stay a
+#: normal float64.
+MAX_NSB_ALPHABET = 1e300
+
 _ROW_BLOCK = 512  # rows per block: bounds the (groups × grid) work arrays to a few MB
 
 
@@ -221,8 +225,11 @@ def nsb_entropy(c: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         kb = k[lo : lo + _ROW_BLOCK]
         g = _groups(blk, kb)
         rows = blk.shape[0]
-        a = np.log(1e-8 / kb)
-        b = np.full(rows, np.log(1e5))
+        # Kβ must stay inside float64: for K beyond 1e295 the grid stops at Kβ = 1e300,
+        # far past where the posterior has any mass (K is at most MAX_NSB_ALPHABET, so
+        # that β = 1e-8/K stays a normal float)
+        a = np.log(1e-8) - np.log(kb)
+        b = np.minimum(np.log(1e5), np.log(1e300) - np.log(kb))
         for _ in range(_PASSES):
             t = np.linspace(0.0, 1.0, _GRID)
             grid = a[:, None] + (b - a)[:, None] * t

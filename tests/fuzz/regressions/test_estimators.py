@@ -323,3 +323,11 @@ def test_a_prior_beyond_float64_is_refused_by_name(kw, word):
 def test_a_pseudocount_beyond_float64_is_refused_by_name(a):
     with pytest.raises(ValueError, match="pseudocount"):
         ib.estimate_kl_divergence(["a", "b"], ["b", "b"], method="dirichlet", pseudocount=a)
+
+
+def test_nsb_with_an_alphabet_up_to_1e300_stays_finite_and_beyond_is_refused():
+    # K·β overflowed on the grid's upper end (β up to 1e5) once K passed ~1e303
+    e = ib.estimate_entropy(ib.counts([5, 3, 1]), method="nsb", alphabet_size=1e300, ci=0.9)
+    assert 0 <= e.interval[0] <= e.value <= e.interval[1] <= math.log2(1e300)
+    with pytest.raises(ValueError, match="alphabet_size"):
+        ib.estimate_entropy(ib.counts([5, 3, 1]), method="nsb", alphabet_size=1e303)
