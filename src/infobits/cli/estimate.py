@@ -19,19 +19,19 @@ import typer
 
 from ..estimators import (
     Estimate,
-    _checks,
     count_values,
     estimate_cross_entropy,
     estimate_entropy,
     estimate_kl_divergence,
 )
-from ..estimators._counting import ValueCounts, _one_line
+from ..estimators._counting import ValueCounts
 from ._common import CLIError, dump_json, parse_base
 
 __all__ = ["estimate"]
 
-#: More replicates than this add nothing a user can see and can exhaust memory.
-MAX_BOOT = _checks.MAX_BOOT
+#: More replicates than this add nothing a user can see and can exhaust memory (the
+#: estimators refuse more too).
+MAX_BOOT = 1_000_000
 
 _MEASURES = {"entropy": "entropy", "kl": "kl_divergence", "cross-entropy": "cross_entropy"}
 
@@ -56,7 +56,7 @@ def _in_option_words(x: str, y: str) -> Iterator[None]:
             text = re.sub(old, new, text)
         text = re.sub(r"\bseen in x and y together\b", f"seen in {x} and {y} together", text)
         text = re.sub(r"\bseen in x\b", f"seen in {x}", text)
-        raise CLIError(text) from None
+        raise CLIError(_one_line(text)) from None
 
 
 _OPTION_WORDS = [
@@ -66,6 +66,14 @@ _OPTION_WORDS = [
     (r"\bmethod='([a-z_]+)'", r"--method \1"),
     (r"\bn_boot\b", "--n-boot"),
 ]
+
+
+def _one_line(text: str, limit: int = 400) -> str:
+    """An error message on one line: control and other unprintable characters (which a
+    message may quote from the data: raw bytes, a row with a newline) escaped, and the
+    whole cut to ``limit`` characters."""
+    out = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return out if len(out) <= limit else out[: limit - 3] + "..."
 
 
 def _fmt(x: Any) -> str:
@@ -144,7 +152,7 @@ def estimate(
                   as_text, as_json)  # fmt: skip
     except (ValueError, TypeError, OSError) as e:
         # one line, whatever the message quotes from the data (raw bytes, a row)
-        raise CLIError(_one_line(str(e), 400)) from None
+        raise CLIError(_one_line(str(e))) from None
 
 
 def _estimate(

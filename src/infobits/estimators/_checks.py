@@ -56,7 +56,7 @@ def whole_number(value: Any, name: str, low: int, high: int | None = None) -> in
     v = operator.index(value)
     if v < low or (high is not None and v > high):
         top = f" and at most {high:,}" if high is not None else ""
-        raise ValueError(f"{name}={v} is out of range; it must be at least {low}{top}")
+        raise ValueError(f"{name}={_shown(v)} is out of range; it must be at least {low}{top}")
     return v
 
 
@@ -105,7 +105,7 @@ def check_seed(seed: Any) -> Any:
             f"{_shown(seed)} of type {type(seed).__name__}"
         )
     if seed < 0:
-        raise ValueError(f"seed={seed} is negative; use a whole number >= 0")
+        raise ValueError(f"seed={_shown(seed)} is negative; use a whole number >= 0")
     return int(seed)
 
 

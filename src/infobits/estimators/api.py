@@ -162,7 +162,7 @@ def _alphabet(k: Any, rows: _Counts, name: str, needed: bool, method: str) -> np
         # beyond int64 NumPy would make an object array and the check below would call
         # a perfectly whole number not whole; as a float it is exact enough for log K
         if k > 2**1023:
-            raise ValueError(f"alphabet_size={k} is too large; it must be below 2**1023")
+            raise ValueError(f"alphabet_size={_shown(k)} is too large; it must be below 2**1023")
         k = float(k)
     ka = np.asarray(k)
     if ka.dtype.kind not in "iuf":
