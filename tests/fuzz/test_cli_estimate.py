@@ -235,3 +235,33 @@ def test_missing_things_fail_in_one_line(tmp_path: Path, column: str, no_file: b
         f.write_text(_valid_csv(["a", "b", "a"]), encoding="utf-8")
     target = f if not no_file else d / "absent.csv"
     _run(d, ["estimate", str(target), "-c", column], valid=False)
+
+
+@fuzz(fast=12, long=300)
+@given(
+    st.sampled_from(["--ci", "--n-boot", "--alphabet-size", "--seed"]),
+    st.data(),
+)
+def test_option_values_are_accepted_exactly_in_their_range(
+    tmp_path: Path, option: str, data: Any
+) -> None:
+    if option == "--ci":
+        v: Any = data.draw(st.floats(allow_nan=True, allow_infinity=True))
+        ok = 0 <= v < 1
+    elif option == "--n-boot":  # valid ones kept small: each replicate costs time
+        v = data.draw(st.integers(-5, 60) | st.integers(10**6 + 1, 10**30))
+        ok = 2 <= v <= 10**6
+    elif option == "--alphabet-size":
+        v = data.draw(st.integers(-5, 10) | st.integers(2**60, 2**1100))
+        ok = 3 <= v < 2**1023  # the column has 3 distinct values
+    else:
+        v = data.draw(st.integers(-(2**80), 2**80))
+        ok = v >= 0
+    d = Path(tempfile.mkdtemp(dir=tmp_path))
+    f = d / "data.csv"
+    f.write_text(_valid_csv(["a", "b", "a", "c", "a"]), encoding="utf-8")
+    argv = ["estimate", str(f), "-c", "value", "--method", "plugin", "--json", option, repr(v)]
+    if option != "--ci":
+        argv += ["--ci", "0.9", "--n-boot", "30"] if option != "--n-boot" else ["--ci", "0.9"]
+    expected = _plugin_bits(["a", "b", "a", "c", "a"])
+    _run(d, argv, valid=ok, accept=_json_close(expected))
