@@ -29,7 +29,7 @@ def test_resampled_frequencies_average_to_the_observed_ones():
 
 def test_bootstrap_one_applies_the_statistic_to_every_replicate_and_row():
     c = np.array([[4.0, 4.0], [7.0, 1.0]])
-    reps = bootstrap_one(c, lambda d: d[:, 0] / d.sum(axis=1), 500, np.random.default_rng(2))
+    reps = bootstrap_one(c, lambda d, rows: d[:, 0] / d.sum(axis=1), 500, np.random.default_rng(2))
     assert reps.shape == (500, 2)
     np.testing.assert_allclose(reps.mean(axis=0), [0.5, 7 / 8], atol=0.03)
 
@@ -60,3 +60,23 @@ def test_half_samples_draw_distinct_indices_of_half_the_size():
     for i, j in seen:
         assert len(set(i.tolist())) == 5 and len(set(j.tolist())) == 3
         assert i.max() < 11 and j.max() < 6
+
+
+def test_bootstrap_in_blocks_passes_each_block_its_own_rows(monkeypatch):
+    # few cells per block: rows and replicates are both split, and every block's
+    # statistic must see which rows it was drawn from
+    from infobits.estimators import bootstrap
+
+    monkeypatch.setattr(bootstrap, "_CELLS", 8)
+    c = np.array([[4.0, 4.0], [7.0, 1.0], [1.0, 9.0]])
+    seen = []
+
+    def stat(d, rows):
+        seen.append(rows.tolist())
+        assert d.shape[0] % rows.size == 0
+        return np.tile(rows.astype(float), d.shape[0] // rows.size)
+
+    reps = bootstrap_one(c, stat, 7, np.random.default_rng(0))
+    assert reps.shape == (7, 3)
+    np.testing.assert_array_equal(reps, np.tile([0.0, 1.0, 2.0], (7, 1)))
+    assert len(seen) > 3  # replicates came in several blocks

@@ -29,7 +29,8 @@ from ._common import CLIError, dump_json, parse_base
 
 __all__ = ["estimate"]
 
-#: More replicates than this add nothing a user can see and can exhaust memory.
+#: More replicates than this add nothing a user can see and can exhaust memory (the
+#: estimators refuse more too).
 MAX_BOOT = 1_000_000
 
 _MEASURES = {"entropy": "entropy", "kl": "kl_divergence", "cross-entropy": "cross_entropy"}
@@ -49,13 +50,13 @@ def _in_option_words(x: str, y: str) -> Iterator[None]:
     method='nsb', the samples x and y), in the options and data of this command."""
     try:
         yield
-    except ValueError as e:
+    except (ValueError, TypeError) as e:
         text = str(e)
         for old, new in _OPTION_WORDS:
             text = re.sub(old, new, text)
         text = re.sub(r"\bseen in x and y together\b", f"seen in {x} and {y} together", text)
         text = re.sub(r"\bseen in x\b", f"seen in {x}", text)
-        raise CLIError(text) from None
+        raise CLIError(_one_line(text)) from None
 
 
 _OPTION_WORDS = [
@@ -65,6 +66,14 @@ _OPTION_WORDS = [
     (r"\bmethod='([a-z_]+)'", r"--method \1"),
     (r"\bn_boot\b", "--n-boot"),
 ]
+
+
+def _one_line(text: str, limit: int = 400) -> str:
+    """An error message on one line: control and other unprintable characters (which a
+    message may quote from the data: raw bytes, a row with a newline) escaped, and the
+    whole cut to ``limit`` characters."""
+    out = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return out if len(out) <= limit else out[: limit - 3] + "..."
 
 
 def _fmt(x: Any) -> str:
@@ -138,6 +147,28 @@ def estimate(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON for machines")] = False,
 ) -> None:
     """Estimate entropy (or, with --vs, KL divergence) of a column from its samples."""
+    try:
+        _estimate(file, column, vs, measure, method, alphabet_size, base, ci, n_boot, seed,
+                  as_text, as_json)  # fmt: skip
+    except (ValueError, TypeError, OSError) as e:
+        # one line, whatever the message quotes from the data (raw bytes, a row)
+        raise CLIError(_one_line(str(e))) from None
+
+
+def _estimate(
+    file: Path,
+    column: list[str],
+    vs: Path | None,
+    measure: str | None,
+    method: str,
+    alphabet_size: int | None,
+    base: str,
+    ci: float,
+    n_boot: int,
+    seed: int | None,
+    as_text: bool,
+    as_json: bool,
+) -> None:
     b = parse_base(base)
     if len(column) > 2 or (len(column) == 2 and vs is None):
         raise CLIError(

@@ -127,8 +127,9 @@ def count_values(
     Reference: the merge-by-addition of histograms is the combiner of MapReduce
     (Dean & Ghemawat 2004); Dask's ``value_counts`` is its tree reduction.
     """
-    if chunk_rows < 1:
-        raise ValueError(f"chunk_rows must be a positive number of rows, got {chunk_rows}")
+    from ._checks import whole_number
+
+    chunk_rows = whole_number(chunk_rows, "chunk_rows", 1)
     if isinstance(data, ValueCounts):
         return data
     if isinstance(data, str | os.PathLike):
@@ -146,6 +147,11 @@ def count_values(
         if column not in data:
             raise ValueError(_no_column(column, list(data), "the mapping"))
         data = data[column]
+    elif column is not None:
+        raise ValueError(
+            f"column={column!r} was given, but the data is a {type(data).__name__}, which has "
+            "no columns; drop column=, or pass a data frame, a mapping or a file"
+        )
     if not isinstance(data, np.ndarray):
         if isinstance(data, list | tuple):
             # np.asarray(["a", 1]) silently turns 1 into "1"; check the Python objects first
@@ -324,6 +330,18 @@ class _Bar:
 def _count_numpy(a: np.ndarray, chunk_rows: int, progress: bool) -> ValueCounts:
     if a.ndim != 1:
         if a.ndim == 0:
+            item = a.item() if a.dtype.kind == "O" else None
+            if item is not None and _type_family(item) not in (
+                "boolean",
+                "number",
+                "text",
+                "bytes",
+            ):
+                # np.asarray of a dict, set or generator is one opaque object, not samples
+                raise TypeError(
+                    f"cannot count a {type(item).__name__}: samples must be a sequence or "
+                    "1-D array of labels (for a mapping of columns, say which with column=...)"
+                )
             a = a.reshape(1)
         else:
             raise ValueError(
@@ -551,12 +569,16 @@ def _count_csv(
 
     if path.stat().st_size == 0:
         raise ValueError(f"{path.name} is empty; it has no header and no rows")
+    _check_text(path)
     parse, read = _csv_options(path)
     try:
         with pcsv.open_csv(path, parse_options=parse, read_options=read) as head:
             names = head.schema.names
+            first_type = head.schema.field(names.index(column)).type if column in names else None
     except (pa.ArrowInvalid, OSError) as e:  # OSError: a damaged .gz or .bz2
-        raise ValueError(f"cannot read {path.name} as CSV: {e}") from None
+        raise _csv_error(path, e) from None
+    if first_type is not None and pa.types.is_binary(first_type) and not as_text:
+        raise _not_utf8(path, _find_bad_utf8(path))
     if column not in names:
         raise ValueError(_no_column(column, names, path.name))
     if names.count(column) > 1:
@@ -574,7 +596,7 @@ def _count_csv(
         try:
             yield from read_batches()
         except OSError as e:  # damage in a .gz or .bz2 past its first block (Arrow reads ahead)
-            raise ValueError(f"cannot read {path.name} as CSV: {e}") from None
+            raise ValueError(f"cannot read {path.name} as CSV: {_one_line(str(e))}") from None
 
     def read_batches() -> Iterator[Any]:
         with pcsv.open_csv(
@@ -587,22 +609,196 @@ def _count_csv(
                 except StopIteration:
                     return
                 except pa.ArrowInvalid as e:
+                    if "utf8" in str(e).lower() or "utf-8" in str(e).lower():
+                        raise _not_utf8(path, _find_bad_utf8(path)) from None
                     if "conversion error" in str(e).lower():
                         raise ValueError(
                             f"column {column!r} of {path.name} mixes types: it starts as "
-                            f"{first_type} but later holds a value that is not ({e}); "
+                            f"{first_type} but later holds a value that is not "
+                            f"({_one_line(str(e))}); "
                             "clean the column, or count every value as text with "
                             "as_text=True (--as-text)"
                         ) from None
-                    raise ValueError(f"cannot read {path.name} as CSV: {e}") from None
+                    raise _csv_error(path, e) from None
                 arr = b.column(0)
                 for s in range(0, len(arr), chunk_rows):
                     yield arr.slice(s, chunk_rows)
 
     vc = _count_arrow_batches(batches(), None, path.name, progress)
+    if vc.labels.dtype.kind == "O" and any(isinstance(v, bytes) for v in vc.labels[:1]):
+        raise _not_utf8(path, _find_bad_utf8(path))
+    _check_quotes(path)
     if not as_text and vc.labels.dtype.kind == "O":
         _check_text_numbers(vc.labels, column, path.name)
     return vc
+
+
+# ----------------------------------------------------------------------------- csv errors
+#
+# Arrow's CSV errors quote the offending row verbatim: raw bytes, newlines and all. A
+# command line must say what is wrong in one line, naming the file and the line, so
+# every problem is located again here (only once reading has failed) and quoted with
+# its odd characters escaped and its length cut.
+
+_TEXT_BLOCK = 1 << 16
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def _one_line(text: str, limit: int = 120) -> str:
+    """``text`` on one line: control and other unprintable characters escaped, cut to
+    ``limit`` characters."""
+    out = "".join(ch if ch.isprintable() and ch != "\ufffd" else ascii(ch)[1:-1] for ch in text)
+    return out if len(out) <= limit else out[: limit - 3] + "..."
+
+
+def _open_bytes(path: Path) -> Any:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        import gzip
+
+        return gzip.open(path, "rb")
+    if name.endswith(".bz2"):
+        import bz2
+
+        return bz2.open(path, "rb")
+    return open(path, "rb")
+
+
+def _read_blocks(path: Path, size: int) -> Iterator[bytes]:
+    """The (decompressed) bytes of ``path`` in blocks; a damaged .gz or .bz2 becomes a
+    ValueError naming the file (gzip alone raises OSError, EOFError or zlib.error)."""
+    import zlib
+
+    try:
+        with _open_bytes(path) as fh:
+            while block := fh.read(size):
+                yield bytes(block)
+    except (OSError, EOFError, zlib.error) as e:
+        raise ValueError(f"cannot read {path.name} as CSV: {_one_line(str(e))}") from None
+
+
+def _head(path: Path) -> bytes:
+    return next(_read_blocks(path, _TEXT_BLOCK), b"")
+
+
+def _check_text(path: Path) -> None:
+    """Refuse a file that is not UTF-8 text before Arrow reads it (its errors quote the
+    raw bytes): a UTF-16 or UTF-32 byte-order mark, NUL bytes, or bytes that are not
+    UTF-8 in the first block."""
+    head = _head(path)
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            raise ValueError(
+                f"{path.name} is {enc} text (it starts with a {enc} byte-order mark), but "
+                "CSV files are read as UTF-8; save it as UTF-8 (for example "
+                f"iconv -f {enc} -t UTF-8) and try again"
+            )
+    if b"\x00" in head:
+        line = head[: head.index(b"\x00")].count(b"\n") + 1
+        utf16 = head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
+        what = (
+            "it looks like UTF-16 text without a byte-order mark"
+            if utf16
+            else "it looks like a binary file, not text"
+        )
+        raise ValueError(
+            f"{path.name} has a NUL byte on line {line}: {what}; CSV files are read as UTF-8 text"
+        )
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.start < len(head) - 4 or len(head) < _TEXT_BLOCK:  # not a character cut short
+            raise _not_utf8(path, (head[: e.start].count(b"\n") + 1, head[e.start])) from None
+
+
+def _find_bad_utf8(path: Path) -> tuple[int, int] | None:
+    """(line, byte) of the first byte that is not UTF-8, or None."""
+    import codecs
+
+    dec = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    for block in _read_blocks(path, 1 << 20):
+        try:
+            dec.decode(block)
+        except UnicodeDecodeError as e:
+            at = min(max(e.start, 0), len(block) - 1)
+            return line + block[:at].count(b"\n"), block[at]
+        line += block.count(b"\n")
+    return None
+
+
+def _not_utf8(path: Path, where: tuple[int, int] | None) -> ValueError:
+    at = f" (line {where[0]} has the byte 0x{where[1]:02x})" if where else ""
+    return ValueError(
+        f"{path.name} is not UTF-8 text{at}; CSV files are read as UTF-8: save it as UTF-8 "
+        "(for example iconv -f LATIN1 -t UTF-8 if it came from a Latin-1 system)"
+    )
+
+
+def _check_quotes(path: Path) -> None:
+    """Refuse a quote left open: Arrow reads everything after it, to the end of the file,
+    as one value, and so silently drops the rows it swallowed. An odd number of quote
+    characters is the cheap sign; the csv module then finds the line."""
+    n = sum(block.count(b'"') for block in _read_blocks(path, 1 << 22))
+    if n % 2:
+        problem = _locate(path)
+        if problem is not None:
+            raise ValueError(f"cannot read {path.name} as CSV: {problem}")
+
+
+def _locate(path: Path) -> str | None:
+    """The first line of a CSV file that Python's strict csv reader rejects, described
+    in one line (None when it finds none)."""
+    import csv
+    import io
+
+    delim = "\t" if path.name.lower().endswith((".tsv", ".tsv.gz")) else ","
+    with _open_bytes(path) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        reader = csv.reader(text, delimiter=delim, strict=True)
+        width = None
+        start = 1
+        try:
+            for row in reader:
+                if width is None:
+                    width = len(row)
+                elif row and len(row) != width:
+                    shown = _one_line(delim.join(row), 60)
+                    return (
+                        f"line {start} has {len(row)} fields but the header has {width} ({shown!r})"
+                    )
+                start = reader.line_num + 1
+        except UnicodeDecodeError:
+            where = _find_bad_utf8(path)
+            return str(_not_utf8(path, where)).split("; ")[0]
+        except csv.Error as e:
+            msg = str(e)
+            if "end of data" in msg or "field larger" in msg:
+                return (
+                    f"a quote opened on line {start} is never closed (not within 131,072 "
+                    "characters), so the rest of the file would be one value; close it, "
+                    'or double a literal quote ("")'
+                )
+            return f"line {start}: {_one_line(msg)}"
+    return None
+
+
+def _csv_error(path: Path, e: BaseException) -> ValueError:
+    """A one-line error for a CSV file Arrow could not parse, naming the line."""
+    import zlib
+
+    try:
+        problem = _locate(path)
+    except (OSError, EOFError, ValueError, zlib.error):
+        problem = None
+    if problem is None:
+        problem = _one_line(str(e))
+    return ValueError(f"cannot read {path.name} as CSV: {problem}")
 
 
 def _check_text_numbers(labels: np.ndarray, column: str, fname: str) -> None:

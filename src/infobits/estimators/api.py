@@ -9,6 +9,7 @@ methods, a bootstrap for the others. Results are in bits unless ``base`` says ot
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -18,16 +19,30 @@ from scipy.special import ndtri, xlogy
 from .._inputs import Kind, Tagged, prepare
 from .._units import Base, log_of_base, unit_name
 from . import continuous as cont
+from ._checks import (
+    check_boot_size,
+    check_ci,
+    check_n_boot,
+    check_neighbors,
+    check_positive,
+    check_prior_mass,
+    check_seed,
+)
 from ._counting import ValueCounts, _merge, _unique, count_values
+from ._huge import cross_entropy_huge, entropy_for_kl_huge, entropy_huge
 from .bootstrap import bootstrap_one, bootstrap_two, half_samples, percentile_interval
 from .discrete import (
     ENTROPY_METHODS,
+    HUGE,
     cross_entropy_kernel,
     entropy_for_kl,
+    frequencies,
+    huge_rows,
     plugin,
     plugin_stderr,
+    totals,
 )
-from .nsb import DEFAULT_CONCENTRATION, dirichlet_entropy, nsb_entropy
+from .nsb import DEFAULT_CONCENTRATION, MAX_NSB_ALPHABET, dirichlet_entropy, nsb_entropy
 from .result import Estimate
 
 __all__ = [
@@ -48,6 +63,11 @@ _BOOT_NOTE = (
     "bootstrap intervals cannot include unseen symbols; about {:.0%} of the probability "
     "is on symbols not seen (Good–Turing f1/N), so this interval is likely too narrow"
 )
+_HUGE_NOTE = (
+    "counts totalling 2**63 or more: computed from the frequencies and log N after "
+    "scaling the counts; a bootstrap cannot resample that many, so the interval there "
+    "is the large-sample normal one"
+)
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -62,7 +82,12 @@ class _Counts:
 
     @property
     def n(self) -> np.ndarray:
-        return self.c.sum(axis=-1)
+        return totals(self.c)
+
+    def total(self) -> Any:
+        """The sample size per row: exact Python ints for one row, int64 per row (float64
+        where a total reaches 2**63, beyond int64) for a batch."""
+        return _sizes(self.c, self.batch)
 
     @property
     def support(self) -> np.ndarray:
@@ -75,6 +100,13 @@ class _Counts:
         return int(v[0]) if self.batch == () else v.reshape(self.batch).astype(np.int64)
 
 
+def _sizes(c: np.ndarray, batch: tuple[int, ...]) -> Any:
+    if batch == ():
+        return sum(int(v) for v in c[0]) if not (totals(c) < HUGE).all() else int(c[0].sum())
+    n = totals(c).reshape(batch)
+    return n if not (n < HUGE).all() else n.astype(np.int64)
+
+
 def _counts_of(x: Any, name: str, column: str | None = None) -> _Counts | ValueCounts:
     """Counts from ib.counts (rows kept as rows) or from samples (a ValueCounts)."""
     if isinstance(x, Tagged):
@@ -84,7 +116,8 @@ def _counts_of(x: Any, name: str, column: str | None = None) -> _Counts | ValueC
                 f"their histogram as ib.counts(...); for a known distribution use the "
                 "measures (ib.entropy, ib.kl_divergence) instead"
             )
-        prep = prepare(x, name, -1)
+        with np.errstate(over="ignore"):  # the check sums the counts: 1e308 + 1e308
+            prep = prepare(x, name, -1)
         c = np.asarray(prep.values, dtype=np.float64)
         return _Counts(c.reshape(-1, c.shape[-1]), c.shape[:-1])
     vc = count_values(x, column=column)
@@ -129,12 +162,30 @@ def _alphabet(k: Any, rows: _Counts, name: str, needed: bool, method: str) -> np
         # beyond int64 NumPy would make an object array and the check below would call
         # a perfectly whole number not whole; as a float it is exact enough for log K
         if k > 2**1023:
-            raise ValueError(f"alphabet_size={k} is too large; it must be below 2**1023")
+            raise ValueError(f"alphabet_size={_shown(k)} is too large; it must be below 2**1023")
         k = float(k)
     ka = np.asarray(k)
-    if ka.dtype.kind not in "iuf" or np.any(ka != np.floor(ka)) or np.any(ka < 1):
-        raise ValueError(f"alphabet_size must be a positive whole number, got {k!r}")
-    ka = np.broadcast_to(ka, rows.batch).reshape(-1).astype(np.float64)
+    if ka.dtype.kind not in "iuf":
+        raise TypeError(
+            f"alphabet_size must be a positive whole number (an int, or an array of them "
+            f"per row), got {_shown(k)}"
+        )
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(ka) | (ka != np.floor(ka)) | (ka < 1) | (ka > 2.0**1023)
+    if np.any(bad):
+        v = ka.reshape(-1)[int(np.argmax(bad.reshape(-1)))]
+        raise ValueError(
+            f"alphabet_size must be a positive whole number below 2**1023, got {v!r}"
+            + (f" (in {_shown(k)})" if ka.ndim else "")
+        )
+    try:
+        ka = np.broadcast_to(ka, rows.batch)
+    except ValueError:
+        raise ValueError(
+            f"alphabet_size has shape {ka.shape}, which does not match the {rows.batch} rows "
+            f"of {name}; give one K, or one per row"
+        ) from None
+    ka = ka.reshape(-1).astype(np.float64)
     short = ka < np.maximum(sup, 1)
     if short.any():
         i = int(np.argmax(short))
@@ -144,6 +195,15 @@ def _alphabet(k: Any, rows: _Counts, name: str, needed: bool, method: str) -> np
             f"seen in {name}{where}; it must count every possible symbol"
         )
     return ka
+
+
+def _check_nsb_alphabet(method: str, k: Any) -> None:
+    if method == "nsb" and k is not None and np.any(np.asarray(k) > MAX_NSB_ALPHABET):
+        raise ValueError(
+            f"alphabet_size={float(np.max(k)):.3g} is beyond what method='nsb' can integrate "
+            f"over (at most {MAX_NSB_ALPHABET:g}); use method='chao_wang_jost', which "
+            "needs no alphabet size"
+        )
 
 
 def _check_method(method: str, allowed: tuple[str, ...], what: str) -> None:
@@ -158,13 +218,23 @@ def _check_method(method: str, allowed: tuple[str, ...], what: str) -> None:
 BOOTSTRAP_REPLICATES = 1000
 
 
-def _check_ci(ci: float | None, n_boot: int | None) -> int:
-    """Check ``ci`` and ``n_boot``; return the number of count-bootstrap replicates."""
-    if ci is not None and not (0 < ci < 1):
-        raise ValueError(f"ci={ci!r} is not a coverage level; use a number in (0, 1) such as 0.95")
-    if n_boot is not None and n_boot < 2:
-        raise ValueError(f"n_boot must be at least 2 replicates, got {n_boot}")
-    return BOOTSTRAP_REPLICATES if n_boot is None else int(n_boot)
+def _check_ci(
+    ci: Any, n_boot: Any, seed: Any, default: int = BOOTSTRAP_REPLICATES
+) -> tuple[float | None, int, Any]:
+    """Check ``ci``, ``n_boot`` and ``seed``; return them (n_boot with its default)."""
+    return check_ci(ci), check_n_boot(n_boot, default), check_seed(seed)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _around(h: Any, lo: Any, hi: Any) -> tuple[Any, Any]:
+    """Widen an interval to contain its own estimate: a bias-corrected estimate can sit
+    outside the basic bootstrap interval, or beyond the clip at log K, on tiny samples;
+    an interval that excludes the number it comes with would only mislead."""
+    return np.minimum(lo, h), np.maximum(hi, h)
 
 
 def _z(level: float) -> float:
@@ -178,7 +248,7 @@ def _ordered(lo: Any, hi: Any, scale: float) -> tuple[Any, Any]:
 
 
 #: Quantities that cannot be negative: an estimate below 0 is sampling noise or bias.
-_NONNEGATIVE = ("kl_divergence", "mutual_information", "conditional_entropy")
+_NONNEGATIVE = ("entropy", "kl_divergence", "mutual_information", "conditional_entropy")
 
 
 def _positive_part(
@@ -195,6 +265,7 @@ def _positive_part(
     if np.any(v < 0):
         low = float(np.min(v)) * scale
         what = {
+            "entropy": "an entropy",
             "kl_divergence": "a KL divergence",
             "mutual_information": "mutual information",
             "conditional_entropy": "a discrete conditional entropy",
@@ -209,10 +280,35 @@ def _positive_part(
 
 
 def _unseen_mass(c: np.ndarray) -> np.ndarray:
-    return np.count_nonzero(c == 1, axis=-1) / c.sum(axis=-1)
+    return np.count_nonzero(c == 1, axis=-1) / totals(c)
 
 
 def _entropy_nats(
+    c: np.ndarray, method: str, k: np.ndarray | None, concentration: float
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Entropy (and, where the method has one, its standard error) of every row, nats.
+
+    Rows of 2**63 samples or more go to :mod:`._huge`, which works on scaled counts:
+    the kernels here would overflow (a total of 1e308 + 1e308 is inf in float64).
+    """
+    big = huge_rows(c)
+    if not big.any():
+        return _entropy_kernel(c, method, k, concentration)
+    h = np.empty(c.shape[0])
+    h[big] = entropy_huge(c[big], method, None if k is None else k[big], concentration)
+    ok = ~big
+    if not ok.any():
+        return h, (plugin_stderr(c) if method in ("nsb", "dirichlet", "jackknife") else None)
+    h_ok, se_ok = _entropy_kernel(c[ok], method, None if k is None else k[ok], concentration)
+    h[ok] = h_ok
+    if se_ok is None:
+        return h, None
+    se = plugin_stderr(c)
+    se[ok] = se_ok
+    return h, se
+
+
+def _entropy_kernel(
     c: np.ndarray, method: str, k: np.ndarray | None, concentration: float
 ) -> tuple[np.ndarray, np.ndarray | None]:
     if method == "nsb":
@@ -282,14 +378,21 @@ def estimate_entropy(
         base: unit: 2 (bits, the default), ``"nats"``, 10, ...
         ci: a coverage level such as 0.95 for an interval: the posterior (``nsb``,
             ``dirichlet``: mean ± z·sd, clipped to [0, log K]) or a bootstrap (the others).
-        n_boot: bootstrap replicates (1000 by default). seed: seed or Generator for the
-            bootstrap.
-        concentration: the Dirichlet prior's a for ``method="dirichlet"``.
+        n_boot: bootstrap replicates, an int from 2 to 1,000,000 (1000 by default);
+            replicates × rows are capped at 2**26. seed: an int >= 0 or a Generator.
+        concentration: the Dirichlet prior's a for ``method="dirichlet"``, finite, > 0.
         column: the column to read when ``x`` is a data frame or a file.
 
     Returns:
         an :class:`Estimate`; ``.value`` is a float, or an array of shape ``(...)`` for
-        batched counts.
+        batched counts. An estimate below 0 (Grassberger's, on one symbol) is reported
+        as 0, with a note. Rows whose counts total 2**63 or more (up to 1e308 a count)
+        are computed from their frequencies and log N; there the bootstrap cannot
+        resample, and the interval is the large-sample normal one.
+
+    Raises:
+        ValueError or TypeError, naming the option, for an option of the wrong type or
+        range (``n_boot=2.5``, ``concentration=-1``, ``alphabet_size=inf``, ...).
 
     >>> import infobits as ib
     >>> ib.estimate_entropy(["a", "b", "a", "c"], method="plugin").value
@@ -301,11 +404,18 @@ def estimate_entropy(
     References: Paninski 2003 (bias of the plug-in); the papers named above; Archer,
     Park & Pillow 2014 for the Dirichlet posterior moments.
     """
-    nb = _check_ci(ci, n_boot)
+    level, nb, seed = _check_ci(ci, n_boot, seed)
+    concentration = check_positive(concentration, "concentration")
     method = _resolve_entropy_method(method, alphabet_size)
     rows = _as_rows(_counts_of(x, "x", column))
     k = _alphabet(alphabet_size, rows, "x", method in ("nsb", "james_stein"), method)
+    if method == "dirichlet":
+        check_prior_mass(k, concentration, "concentration")
+    _check_nsb_alphabet(method, k)
     c = rows.c
+    big = huge_rows(c)
+    if level is not None and method not in ("nsb", "dirichlet"):
+        check_boot_size(nb, int(np.count_nonzero(~big)))
     h, se = _entropy_nats(c, method, k, concentration)
     scale = 1.0 / log_of_base(base)
     notes: list[str] = []
@@ -315,45 +425,56 @@ def estimate_entropy(
         se = plugin_stderr(c)
         if method != "plugin" and ci is None:
             notes.append("stderr is the plug-in's large-sample value and ignores bias")
-    if ci is not None:
+    if big.any():
+        notes.append(_HUGE_NOTE)
+    if level is not None:
+        z = _z(level)
         if method in ("nsb", "dirichlet"):
             kk = k if k is not None else rows.support.astype(np.float64)
-            z = _z(ci)
             lo = np.clip(h - z * se, 0.0, np.log(kk))
             hi = np.clip(h + z * se, 0.0, np.log(kk))
             kind = "posterior"
             notes.append("posterior interval: mean ± z·sd, calibrated if the prior fits")
         else:
             rng = np.random.default_rng(seed)
+            se = np.array(se, dtype=np.float64)
+            # rows of 2**63 samples or more cannot be resampled; their interval is the
+            # large-sample normal one, below 1e-9 wide
+            lo, hi = h - z * se, h + z * se
+            ok = ~big
+            if ok.any():
+                c_ok, k_ok = c[ok], None if k is None else k[ok]
 
-            def stat(d: np.ndarray) -> np.ndarray:
-                if k is not None:
-                    kr = np.repeat(k[None, :], nb, axis=0).reshape(-1)
-                else:
-                    kr = None
-                return _entropy_nats(d, method, kr, concentration)[0]
+                def stat(d: np.ndarray, which: np.ndarray) -> np.ndarray:
+                    kr = None if k_ok is None else np.tile(k_ok[which], d.shape[0] // which.size)
+                    return _entropy_nats(d, method, kr, concentration)[0]
 
-            reps = bootstrap_one(c, stat, nb, rng)
-            se, lo, hi = percentile_interval(reps, ci, h, plugin(c)[0])
+                reps = bootstrap_one(c_ok, stat, nb, rng)
+                se[ok], lo[ok], hi[ok] = percentile_interval(reps, level, h[ok], plugin(c_ok)[0])
+                unseen = float(np.max(_unseen_mass(c_ok)))
+                if unseen > _SCARCE:
+                    notes.append(_BOOT_NOTE.format(unseen))
             # entropy lies in [0, log K]: an interval reaching outside says nothing more
             top = np.log(k) if k is not None else np.inf
             lo, hi = np.clip(lo, 0.0, top), np.clip(hi, 0.0, top)
             kind = "bootstrap"
-            unseen = float(np.max(_unseen_mass(c)))
-            if unseen > _SCARCE:
-                notes.append(_BOOT_NOTE.format(unseen))
+        lo, hi = _around(h, lo, hi)
+        # Grassberger's estimate of a sample of one symbol is below 0, for one
+        h, lo, hi = _positive_part(h, lo, hi, notes, "entropy", scale, unit_name(base))
         lo, hi = _ordered(lo, hi, scale)
         interval = (rows.shape(lo * scale), rows.shape(hi * scale))
+    else:
+        h, _, _ = _positive_part(h, None, None, notes, "entropy", scale, unit_name(base))
     return Estimate(
         value=rows.shape(h * scale),
         stderr=rows.shape(np.asarray(se) * abs(scale)),
         interval=interval,
-        level=ci,
+        level=level,
         interval_kind=kind,
         method=method,
         quantity="entropy",
         unit=unit_name(base),
-        n=rows.shape_int(rows.n),
+        n=rows.total(),
         support=rows.shape_int(rows.support),
         alphabet_size=None if k is None else rows.shape_int(k),
         notes=tuple(notes),
@@ -430,7 +551,9 @@ def _two_sample(
     k_neighbors: int,
     column: str | None,
 ) -> Estimate:
-    nb = _check_ci(ci, n_boot)
+    level, nb, seed = _check_ci(ci, n_boot, seed)
+    k_neighbors = check_neighbors(k_neighbors)
+    pseudocount = check_positive(pseudocount, "pseudocount")
     if method == "knn" or (method == "auto" and _is_continuous(x, y)):
         px, py = cont.as_points(x, "x"), cont.as_points(y, "y")
         fn = cont.kl_divergence_knn if quantity == "kl_divergence" else cont.cross_entropy_knn
@@ -438,18 +561,26 @@ def _two_sample(
             fn(px, py, k_neighbors),
             lambda i, j: fn(px[i], py[j], k_neighbors),
             (px.shape[0], py.shape[0]),
-            ci, n_boot, seed, base, method="knn", quantity=quantity,
-            n=(px.shape[0], py.shape[0]),
+            level, n_boot, seed, base, method="knn", quantity=quantity,
+            n=(px.shape[0], py.shape[0]), neighbors=k_neighbors,
         )  # fmt: skip
     _check_method(method, (*DIVERGENCE_METHODS, "knn"), quantity.replace("_", " "))
     if method == "auto":
         method = "zhang_grabchak"
-    if pseudocount <= 0:
-        raise ValueError(f"pseudocount must be > 0, got {pseudocount}")
     rows, cp, cq = _pair_counts(x, y, column)
-    both = _Counts(cp + cq, rows.batch)
+    with np.errstate(over="ignore"):
+        both = _Counts(cp + cq, rows.batch)
     k = _alphabet(alphabet_size, both, "x and y together", False, method)
     kk = k if k is not None else np.full(cp.shape[0], float(cp.shape[-1]))
+    check_prior_mass(kk, pseudocount, "pseudocount")
+    big = huge_rows(cp) | huge_rows(cq)
+    if level is not None:
+        if big.any():
+            raise ValueError(
+                "ci: counts totalling 2**63 or more cannot be resampled for a bootstrap; "
+                "leave ci=None (with that many samples the sampling error is negligible)"
+            )
+        check_boot_size(nb, cp.shape[0])
 
     def stat(a: np.ndarray, b: np.ndarray, kr: np.ndarray) -> np.ndarray:
         ce = cross_entropy_kernel(a, b, method, kr, pseudocount)
@@ -457,15 +588,34 @@ def _two_sample(
             return ce
         return ce - entropy_for_kl(a, method, kr, pseudocount)
 
-    v: Any = stat(cp, cq, kk)
+    def stat_huge(a: np.ndarray, b: np.ndarray, kr: np.ndarray) -> np.ndarray:
+        ce = cross_entropy_huge(a, b, method, kr, pseudocount)
+        if quantity == "cross_entropy":
+            return ce
+        # x itself may be small when only y is huge: its H(p) takes the usual kernel
+        h = np.empty(a.shape[0])
+        hx = huge_rows(a)
+        if hx.any():
+            h[hx] = entropy_for_kl_huge(a[hx], method, kr[hx], pseudocount)
+        if (~hx).any():
+            h[~hx] = entropy_for_kl(a[~hx], method, kr[~hx], pseudocount)
+        return ce - h
+
+    v: Any = np.empty(cp.shape[0])
+    if (~big).any():
+        v[~big] = stat(cp[~big], cq[~big], kk[~big])
+    if big.any():
+        v[big] = stat_huge(cp[big], cq[big], kk[big])
     scale = 1.0 / log_of_base(base)
     notes: list[str] = []
+    if big.any():
+        notes.append(_HUGE_NOTE)
     se = None
     interval = None
     kind = None
     missed = (cq == 0) & (cp > 0)
     if np.any(missed):
-        share = float(np.max((cp * missed).sum(-1) / cp.sum(-1)))
+        share = float(np.max((frequencies(cp)[0] * missed).sum(-1)))
         how = {
             "plugin": f"the plug-in smooths q with pseudocount {pseudocount:g}",
             "dirichlet": f"the Dirichlet({pseudocount:g}) prior gives them mass",
@@ -476,14 +626,17 @@ def _two_sample(
             f"mass and the true value may be infinite; {how}, and the estimate depends on "
             "that choice"
         )
-    if ci is not None:
+    if level is not None:
         rng = np.random.default_rng(seed)
-        kr = np.repeat(kk[None, :], nb, axis=0).reshape(-1)
-        reps = bootstrap_two(cp, cq, lambda a, b: stat(a, b, kr), nb, rng)
+        reps = bootstrap_two(
+            cp, cq, lambda a, b, which: stat(a, b, np.tile(kk[which], a.shape[0] // which.size)),
+            nb, rng,
+        )  # fmt: skip
         with np.errstate(divide="ignore"):
             d_plug = -xlogy(cp, cq / cq.sum(-1, keepdims=True)).sum(-1) / cp.sum(-1)
         center = d_plug if quantity == "cross_entropy" else d_plug - plugin(cp)[0]
-        se, lo, hi = percentile_interval(reps, ci, v, center)
+        se, lo, hi = percentile_interval(reps, level, v, center)
+        lo, hi = _around(v, lo, hi)
         v, lo, hi = _positive_part(v, lo, hi, notes, quantity, scale, unit_name(base))
         lo, hi = _ordered(lo, hi, scale)
         interval = (rows.shape(lo * scale), rows.shape(hi * scale))
@@ -497,12 +650,12 @@ def _two_sample(
         value=rows.shape(v * scale),
         stderr=None if se is None else rows.shape(se * abs(scale)),
         interval=interval,
-        level=ci,
+        level=level,
         interval_kind=kind,
         method=method,
         quantity=quantity,
         unit=unit_name(base),
-        n=(rows.shape_int(cp.sum(-1)), rows.shape_int(cq.sum(-1))),
+        n=(_sizes(cp, rows.batch), _sizes(cq, rows.batch)),
         support=(
             rows.shape_int(np.count_nonzero(cp, -1)),
             rows.shape_int(np.count_nonzero(cq, -1)),
@@ -514,6 +667,8 @@ def _two_sample(
 
 #: replicates for point-data intervals when n_boot is not given (each is a kNN search)
 CONTINUOUS_REPLICATES = 100
+#: and at most this many
+MAX_HALF_SAMPLES = 10_000
 
 
 def _continuous(
@@ -531,14 +686,37 @@ def _continuous(
     unit = unit_name(base)
     # Differential entropy may be negative; a kNN KL or KSG MI below 0 is noise.
     quantity = str(fields.get("quantity", ""))
+    neighbors = fields.pop("neighbors", 0)
     notes: list[str] = []
+    if not math.isfinite(value):
+        raise ValueError(
+            f"the {quantity.replace('_', ' ')} estimate is not finite: the points are so far "
+            "apart (or so close) that their distances overflow float64; rescale the data "
+            "(the estimate shifts by d·log of the scale factor)"
+        )
     if ci is None:
         v, _, _ = _positive_part(value, None, None, notes, quantity, scale, unit)
         return Estimate(value=float(v) * scale, unit=unit, notes=tuple(notes), **fields)
-    if min(sizes) < 8:
-        raise ValueError(f"ci needs at least 8 points per sample for half-samples, got {sizes}")
-    reps = half_samples(stat, sizes, n_boot or CONTINUOUS_REPLICATES, np.random.default_rng(seed))
+    # each half must still hold k + 1 points (k neighbours and the point itself)
+    least = max(8, 2 * (int(neighbors) + 1))
+    if min(sizes) < least:
+        raise ValueError(
+            f"ci needs at least {least} points per sample for half-samples (each half needs "
+            f"its own neighbours), got {sizes}; drop ci, or use a smaller k"
+        )
+    n_rep = check_n_boot(n_boot, CONTINUOUS_REPLICATES)
+    if n_rep > MAX_HALF_SAMPLES:
+        raise ValueError(
+            f"n_boot={n_rep} is too many half-samples for point data (each is a "
+            f"nearest-neighbour search); use at most {MAX_HALF_SAMPLES:,}"
+        )
+    reps = half_samples(stat, sizes, n_rep, np.random.default_rng(seed))
     se = float(np.std(reps, ddof=1))
+    if not math.isfinite(se):
+        raise ValueError(
+            "the half-sample estimates are not finite: some half of the points has "
+            "distances that overflow float64; rescale the data"
+        )
     z = _z(ci)
     v, lo, hi = _positive_part(value, value - z * se, value + z * se, notes, quantity, scale, unit)
     lo, hi = _ordered(float(lo), float(hi), scale)
@@ -651,8 +829,8 @@ def estimate_kl_divergence(
       (Wang, Kulkarni & Verdú 2009); ρ_i, ν_i the k-th neighbour distances of x_i in x
       and in y.
 
-    Bias-corrected estimates can come out slightly negative when p = q; they are not
-    clipped, so that averages stay unbiased.
+    Bias-corrected estimates can come out slightly negative when p = q; they are
+    reported as 0 (the positive part, never further from the truth), with a note.
 
     Args: as :func:`estimate_cross_entropy`.
 
@@ -726,19 +904,43 @@ class _Joint:
         return mx, my
 
 
+def _label_array(v: Any) -> np.ndarray:
+    """Labels as an array; a list is kept as Python objects, because np.asarray(["a", 1])
+    would silently turn the 1 into "1" (the type check then sees the mix)."""
+    if isinstance(v, list | tuple) and not any(isinstance(e, list | tuple) for e in v):
+        obj = np.empty(len(v), dtype=object)
+        obj[:] = v
+        kinds = {type(e) for e in v if e is not None and not (isinstance(e, float) and e != e)}
+        if len(kinds) == 1 and kinds <= {int, float, str, bool}:
+            return np.asarray(v)  # one plain type: NumPy's own dtype is exact
+        return obj
+    return np.asarray(v)
+
+
 def _joint_of(x: Any, y: Any) -> _Joint:
     if isinstance(x, Tagged):
         if y is not None:
             raise TypeError("give either a table ib.counts(table) alone, or paired samples x, y")
-        prep = prepare(x, "table", (-2, -1), min_ndim=2)
+        if x.kind is not Kind.COUNTS:
+            raise TypeError(
+                f"the table holds {x.kind.value}, but estimators need data: pass paired "
+                "samples x, y, or their contingency table as ib.counts(table)"
+            )
+        shape = np.shape(x.values)
+        if len(shape) != 2:
+            raise ValueError(
+                f"the table must be 2-D (X rows, Y columns), got shape {shape}; for one "
+                "variable use estimate_entropy"
+            )
+        with np.errstate(over="ignore"):  # the check sums the counts: 1e308 + 1e308
+            prep = prepare(x, "table", (-2, -1), min_ndim=2)
         t = np.asarray(prep.values, dtype=np.float64)
         if t.ndim != 2:
             raise ValueError(f"the table must be 2-D (X rows, Y columns), got shape {t.shape}")
         return _Joint.from_table(t)
     if y is None:
         raise TypeError("y is missing: give paired samples x, y, or a table as ib.counts(table)")
-    a = np.asarray(x)
-    b = np.asarray(y)
+    a, b = _label_array(x), _label_array(y)
     if a.ndim != 1 or b.ndim != 1:
         raise ValueError(
             f"paired samples must be 1-D arrays of labels, got shapes {a.shape} and {b.shape}"
@@ -774,7 +976,9 @@ def _paired(
     concentration: float,
     k_neighbors: int,
 ) -> Estimate:
-    nb = _check_ci(ci, n_boot)
+    level, nb, seed = _check_ci(ci, n_boot, seed)
+    concentration = check_positive(concentration, "concentration")
+    k_neighbors = check_neighbors(k_neighbors)
     if method == "ksg" or (
         method == "auto" and quantity == "mutual_information" and _is_continuous(x, y)
     ):
@@ -783,16 +987,10 @@ def _paired(
             cont.ksg(px, py, k_neighbors),
             lambda i: cont.ksg(px[i], py[i], k_neighbors),
             (px.shape[0],),
-            ci, n_boot, seed, base, method="ksg", quantity=quantity, n=px.shape[0],
+            level, n_boot, seed, base, method="ksg", quantity=quantity, n=px.shape[0],
+            neighbors=k_neighbors,
         )  # fmt: skip
-    if alphabet_size is None:
-        kx_ky = None
-    else:
-        if not (isinstance(alphabet_size, tuple | list) and len(alphabet_size) == 2):
-            raise ValueError(
-                f"alphabet_size must be a pair (K_x, K_y) for two variables, got {alphabet_size!r}"
-            )
-        kx_ky = (int(alphabet_size[0]), int(alphabet_size[1]))
+    kx_ky = _alphabet_pair(alphabet_size)
     method = _resolve_entropy_method(method, kx_ky)
     j = _joint_of(x, y)
     if kx_ky is not None and (kx_ky[0] < j.kx or kx_ky[1] < j.ky):
@@ -804,10 +1002,36 @@ def _paired(
             )
     if method in ("nsb", "james_stein") and kx_ky is None:
         raise ValueError(f"method={method!r} needs alphabet_size=(K_x, K_y)")
+    if method == "dirichlet" and kx_ky is not None:
+        check_prior_mass(float(kx_ky[0]) * kx_ky[1], concentration, "concentration")
+    if kx_ky is not None:
+        _check_nsb_alphabet(method, float(kx_ky[0]) * kx_ky[1])
+    n = _exact_total(j.counts)
+    notes: list[str] = []
+    if n >= HUGE:
+        if level is not None:
+            raise ValueError(
+                "ci: counts totalling 2**63 or more cannot be resampled for a bootstrap; "
+                "leave ci=None (with that many samples the sampling error is negligible)"
+            )
+        notes.append(_HUGE_NOTE)
+        # a marginal of 1e308 + 1e308 overflows: scale the table by a power of two (the
+        # total stays far above 2**63, so every bias term stays negligible)
+        e = int(np.frexp(j.counts.max())[1]) + int(j.counts.size).bit_length() - 1000
+        if e > 0:
+            j.counts = np.ldexp(j.counts, -e)
+    elif level is not None:
+        check_boot_size(nb, 1)
 
-    def value(cells: np.ndarray) -> np.ndarray:
+    def value(cells: np.ndarray, which: Any = None) -> np.ndarray:
         mx, my = j.marginals(cells)
         r = cells.shape[0]
+        if method == "plugin" and quantity == "conditional_entropy":
+            # Σ (n_xy/N) log(n_x/n_xy): no cancellation, and exactly 0 when Y is a
+            # function of X
+            with np.errstate(divide="ignore", invalid="ignore"):
+                t = frequencies(cells)[0] * np.log(mx[:, j.cx] / cells)
+            return np.where(cells > 0, t, 0.0).sum(axis=-1)
         if kx_ky is None:
             kxy = kx_ = ky_ = None
         else:
@@ -826,11 +1050,11 @@ def _paired(
     scale = 1.0 / log_of_base(base)
     se = lo = hi = None
     interval = None
-    notes: list[str] = []
-    if ci is not None:
+    if level is not None:
         rng = np.random.default_rng(seed)
         reps = bootstrap_one(cells, value, nb, rng)
-        se, lo, hi = percentile_interval(reps, ci, v, _plugin_paired(j, cells, quantity))
+        se, lo, hi = percentile_interval(reps, level, v, _plugin_paired(j, cells, quantity))
+        lo, hi = _around(v, lo, hi)
         v, lo, hi = _positive_part(v, lo, hi, notes, quantity, scale, unit_name(base))
         lo, hi = _ordered(lo, hi, scale)
         interval = (float(lo[0]) * scale, float(hi[0]) * scale)
@@ -839,13 +1063,12 @@ def _paired(
             notes.append(_BOOT_NOTE.format(unseen))
     else:
         v, _, _ = _positive_part(v, None, None, notes, quantity, scale, unit_name(base))
-    n = int(j.counts.sum())
     return Estimate(
         value=float(v[0]) * scale,
         stderr=None if se is None else float(se[0]) * abs(scale),
         interval=interval,
-        level=ci,
-        interval_kind="bootstrap" if ci is not None else None,
+        level=level,
+        interval_kind="bootstrap" if level is not None else None,
         method=method,
         quantity=quantity,
         unit=unit_name(base),
@@ -854,6 +1077,39 @@ def _paired(
         alphabet_size=kx_ky,
         notes=tuple(notes),
     )
+
+
+def _exact_total(c: np.ndarray) -> int:
+    """Σ c as an exact Python int (whole-number float counts convert exactly)."""
+    t = totals(c)
+    return int(t) if t < HUGE else sum(int(v) for v in c)
+
+
+def _alphabet_pair(alphabet_size: Any) -> tuple[int, int] | None:
+    """``alphabet_size=(K_x, K_y)`` checked: two whole numbers >= 1 whose product is
+    below 2**1023."""
+    if alphabet_size is None:
+        return None
+    if not (isinstance(alphabet_size, tuple | list) and len(alphabet_size) == 2):
+        raise ValueError(
+            f"alphabet_size must be a pair (K_x, K_y) for two variables, got "
+            f"{_shown(alphabet_size)}"
+        )
+    out = []
+    for v, which in zip(alphabet_size, ("K_x", "K_y"), strict=True):
+        ok = isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_)
+        if isinstance(v, float | np.floating) and math.isfinite(v) and float(v).is_integer():
+            ok, v = True, int(v)
+        if not ok or v < 1:
+            raise ValueError(
+                f"alphabet_size=(K_x, K_y) needs whole numbers >= 1, but {which} is {_shown(v)}"
+            )
+        out.append(int(v))
+    if out[0] * out[1] >= 2**1023:
+        raise ValueError(
+            f"alphabet_size={tuple(out)}: the joint alphabet K_x·K_y must be below 2**1023"
+        )
+    return out[0], out[1]
 
 
 def _plugin_paired(j: _Joint, cells: np.ndarray, quantity: str) -> np.ndarray:
@@ -893,8 +1149,8 @@ def estimate_mutual_information(
         alphabet_size: ``(K_x, K_y)``. Others as in :func:`estimate_entropy`.
 
     Returns:
-        an :class:`Estimate`. Bias-corrected values can be slightly negative when X and
-        Y are independent; they are not clipped.
+        an :class:`Estimate`. Bias-corrected values can come out below 0 when X and Y
+        are independent; they are reported as 0 (the positive part), with a note.
 
     >>> import infobits as ib
     >>> x = [0, 0, 1, 1] * 25
@@ -963,10 +1219,10 @@ def estimate_conditional_entropy(
             concentration,
             3,
         )
-    ab = None if alphabet_size is None else (alphabet_size[0], alphabet_size[1])
     return _paired(
-        x, y, "conditional_entropy", method, ab, base, ci, n_boot, seed, concentration, 3
-    )
+        x, y, "conditional_entropy", method, alphabet_size, base, ci, n_boot, seed,
+        concentration, 3,
+    )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- continuous
@@ -1011,7 +1267,8 @@ def estimate_differential_entropy(
     Reference: Kozachenko & Leonenko (1987), Probl. Inf. Transm. 23(2); Vasicek (1976).
     """
     _check_method(method, ("knn", *SPACING_METHODS), "differential entropy")
-    _check_ci(ci, n_boot)
+    level, _, seed = _check_ci(ci, n_boot, seed, CONTINUOUS_REPLICATES)
+    k = check_neighbors(k)
     pts = cont.as_points(x, "x")
     if method != "knn":
         if pts.shape[1] != 1:
@@ -1039,6 +1296,6 @@ def estimate_differential_entropy(
         value(pts),
         lambda i: value(pts[i]),
         (pts.shape[0],),
-        ci, n_boot, seed, base, method=method, quantity="differential_entropy",
-        n=pts.shape[0],
+        level, n_boot, seed, base, method=method, quantity="differential_entropy",
+        n=pts.shape[0], neighbors=k if method == "knn" else 1,
     )  # fmt: skip

@@ -27,44 +27,65 @@ def resample(c: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray
     return rng.multinomial(n.astype(np.int64), p, size=(n_boot, c.shape[0])).astype(np.float64)
 
 
-def _blocks(rows: int, bins: int, n_boot: int) -> int:
-    return max(1, _CELLS // max(1, n_boot * bins))
+def _plan(rows: int, bins: int, n_boot: int) -> tuple[int, int]:
+    """(rows per block, replicates per block) so that one block of draws holds at most
+    ``_CELLS`` counts: many rows when replicates are few, few replicates when rows are
+    wide, so that neither a large ``n_boot`` nor a wide alphabet allocates at once."""
+    per_row = max(1, n_boot * bins)
+    step = max(1, min(rows, _CELLS // per_row))
+    reps = max(1, min(n_boot, _CELLS // max(1, step * bins)))
+    return step, reps
 
 
 def bootstrap_one(
     c: np.ndarray,
-    stat: Callable[[np.ndarray], np.ndarray],
+    stat: Callable[..., np.ndarray],
     n_boot: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Replicates of ``stat`` (a function of a (rows, bins) count array), shape (n_boot, rows)."""
+    """Replicates of ``stat``, shape (n_boot, rows).
+
+    ``stat(d, rows)`` gets the draws ``d``, shape (r · len(rows), bins), replicate-major,
+    and the indices of the rows they were drawn from (row ``j`` of ``d`` comes from
+    ``rows[j % len(rows)]``), so that per-row parameters can follow. Draws are made in
+    blocks of rows and of replicates, bounded in memory.
+    """
     out = np.empty((n_boot, c.shape[0]))
-    step = _blocks(c.shape[0], c.shape[1], n_boot)
+    step, per = _plan(c.shape[0], c.shape[1], n_boot)
     for lo in range(0, c.shape[0], step):
         blk = c[lo : lo + step]
-        draws = resample(blk, n_boot, rng)
-        out[:, lo : lo + blk.shape[0]] = stat(draws.reshape(-1, blk.shape[1])).reshape(
-            n_boot, blk.shape[0]
-        )
+        idx = np.arange(lo, lo + blk.shape[0])
+        for r0 in range(0, n_boot, per):
+            r = min(per, n_boot - r0)
+            draws = resample(blk, r, rng).reshape(-1, blk.shape[1])
+            out[r0 : r0 + r, lo : lo + blk.shape[0]] = np.reshape(
+                stat(draws, idx), (r, blk.shape[0])
+            )
     return out
 
 
 def bootstrap_two(
     cp: np.ndarray,
     cq: np.ndarray,
-    stat: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    stat: Callable[..., np.ndarray],
     n_boot: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Replicates of a two-sample statistic; each sample is resampled on its own."""
+    """Replicates of a two-sample statistic ``stat(dp, dq, rows)``; each sample is
+    resampled on its own. Blocks and ``rows`` as in :func:`bootstrap_one`."""
     out = np.empty((n_boot, cp.shape[0]))
-    step = _blocks(cp.shape[0], cp.shape[1], 2 * n_boot)
+    step, per = _plan(cp.shape[0], 2 * cp.shape[1], n_boot)
     for lo in range(0, cp.shape[0], step):
         bp = cp[lo : lo + step]
         bq = cq[lo : lo + step]
-        dp = resample(bp, n_boot, rng).reshape(-1, bp.shape[1])
-        dq = resample(bq, n_boot, rng).reshape(-1, bq.shape[1])
-        out[:, lo : lo + bp.shape[0]] = stat(dp, dq).reshape(n_boot, bp.shape[0])
+        idx = np.arange(lo, lo + bp.shape[0])
+        for r0 in range(0, n_boot, per):
+            r = min(per, n_boot - r0)
+            dp = resample(bp, r, rng).reshape(-1, bp.shape[1])
+            dq = resample(bq, r, rng).reshape(-1, bq.shape[1])
+            out[r0 : r0 + r, lo : lo + bp.shape[0]] = np.reshape(
+                stat(dp, dq, idx), (r, bp.shape[0])
+            )
     return out
 
 

@@ -42,6 +42,43 @@ def _n(c: np.ndarray) -> np.ndarray:
     return c.sum(axis=-1)
 
 
+#: Rows whose counts total this or more are "huge": beyond int64, so they cannot be
+#: resampled, and their sums of n log n overflow float64 long before the total does.
+HUGE = 2.0**63
+
+
+def totals(c: np.ndarray) -> np.ndarray:
+    """Σ n_i per row; ``inf`` where the sum overflows float64 (no warning)."""
+    with np.errstate(over="ignore"):
+        return np.asarray(c, dtype=np.float64).sum(axis=-1)
+
+
+def huge_rows(c: np.ndarray) -> np.ndarray:
+    """Rows whose total reaches :data:`HUGE` (or overflows)."""
+    return ~(totals(c) < HUGE)
+
+
+def frequencies(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(n_i / N, log N) per row, exact however large the counts: each row is first scaled
+    by a power of two (which rounds nothing) so that its largest count is below 1."""
+    top = c.max(axis=-1)
+    e = np.frexp(np.where(top > 0, top, 1.0))[1]
+    cs = np.ldexp(c, -e[..., None])
+    ns = cs.sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return cs / ns[..., None], np.log(ns) + e * np.log(2.0)
+
+
+def _plugin_scaled(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Plug-in entropy and its large-sample standard error from the frequencies: for
+    huge rows, whose n log n sums would overflow."""
+    p, log_n = frequencies(c)
+    logp = _log_pos(p)
+    h = -(p * logp).sum(axis=-1)
+    var = (p * (logp + h[..., None]) ** 2).sum(axis=-1)
+    return h, np.sqrt(np.maximum(var, 0.0)) * np.exp(-0.5 * log_n)
+
+
 def _lut(c: np.ndarray, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """fn(c) elementwise for whole-number counts, by table look-up.
 
@@ -69,8 +106,16 @@ def _digamma_pos(v: np.ndarray) -> np.ndarray:
 def plugin(c: np.ndarray, k: np.ndarray | None = None) -> tuple[np.ndarray, None]:
     """Plug-in (maximum likelihood): Ĥ = log N − (1/N) Σ n_i log n_i.
 
-    Biased low by about (m − 1)/(2N) (Miller 1955).
+    Biased low by about (m − 1)/(2N) (Miller 1955). Rows of :data:`HUGE` totals are
+    computed as −Σ p̂ log p̂ from scaled counts instead.
     """
+    big = huge_rows(c)
+    if big.any():
+        h = np.empty(c.shape[:-1])
+        h[big] = _plugin_scaled(c[big])[0]
+        if (~big).any():
+            h[~big] = plugin(c[~big])[0]
+        return h, None
     n = _n(c)
     return np.log(n) - _lut(c, _xlogx).sum(axis=-1) / n, None
 
@@ -81,6 +126,13 @@ def plugin_stderr(c: np.ndarray) -> np.ndarray:
     The variance is summed in centred form, (1/N) Σ n_i (log n_i − S/N)² with
     S = Σ n log n, which equals Σ p̂ (log p̂ + Ĥ)² and suffers no cancellation.
     """
+    big = huge_rows(c)
+    if big.any():
+        se = np.empty(c.shape[:-1])
+        se[big] = _plugin_scaled(c[big])[1]
+        if (~big).any():
+            se[~big] = plugin_stderr(c[~big])
+        return se
     n = _n(c)
     logc = _lut(c, _log_pos)
     s = (c * logc).sum(axis=-1)
@@ -102,30 +154,44 @@ def miller_madow(c: np.ndarray, k: np.ndarray | None = None) -> tuple[np.ndarray
 def jackknife(c: np.ndarray, k: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Jackknife: Ĥ_JK = N Ĥ − (N − 1)/N Σ_j Ĥ_(−j), with its standard error.
 
-    Leaving out one sample of symbol i gives the same Ĥ_(−i) for all n_i of its samples:
-    Ĥ_(−i) = log(N−1) − [S − n_i log n_i + (n_i−1) log(n_i−1)]/(N−1), S = Σ n log n, so
-    the N leave-one-out estimates cost O(K). Standard error:
-    √((N−1)/N Σ_i n_i (Ĥ_(−i) − mean)²) (Efron & Stein 1981; Zahl 1977).
-    For N = 1 the jackknife is undefined; the plug-in (0) is returned with SE NaN.
+    Leaving out one sample of symbol i gives the same Ĥ_(−i) for all n_i of its samples,
+    so the N leave-one-out estimates cost O(K). Written as N Ĥ − (N−1) mean(Ĥ_(−j)) the
+    estimate loses every digit once N reaches ~1e15 (two numbers near N·Ĥ cancel); so
+    it is formed from E_i = (N−1)(Ĥ − Ĥ_(−i)), which is O(log N) and, with
+    g(m) = m log(1 + 1/m),
+
+        E_i = g(N−1) + log(N/n_i) − g(n_i−1) − Ĥ,
+
+    giving Ĥ_JK = Ĥ + Σ (n_i/N) E_i and the standard error
+    √(Σ (n_i/N)(E_i − Ē)² / (N−1)) (Efron & Stein 1981; Zahl 1977). For N = 1 the
+    jackknife is undefined; the plug-in (0) is returned with SE NaN.
     """
     n = _n(c)
     h, _ = plugin(c)
-    clogc = _lut(c, _xlogx)
-    s = clogc.sum(axis=-1)
-    nm1 = np.maximum(n - 1, 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        loo = (
-            np.log(nm1)[..., None]
-            - (s[..., None] - clogc + _lut(np.maximum(c - 1, 0), _xlogx)) / nm1[..., None]
+    seen = c > 0
+    nm1 = np.maximum(n - 1, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        e = (
+            _g(nm1)[..., None]
+            + np.log(n[..., None] / np.where(seen, c, 1.0))
+            - _g(np.maximum(c - 1, 0.0))
+            - h[..., None]
         )
-    loo = np.where(c > 0, loo, 0.0)
-    mean_loo = (c * loo).sum(axis=-1) / n
-    h_jk = n * h - (n - 1) * mean_loo
-    var = (n - 1) / n * (c * (loo - mean_loo[..., None]) ** 2).sum(axis=-1)
+    w = np.where(seen, c / n[..., None], 0.0)
+    e = np.where(seen, e, 0.0)
+    mean_e = (w * e).sum(axis=-1)
+    h_jk = h + mean_e
+    var = (w * (e - mean_e[..., None]) ** 2).sum(axis=-1) / nm1
     one = n <= 1
     h_jk = np.where(one, h, h_jk)
     se = np.where(one, np.nan, np.sqrt(np.maximum(var, 0.0)))
     return h_jk, se
+
+
+def _g(m: np.ndarray) -> np.ndarray:
+    """g(m) = m log(1 + 1/m) for m > 0 (it rises from log 2 toward 1), and g(0) = 0."""
+    safe = np.where(m > 0, m, 1.0)
+    return np.where(m > 0, safe * np.log1p(1.0 / safe), 0.0)
 
 
 def grassberger_g(n: np.ndarray) -> np.ndarray:

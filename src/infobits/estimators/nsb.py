@@ -27,6 +27,10 @@ __all__ = ["dirichlet_entropy", "nsb_entropy"]
 #: (Krichevsky–Trofimov), the usual non-informative choice for a multinomial.
 DEFAULT_CONCENTRATION = 0.5
 
+#: The largest alphabet NSB takes: its grid reaches down to β = 1e-8/K, which must stay a
+#: normal float64.
+MAX_NSB_ALPHABET = 1e300
+
 _ROW_BLOCK = 512  # rows per block: bounds the (groups × grid) work arrays to a few MB
 
 
@@ -100,6 +104,10 @@ def _moments(g: _Groups, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     w_i = ψ(α_i+2) − ψ(A+2):
     E[H²] = [(Σ α u)² − Σ α² u² − ψ'(A+2)(A² − Σ α²)
              + Σ α(α+1)(w² + ψ'(α+2) − ψ'(A+2))] / (A(A+1)).
+
+    The sums are formed in r_i = α_i/A, E[H²] = A/(A+1) [(Σ r u)² − Σ r² u²
+    − ψ'(A+2)(1 − Σ r²) + Σ r (r + 1/A)(w² + ψ'(α+2) − ψ'(A+2))], so that α² and A²
+    never appear: they overflow once β or K reaches ~1e154.
     """
     b = beta[g.row]  # (groups, G)
     alpha = g.value[:, None] + b
@@ -114,12 +122,13 @@ def _moments(g: _Groups, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     def rsum(x: np.ndarray) -> np.ndarray:
         return np.add.reduceat(mult * x, g.starts, axis=0)
 
-    mean = digamma(big_a + 1) - rsum(alpha * d1) / big_a
-    s1 = rsum(alpha * u)
-    s2 = rsum(alpha * alpha * u * u)
-    s3 = rsum(alpha * alpha)
-    s4 = rsum(alpha * (alpha + 1) * (w * w + _trigamma(alpha + 2) - tri_a2[g.row]))
-    second = (s1 * s1 - s2 - tri_a2 * (big_a * big_a - s3) + s4) / (big_a * (big_a + 1))
+    r = alpha / big_a[g.row]
+    mean = digamma(big_a + 1) - rsum(r * d1)
+    s1 = rsum(r * u)
+    s2 = rsum(r * r * u * u)
+    s3 = rsum(r * r)
+    s4 = rsum(r * (r + 1 / big_a[g.row]) * (w * w + _trigamma(alpha + 2) - tri_a2[g.row]))
+    second = (s1 * s1 - s2 - tri_a2 * (1 - s3) + s4) / (1 + 1 / big_a)
     return mean, second
 
 
@@ -216,8 +225,11 @@ def nsb_entropy(c: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         kb = k[lo : lo + _ROW_BLOCK]
         g = _groups(blk, kb)
         rows = blk.shape[0]
-        a = np.log(1e-8 / kb)
-        b = np.full(rows, np.log(1e5))
+        # Kβ must stay inside float64: for K beyond 1e295 the grid stops at Kβ = 1e300,
+        # far past where the posterior has any mass (K is at most MAX_NSB_ALPHABET, so
+        # that β = 1e-8/K stays a normal float)
+        a = np.log(1e-8) - np.log(kb)
+        b = np.minimum(np.log(1e5), np.log(1e300) - np.log(kb))
         for _ in range(_PASSES):
             t = np.linspace(0.0, 1.0, _GRID)
             grid = a[:, None] + (b - a)[:, None] * t

@@ -1,0 +1,354 @@
+"""Fuzz the paired and continuous estimators, and the counting step under them.
+
+Mutual information and conditional entropy are drawn from contingency tables (small
+and up to 1e308 a cell) and from paired samples, including the bigrams of real text
+(a character and the next one); the plug-in and Miller–Madow values are compared with
+their formulas in mpmath. The nearest-neighbour estimators (Kozachenko–Leonenko, KSG,
+Wang–Kulkarni–Verdú, Leonenko–Pronzato–Savani) are compared with the same formulas
+evaluated with a brute-force neighbour search in NumPy. ``count_values`` is compared
+with :class:`collections.Counter`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any
+
+import mpmath as mp
+import numpy as np
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from scipy.special import digamma, gammaln
+
+import infobits as ib
+
+from .harness import check_invalid, check_valid, fuzz
+from .test_estimators import TEXT, _close, _interval_ok, samples
+
+mp.mp.dps = 40
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+@st.composite
+def tables(draw: Any) -> list[list[float]]:
+    rows, cols = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    scale = draw(st.sampled_from(["small", "small", "huge", "deterministic"]))
+    cell = (
+        st.floats(2.0**53, 1e308, allow_nan=False, allow_infinity=False) | st.just(0.0)
+        if scale == "huge"
+        else st.integers(0, 40).map(float)
+    )
+    t = [[draw(cell) for _ in range(cols)] for _ in range(rows)]
+    if scale == "deterministic":  # Y a function of X: H(Y|X) = 0 exactly
+        t = [[float(v) if j == i % cols else 0.0 for j, v in enumerate(r)] for i, r in enumerate(t)]
+    assume(any(v > 0 for r in t for v in r))
+    return t
+
+
+def _h(c: list[mp.mpf], mm: bool) -> mp.mpf:
+    cs = [v for v in c if v > 0]
+    n = mp.fsum(cs)
+    h = -mp.fsum((v / n) * mp.log(v / n) for v in cs)
+    return h + (len(cs) - 1) / (2 * n) if mm else h
+
+
+def ref_paired(t: list[list[float]], quantity: str, method: str) -> mp.mpf:
+    m = [[mp.mpf(v) for v in r] for r in t]
+    mx = [mp.fsum(r) for r in m]
+    my = [mp.fsum(r[j] for r in m) for j in range(len(m[0]))]
+    cells = [v for r in m for v in r]
+    if quantity == "conditional_entropy" and method == "plugin":
+        n = mp.fsum(cells)
+        out = mp.fsum((v / n) * mp.log(mx[i] / v) for i, r in enumerate(m) for v in r if v > 0)
+    else:
+        mm = method == "miller_madow"
+        hxy, hx, hy = _h(cells, mm), _h(mx, mm), _h(my, mm)
+        out = hxy - hx if quantity == "conditional_entropy" else hx + hy - hxy
+    return max(out, mp.mpf(0))
+
+
+@fuzz(fast=25, long=800)
+@given(
+    tables(),
+    st.sampled_from(["mutual_information", "conditional_entropy"]),
+    st.sampled_from(["plugin", "miller_madow", "zhang", "auto", "grassberger"]),
+    st.booleans(),
+)
+def test_paired_from_tables(t: list[list[float]], quantity: str, method: str, ci: bool) -> None:
+    total = sum(int(v) for r in t for v in r)
+    n = float(total) if total < 2**1023 else math.inf
+    huge = not n < 2.0**63
+    ref = ref_paired(t, quantity, method) if method in ("plugin", "miller_madow") else None
+    kw: dict[str, Any] = {"ci": 0.9, "n_boot": 10, "seed": 2} if ci and not huge else {}
+    fn = getattr(ib, f"estimate_{quantity}")
+
+    def accept(e: Any) -> bool | str:
+        if not math.isfinite(e.value) or e.value < 0:
+            return "not finite, or below 0"
+        if huge and ref is None:
+            plug = ref_paired(t, quantity, "plugin")
+            return _close(e.value, plug, n, 1e-9)
+        v = _close(e.value, ref, n, 1e-10)
+        return v if v is not True else _interval_ok(e)
+
+    check_valid(
+        f"estimators: estimate_{quantity}",
+        lambda: fn(ib.counts(t), method=method, base="nats", **kw),
+        accept,
+    )
+
+
+@fuzz(fast=15, long=400)
+@given(st.integers(20, 600), st.data(), st.sampled_from(["plugin", "miller_madow"]))
+def test_bigrams_of_text(n: int, data: Any, method: str) -> None:
+    i = data.draw(st.integers(0, len(TEXT) - n - 1))
+    x, y = list(TEXT[i : i + n]), list(TEXT[i + 1 : i + n + 1])
+    labels_x, labels_y = sorted(set(x)), sorted(set(y))
+    pairs = Counter(zip(x, y, strict=True))
+    t = [[float(pairs[a, b]) for b in labels_y] for a in labels_x]
+    quantity = data.draw(st.sampled_from(["mutual_information", "conditional_entropy"]))
+    ref = ref_paired(t, quantity, method)
+    fn = getattr(ib, f"estimate_{quantity}")
+    args = (x, y) if quantity == "mutual_information" else (y, x)
+    check_valid(
+        f"estimators: estimate_{quantity}",
+        lambda: fn(*args, method=method, base="nats"),
+        lambda e: _close(e.value, ref, n, 1e-10),
+    )
+
+
+PAIRED_BAD: dict[str, list[Any]] = {
+    "alphabet_size": [(math.inf, 2), (2.5, 3), (3,), "ab", (0, 3), (True, 2), 5, (2**600, 2**600)],
+    "ci": [0, 1.5, math.nan, "0.9"],
+    "n_boot": [1, 3.5, 10**12, False],
+    "seed": [-2, 2.5],
+    "concentration": [0, -1, math.nan, math.inf],
+    "method": ["bogus", None, "zhang_grabchak"],
+    "base": [1, -1, "parsecs"],
+}
+
+
+@fuzz(fast=25, long=400)
+@given(
+    st.sampled_from(sorted(PAIRED_BAD)),
+    st.data(),
+    st.sampled_from(["estimate_mutual_information", "estimate_conditional_entropy"]),
+)
+def test_paired_refuse_bad_options(option: str, data: Any, fn: str) -> None:
+    value = data.draw(st.sampled_from(PAIRED_BAD[option]))
+    x, y = [0, 1, 1, 0, 2, 2, 1], [1, 1, 0, 0, 1, 2, 2]
+    kw: dict[str, Any] = {option: value}
+    if option in ("n_boot", "seed"):
+        kw["ci"] = 0.9
+    if option == "concentration":
+        kw["method"] = "dirichlet"
+    check_invalid(f"estimators: {fn}", lambda: getattr(ib, fn)(x, y, **kw), mentions=[option])
+
+
+PAIRED_INPUTS: list[tuple[Any, Any, str]] = [
+    ([0, 1, 2], [0, 1], "paired"),
+    ([[0, 1]], [[0, 1]], "1-D"),
+    ([0, 1, 1], None, "y"),
+    (ib.counts([[1, 2]]), [1], "table"),
+    (ib.counts([1, 2, 3]), None, "2-D"),
+    (ib.counts(np.ones((2, 2, 2))), None, "2-D"),
+    ([None, None], [1, 2], "both"),
+    (["a", 1, "b"], [1, 2, 3], "mixes"),
+]
+
+
+@fuzz(fast=10, long=100)
+@given(st.sampled_from(PAIRED_INPUTS))
+def test_paired_refuse_bad_inputs(case: tuple[Any, Any, str]) -> None:
+    x, y, word = case
+    check_invalid(
+        "estimators: estimate_mutual_information",
+        lambda: ib.estimate_mutual_information(x, y, method="plugin"),
+        mentions=[word],
+    )
+
+
+# ----------------------------------------------------------------------------- points
+
+
+@st.composite
+def points(draw: Any, d: int | None = None, n_min: int = 10) -> np.ndarray:
+    n = draw(st.integers(n_min, 120))
+    d = d if d is not None else draw(st.integers(1, 3))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    kind = draw(st.sampled_from(["normal", "uniform", "exponential"]))
+    scale = 10.0 ** draw(st.integers(-6, 6))
+    a = getattr(rng, kind)(size=(n, d)) * scale
+    return a[:, 0] if d == 1 and draw(st.booleans()) else a
+
+
+def _pairwise(a: np.ndarray, b: np.ndarray, p: float = 2.0) -> np.ndarray:
+    diff = np.abs(a[:, None, :] - b[None, :, :])
+    return diff.max(axis=-1) if p == np.inf else np.sqrt((diff**2).sum(axis=-1))
+
+
+def _log_ball(d: int) -> float:
+    return d / 2 * math.log(math.pi) - float(gammaln(d / 2 + 1))
+
+
+def ref_kl_entropy(x: np.ndarray, k: int) -> float:
+    x = x.reshape(len(x), -1)
+    n, d = x.shape
+    dist = _pairwise(x, x)
+    np.fill_diagonal(dist, np.inf)
+    eps = np.sort(dist, axis=1)[:, k - 1]
+    return float(digamma(n) - digamma(k) + _log_ball(d) + d * np.mean(np.log(eps)))
+
+
+@fuzz(fast=20, long=500)
+@given(points(), st.integers(1, 5), st.booleans())
+def test_differential_entropy_knn(x: np.ndarray, k: int, ci: bool) -> None:
+    ref = ref_kl_entropy(x, k)
+    kw: dict[str, Any] = {"ci": 0.9, "n_boot": 8, "seed": 0} if ci else {}
+    if ci and len(x) < max(8, 2 * (k + 1)):  # halves too small for k neighbours
+        check_invalid(
+            "estimators: estimate_differential_entropy",
+            lambda: ib.estimate_differential_entropy(x, k=k, **kw),
+            mentions=["ci"],
+        )
+        return
+
+    def accept(e: Any) -> bool | str:
+        v = _close(e.value, mp.mpf(ref), len(x), 1e-9)
+        return v if v is not True else _interval_ok(e)
+
+    check_valid(
+        "estimators: estimate_differential_entropy",
+        lambda: ib.estimate_differential_entropy(x, k=k, base="nats", **kw),
+        accept,
+    )
+
+
+@fuzz(fast=10, long=200)
+@given(points(d=1), st.sampled_from(["vasicek", "van_es", "ebrahimi", "correa"]))
+def test_differential_entropy_spacings(x: np.ndarray, method: str) -> None:
+    # no independent implementation here: finite, and within 1.5 nats of the kNN value
+    # on the same smooth sample (both estimate the same h)
+    ref = ref_kl_entropy(x, 3)
+    check_valid(
+        "estimators: estimate_differential_entropy",
+        lambda: ib.estimate_differential_entropy(x, method=method, base="nats"),
+        lambda e: (math.isfinite(e.value) and abs(e.value - ref) < 1.5) or f"kNN gives {ref}",
+    )
+
+
+def ref_ksg(x: np.ndarray, y: np.ndarray, k: int) -> float:
+    x, y = x.reshape(len(x), -1), y.reshape(len(y), -1)
+    n = len(x)
+    dx, dy = _pairwise(x, x, np.inf), _pairwise(y, y, np.inf)
+    dj = np.maximum(dx, dy)
+    np.fill_diagonal(dj, np.inf)
+    eps = np.sort(dj, axis=1)[:, k - 1]
+    np.fill_diagonal(dx, np.inf)
+    np.fill_diagonal(dy, np.inf)
+    nx = (dx < eps[:, None]).sum(axis=1)
+    ny = (dy < eps[:, None]).sum(axis=1)
+    return max(0.0, float(digamma(k) + digamma(n) - np.mean(digamma(nx + 1) + digamma(ny + 1))))
+
+
+@fuzz(fast=15, long=400)
+@given(points(d=None, n_min=12), st.integers(1, 4), st.floats(-0.95, 0.95))
+def test_mutual_information_ksg(x: np.ndarray, k: int, rho: float) -> None:
+    rng = np.random.default_rng(len(x))
+    x2 = x.reshape(len(x), -1)
+    y = rho * x2[:, :1] / (np.std(x2[:, :1]) or 1) + rng.standard_normal((len(x), 1))
+    ref = ref_ksg(x, y, k)
+    check_valid(
+        "estimators: estimate_mutual_information",
+        lambda: ib.estimate_mutual_information(x, y, method="ksg", k=k, base="nats"),
+        lambda e: _close(e.value, mp.mpf(ref), len(x), 1e-9),
+    )
+
+
+@fuzz(fast=15, long=400)
+@given(
+    points(d=2, n_min=10),
+    points(d=2, n_min=10),
+    st.integers(1, 4),
+    st.sampled_from(["kl_divergence", "cross_entropy"]),
+)
+def test_two_samples_knn(x: np.ndarray, y: np.ndarray, k: int, quantity: str) -> None:
+    n, d = x.shape
+    rho = np.sort(np.where(np.eye(n, dtype=bool), np.inf, _pairwise(x, x)), axis=1)[:, k - 1]
+    nu = np.sort(_pairwise(x, y), axis=1)[:, k - 1]
+    m = len(y)
+    if (nu <= 0).any():  # x and y share a point: a documented error
+        check_invalid(
+            f"estimators: estimate_{quantity}",
+            lambda: getattr(ib, f"estimate_{quantity}")(x, y, method="knn", k=k),
+            mentions=["share"],
+        )
+        return
+    if quantity == "kl_divergence":
+        ref = max(0.0, float(d * np.mean(np.log(nu / rho)) + math.log(m / (n - 1))))
+    else:
+        ref = float(_log_ball(d) + math.log(m) - digamma(k) + d * np.mean(np.log(nu)))
+    check_valid(
+        f"estimators: estimate_{quantity}",
+        lambda: getattr(ib, f"estimate_{quantity}")(x, y, method="knn", k=k, base="nats"),
+        lambda e: _close(e.value, mp.mpf(ref), n, 1e-9),
+    )
+
+
+POINT_BAD: list[tuple[dict[str, Any], Any, str]] = [
+    ({"k": 0}, None, "k"),
+    ({"k": 1.5}, None, "k"),
+    ({"k": True}, None, "k"),
+    ({"k": 500}, None, "k"),
+    ({"ci": 0.9, "n_boot": 10**7}, None, "n_boot"),
+    ({"ci": 0.9, "n_boot": 2.0}, None, "n_boot"),
+    ({"ci": 2.0}, None, "ci"),
+    ({"seed": -1, "ci": 0.9}, None, "seed"),
+    ({"method": "kde"}, None, "method"),
+    ({}, np.array([0.0, 1.0, math.nan, 2.0, 3.0]), "non-finite"),
+    ({}, np.array([-1e308, 1e308, 0.0, 5.0, 1e307]), "overflow"),
+    ({}, np.array([1.0, 1.0, 2.0, 3.0, 1.0, 1.0, 0.5]), "repeated"),
+    ({}, np.array(["a", "b", "c", "d"]), "numbers"),
+    ({}, np.zeros((3, 2, 2)), "2-D"),
+    ({"ci": 0.9}, np.arange(5.0) + 0.5, "8 points"),
+    ({"method": "vasicek"}, np.ones((6, 2)) * np.arange(6.0)[:, None], "1-D"),
+]
+
+
+@fuzz(fast=16, long=100)
+@given(st.sampled_from(POINT_BAD))
+def test_differential_entropy_refuses_bad_input(case: tuple[dict[str, Any], Any, str]) -> None:
+    kw, x, word = case
+    pts = np.random.default_rng(0).standard_normal(40) if x is None else x
+    check_invalid(
+        "estimators: estimate_differential_entropy",
+        lambda: ib.estimate_differential_entropy(pts, **kw),
+        mentions=[word],
+    )
+
+
+# ----------------------------------------------------------------------------- counting
+
+
+@fuzz(fast=15, long=400)
+@given(samples(), st.integers(1, 50))
+def test_count_values_matches_counter(x: list[Any], chunk: int) -> None:
+    ref = Counter(x)
+    check_valid(
+        "estimators: count_values",
+        lambda: ib.count_values(x, chunk_rows=chunk),
+        lambda vc: vc.to_dict() == dict(ref) or f"expected {dict(ref)}",
+    )
+
+
+@fuzz(fast=8, long=50)
+@given(st.sampled_from([0, -1, 1.5, True, "10", None, math.nan]))
+def test_count_values_refuses_bad_chunk_rows(chunk: Any) -> None:
+    check_invalid(
+        "estimators: count_values",
+        lambda: ib.count_values([1, 2, 2], chunk_rows=chunk),
+        mentions=["chunk_rows"],
+    )
