@@ -91,7 +91,8 @@ class _Output:
     rows: np.ndarray
     weights: np.ndarray
 
-    def __init__(self, out: Any, where: Callable[[int], str], t0: int, rows: int) -> None:
+    def __init__(self, out: Any, where: Callable[[int], str], t0: int, rows: int | None) -> None:
+        """``rows`` is None for one step's output (K,), T for a batch's (T, K)."""
         kind = out.kind if isinstance(out, Tagged) else Kind.PROBS
         raw = out.values if isinstance(out, Tagged) else out
         try:
@@ -107,16 +108,16 @@ class _Output:
                 f"{where(t0)} returned an array of dtype {a.dtype}; the next symbol's "
                 f"distribution must be floating point{hint}"
             )
-        want = "(K,)" if rows == 1 else f"({rows}, K)"
-        if a.ndim != (1 if rows == 1 else 2) or (rows != 1 and a.shape[0] != rows):
+        want = "(K,)" if rows is None else f"({rows}, K)"
+        if a.ndim != (1 if rows is None else 2) or (rows is not None and a.shape[0] != rows):
             raise DistributionError(
                 f"{where(t0)} returned shape {a.shape}, not {want}: one row of K numbers "
                 "per position"
-                + ("; for a (1, K) output return out[0]" if rows == 1 and a.ndim == 2 else "")
+                + ("; for a (1, K) output return out[0]" if rows is None and a.ndim == 2 else "")
             )
         self.dtype = a.dtype
         self.kind = kind
-        self.rows = np.ascontiguousarray(a.reshape(rows, -1), dtype=np.float64)
+        self.rows = np.ascontiguousarray(a.reshape(rows or 1, -1), dtype=np.float64)
         if self.rows.shape[1] == 0:
             raise DistributionError(f"{where(t0)} returned shape {a.shape}: no outcomes (K = 0)")
         if self.rows.shape[1] > _MAX_OUTCOMES:
@@ -216,7 +217,7 @@ def _call(model: Any, prefix: np.ndarray, t: int) -> _Output:
             f"model raised {type(e).__name__} at step t = {t} (given the first {t} "
             f"symbols, a read-only NumPy int64 array): {e}"
         ) from e
-    return _Output(out, where, t, 1)
+    return _Output(out, where, t, None)
 
 
 def _batch(model: Any, s: np.ndarray) -> _Output | None:
