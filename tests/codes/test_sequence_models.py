@@ -379,3 +379,20 @@ def test_an_n_the_stream_cannot_hold_is_refused():
         decode(data[:-1], model, 100)
     with pytest.raises(TypeError, match="n must be a whole number"):
         decode(data, model, 1.5)
+
+
+def test_torch_outputs_with_gradients_and_half_precision_are_read():
+    """A tensor that requires grad is read through .detach(); a float16 row is held to
+    float16's tolerance on its sum, and is coded exactly as its float64 value."""
+    w = torch.tensor([0.3, -1.0, 2.0], requires_grad=True)
+    with_grad = lambda prefix: torch.softmax(w * (1 + prefix.size % 2), dim=0)  # noqa: E731
+    half = lambda prefix: torch.softmax(w.detach() * (1 + prefix.size % 2), dim=0).half()  # noqa: E731
+    x = np.array([2, 0, 2, 1, 2, 2])
+    for model in (with_grad, half):
+        data = encode(x, model)
+        assert decode(data, model, x.size).tolist() == x.tolist()
+        ref = math.fsum(
+            -math.log2(float(model(x[:t]).detach().double()[x[t]])) for t in range(x.size)
+        )
+        assert codelength(x, model) == pytest.approx(ref, rel=1e-12)
+        assert within_bound(data, ref)
