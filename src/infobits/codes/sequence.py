@@ -20,7 +20,8 @@ not know the symbols yet) and always steps.
 integer weights out of 2^24; one differing bit in one row can change a weight, and then
 the stream decodes to different symbols or is refused. Decoding is exact when the
 decoder's ``model(prefix)`` returns, bit for bit, the row the encoder used: the same
-model (weights, code, library versions and machine) and a deterministic computation.
+model (weights, code, library versions, machine and thread settings) and a deterministic
+computation.
 ``batch`` must therefore compute each row with the same arithmetic as a step. On a CPU,
 PyTorch's matrix product for one row takes another kernel than for many rows, and their
 last bits differ; evaluating a step as a block of the same shape as the batch's blocks
