@@ -2,8 +2,10 @@
 the bits written equal the model's cross-entropy on the data, -log2 q(x^n), to within a
 few dozen bits.
 
-The model is either one probability vector for every symbol (shape (K,)) or one row per
-symbol (shape (n, K)), as a classifier or a language model gives. The coder itself is
+The model is one probability vector for every symbol (shape (K,)), one row per symbol
+(shape (n, K)), as a classifier or a language model gives, or a sequence model: a
+callable ``model(prefix)`` giving the next symbol's distribution (:mod:`.sequence`
+says how, and when the decoder sees the encoder's numbers). The coder itself is
 constriction's range coder (the ``codes`` extra); this module checks the model, refuses
 symbols the model calls impossible, quantises the probabilities through constriction's
 24-bit categorical model, and moves the stream to and from ``bytes``.
@@ -17,11 +19,16 @@ from typing import Any
 import numpy as np
 
 from .._errors import DistributionError
-from .._inputs import Kind, Prepared, prepare
+from .._inputs import Kind, Prepared, Tagged, prepare
 from . import _deps
 from ._bytes import as_bytes, check_count, symbol_array
 
 __all__ = ["codelength", "decode", "encode"]
+
+
+def _sequence_model(model: Any) -> bool:
+    """A callable of the prefix (see :mod:`.sequence`), not an array of rows."""
+    return callable(model) and not isinstance(model, Tagged | np.ndarray)
 
 
 def _model(model: Any, check: bool) -> Prepared:
@@ -106,6 +113,10 @@ def codelength(symbols: Any, model: Any, *, check: bool = True) -> float:
     Reference: Cover & Thomas, *Elements of Information Theory*, 2nd ed., §5.4 and §13.3
     (arithmetic coding attains -log q(x^n) + 2 bits).
     """
+    if _sequence_model(model):
+        from . import sequence
+
+        return sequence.codelength(symbols, model)
     prep = _model(model, check)
     k = int(prep.values.shape[-1])
     s = _symbols(symbols, k)
@@ -136,10 +147,35 @@ def encode(symbols: Any, model: Any, *, check: bool = True) -> bytes:
     >>> decode(data, [0.5, 0.25, 0.25], 4).tolist()
     [0, 1, 1, 2]
 
+    The model may be a sequence model: a callable ``model(prefix)`` that returns the next
+    symbol's distribution given the symbols before it (probabilities, ``ib.logits`` or
+    ``ib.log_probs``; NumPy or PyTorch; see :mod:`infobits.codes.sequence`). Then the
+    stream is within 0.1% + 64 bits of Σ_t -log2 q(x_t | x_<t). An optional
+    ``model.batch(symbols)`` returning all (n, K) rows lets encoding run the model once
+    (teacher forcing). Decoding calls ``model`` on the decoded prefix, step by step, so it
+    must return the very numbers the encoder saw: a deterministic model, and a ``batch``
+    that computes each row exactly as a step does. With ``check=True`` the model is
+    probed for that (a repeated first step; batch rows against steps at eight places).
+
+    >>> def after(prefix):  # order 1: the last symbol repeats with probability 3/4
+    ...     if prefix.size == 0:
+    ...         return [0.5, 0.5]
+    ...     return [0.75, 0.25] if prefix[-1] == 0 else [0.25, 0.75]
+    >>> x = [0, 0, 0, 1, 1, 1, 1, 0]
+    >>> data = encode(x, after)
+    >>> decode(data, after, len(x)).tolist()
+    [0, 0, 0, 1, 1, 1, 1, 0]
+    >>> round(codelength(x, after), 3)  # 1 + 5 log2(4/3) + 2 · 2 bits
+    7.075
+
     Reference: J. Rissanen and G. G. Langdon, "Arithmetic coding", IBM J. Res. Dev. 23
     (1979); G. N. N. Martin, "Range encoding" (1979); R. Bamler, "Understanding entropy
     coding with asymmetric numeral systems (ANS)" (2022), and the constriction library.
     """
+    if _sequence_model(model):
+        from . import sequence
+
+        return sequence.encode(symbols, model, check)
     cs = _deps.constriction()
     prep = _model(model, check)
     q = _probs64(prep)
@@ -198,6 +234,13 @@ def decode(
     detectable at this level (the file container adds a checksum); a stream the coder
     finds inconsistent raises ``ValueError``.
 
+    With a sequence model (a callable, see :func:`encode` and :mod:`.sequence`) decoding
+    runs step by step: step t calls ``model(prefix)`` with the t symbols decoded so far.
+    Before each step the stream's capacity is checked against the least cost of the rows
+    seen so far, so an ``n`` the stream cannot hold is refused as soon as the stream is
+    spent, and memory grows only with the symbols decoded. An error in the model, or an
+    invalid distribution, raises ``ValueError`` naming ``model`` and the step t.
+
     >>> decode(encode([2, 2, 0], [0.25, 0.25, 0.5]), [0.25, 0.25, 0.5], 3).tolist()
     [2, 2, 0]
     >>> decode(encode([2, 2, 0], [0.25, 0.25, 0.5]), [0.25, 0.25, 0.5], 10**12)
@@ -207,6 +250,10 @@ def decode(
 
     Reference: as :func:`encode`.
     """
+    if _sequence_model(model):
+        from . import sequence
+
+        return sequence.decode(data, model, n)
     cs = _deps.constriction()
     n = check_count(n)
     raw = as_bytes(data)
