@@ -70,7 +70,7 @@ def test_trailing_junk_wrong_magic_and_version_are_refused():
 
 
 def test_impossible_length_claim_is_refused_before_decoding():
-    blob, _ = pack(b"abc", 2)
+    blob, _ = pack(TEXT, 2)
     head = bytearray(blob[:HEADER_SIZE])
     head[8:16] = struct.pack("<Q", 10**15)
     head[-4:] = struct.pack("<I", zlib.crc32(bytes(head[:-4])))

@@ -14,7 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from infobits.codes.adaptive import decompress_bytes, model_params
-from infobits.codes.container import _HEADER, HEADER_SIZE, ContainerError, pack, unpack
+from infobits.codes.container import (
+    _HEADER,
+    HEADER_SIZE,
+    ContainerError,
+    pack,
+    read_header,
+    unpack,
+)
 from infobits.codes.crosscode import byte_model, crosscode
 
 from ._codes_helpers import either
@@ -47,6 +54,14 @@ def test_round_trip(raw, order):
         blob, ideal = packed
         if unpack(blob) != raw:
             return "unpack differs"
+        if read_header(blob).stored:
+            # stored only when coding would not have shrunk the input, and then as it is
+            coded = pack(raw, order, store=False)[0]
+            if len(coded) < len(blob) or blob[HEADER_SIZE:] != raw:
+                return f"stored {len(raw)} bytes that code to {len(coded) - HEADER_SIZE}"
+            return True
+        if len(blob) - HEADER_SIZE >= len(raw):
+            return f"coded {len(raw)} bytes into a payload no smaller: should be stored"
         # the coder lands within 0.1% + a few bytes of the model's own ideal
         payload_bits = 8 * (len(blob) - HEADER_SIZE)
         if not ideal - 8 <= payload_bits <= ideal * 1.001 + 64:
