@@ -21,6 +21,7 @@ from infobits.codes.container import (
     pack,
     read_header,
     unpack,
+    unpack_all,
 )
 from infobits.codes.crosscode import byte_model, crosscode
 
@@ -148,3 +149,45 @@ def test_library_arguments_are_checked(data, order):
         check_invalid("container: arguments", lambda: byte_model(b"x", data), mentions=["alpha"])
     if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 8:
         check_invalid("container: arguments", lambda: pack(b"abc", order), mentions=["order"])
+
+
+@fuzz(fast=15, long=800)
+@given(st.lists(st.tuples(contents(), st.integers(0, 8)), min_size=1, max_size=4), damage)
+def test_several_containers_in_one_file(parts, dmg):
+    """Containers one after another restore to the concatenation; damaged, they are
+    refused (or, a rewritten field that changes nothing, restore the same bytes)."""
+    blobs = [pack(raw, order)[0] for raw, order in parts]
+    stream = b"".join(blobs)
+    want = b"".join(raw for raw, _ in parts)
+
+    def whole(out: bytes) -> object:
+        if out != want:
+            return "unpack_all differs from the concatenation"
+        if len(stream) > len(want) + HEADER_SIZE * len(parts):
+            return f"{len(want)} bytes grew by more than {len(parts)} headers"
+        return True
+
+    check_valid("container: several", lambda: unpack_all(stream), whole)
+    kind, a, b = dmg
+    if kind == "flip":
+        i = a % len(stream)
+        bad = stream[:i] + bytes([stream[i] ^ b]) + stream[i + 1 :]
+    elif kind == "truncate":
+        bad = stream[: a % len(stream)]
+    elif kind == "append":
+        bad = stream + bytes([b]) * a
+    else:
+        return  # header rewrites: test_damaged_files_are_refused
+    # a cut exactly between two containers leaves a shorter valid stream (as in gzip)
+    ends = {
+        sum(map(len, blobs[: k + 1])): b"".join(r for r, _ in parts[: k + 1])
+        for k in range(len(parts))
+    }
+    fine = ends.get(len(bad), want) if kind == "truncate" else want
+    either(
+        "container: several damaged",
+        lambda: unpack_all(bad),
+        lambda out: True if out == fine else "a damaged stream decoded to other bytes",
+        ["the input"],
+        (ContainerError,),
+    )
