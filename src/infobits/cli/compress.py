@@ -281,6 +281,7 @@ class _Run:
     def __init__(self, jobs: list[_Job]) -> None:
         self.jobs = jobs
         self.files_done = 0
+        self.stdout_files = 0
         self.stdout_bytes = 0
 
     def read(self, job: _Job) -> tuple[bytes, os.stat_result | None]:
@@ -311,20 +312,22 @@ class _Run:
                 done += n
             out.flush()
         except OSError as e:
-            _silence_stdout(out)
+            if isinstance(e, BrokenPipeError):
+                _silence_stdout(out)
             raise CLIError(
                 f"writing {job.name} to standard output failed ({e.strerror or e}) after "
                 f"{done} of its {len(data)} bytes, so the output there is incomplete"
             ) from None
         self.stdout_bytes += len(data)
+        self.stdout_files += 1
 
     def failed(self, i: int, e: CLIError) -> CLIError:
         later = len(self.jobs) - i - 1
         notes = []
         if self.stdout_bytes:
             notes.append(
-                f"standard output already holds the complete output of the {i} FILE(s) "
-                f"before it ({self.stdout_bytes} bytes)"
+                "standard output already holds the complete output of the "
+                f"{self.stdout_files} FILE(s) before it ({self.stdout_bytes} bytes)"
             )
         if self.files_done:
             notes.append(f"the {self.files_done} output file(s) before it were written")
@@ -335,7 +338,7 @@ class _Run:
 
 def _silence_stdout(out: IO[bytes]) -> None:
     """After a broken pipe, point standard output at /dev/null, so that the flush at exit
-    does not fail again with a second message."""
+    does not fail again with a second message (its reader is gone: nothing is lost)."""
     try:
         fd = out.fileno()
         null = os.open(os.devnull, os.O_WRONLY)
@@ -367,7 +370,7 @@ _FILES_HELP = "files to compress; - (or none) for standard input"
 
 def compress(
     files: Annotated[
-        list[Path] | None, typer.Argument(help=_FILES_HELP, show_default=False)
+        list[Path] | None, typer.Argument(help=_FILES_HELP, show_default=False, metavar="FILE")
     ] = None,
     output: Annotated[
         Path | None,
@@ -388,7 +391,10 @@ def compress(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="report on stderr when writing to stdout")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="print the report as JSON (on stderr if data go to stdout)"),
+    ] = False,
 ) -> None:
     """Compress FILEs with an adaptive context-mixing model; report bits per byte.
 
@@ -462,7 +468,9 @@ def decompress(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help=".ibz files to restore; - (or none) for standard input", show_default=False
+            help=".ibz files to restore; - (or none) for standard input",
+            show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     output: Annotated[
