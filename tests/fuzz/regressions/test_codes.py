@@ -342,3 +342,37 @@ def test_an_n_within_the_stream_but_beyond_memory_names_n():
     # 2^41 symbols fit in 40 kB under q, but their 16 TiB result fits in no memory
     with pytest.raises(ValueError, match=r"^n = 2199023255552 symbols need 1\.64e\+04 GiB"):
         decode(data, q, 2**41)
+
+
+# -- issue 12, item 4: the conventions of gzip, xz and zstd --------------------------------
+
+
+def test_item12_4_stdin_and_files_without_c_send_stdin_to_stdout_and_files_to_their_ibz(
+    tmp_path, monkeypatch, capsysbinary
+):
+    # found by the fuzz suite (its expectation was wrong, the command right): as in
+    # `gzip - a`, standard input goes to standard output and a FILE to FILE.ibz
+    import io
+    import sys
+
+    from infobits.cli import main
+
+    (tmp_path / "a").write_bytes(b"")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    assert main(["compress", "--model", "order0", "-", str(tmp_path / "a")]) == 0
+    out, err = capsysbinary.readouterr()
+    assert out == pack(b"", 0)[0] and err == b""
+    assert (tmp_path / "a.ibz").read_bytes() == pack(b"", 0)[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "a.ibz"]
+
+
+def test_item12_4_a_cut_between_two_containers_is_a_shorter_valid_stream():
+    # found by the fuzz suite: as with gzip members, cutting a stream exactly where a
+    # container ends leaves a valid stream of the ones before (each checked by CRC-32)
+    from infobits.codes.container import unpack_all
+
+    a, b = pack(b"first part ", 3)[0], pack(b"second part", 3)[0]
+    assert unpack_all(a + b) == b"first part second part"
+    assert unpack_all(a) == b"first part "
+    with pytest.raises(ContainerError, match="truncated"):
+        unpack_all(a + b[:-1])
