@@ -71,7 +71,7 @@ def _read_file(path: Path) -> tuple[bytes, os.stat_result]:
         raise CLIError(f"cannot read {str(path)!r}: {e.strerror or e}") from None
 
 
-def _check_source(path: Path, what: str) -> None:
+def _check_source(path: Path, what: str, stdin_hint: str = "") -> None:
     if str(path) == STDIO:
         raise CLIError(f"{what}: reading standard input is not supported; give a file name")
     if not path.exists():
@@ -81,7 +81,7 @@ def _check_source(path: Path, what: str) -> None:
     if not path.is_file():  # a pipe may never end, /dev/zero never does
         raise CLIError(
             f"{what} {str(path)!r} is not a regular file (a device, pipe or socket); "
-            "give a file, or - for standard input"
+            f"give a file{stdin_hint}"
         )
 
 
@@ -231,7 +231,7 @@ def _plan(
     jobs: list[_Job] = []
     for f, src in zip(files, sources, strict=True):
         if src is not None:
-            _check_source(f, "FILE")
+            _check_source(f, "FILE", ", or - for standard input")
         if to_stdout or (src is None and output is None):
             jobs.append(_Job(src, None))
         elif output is not None:
