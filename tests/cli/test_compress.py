@@ -302,3 +302,236 @@ def test_a_full_disk_names_the_output_and_leaves_no_partial_file(
     assert code == 2 and out == ""
     assert err == f"infobits: error: cannot write '{src}.ibz': No space left on device\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+# -- the conventions of gzip, xz and zstd (issue 12, item 4) ------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def shell(args: list[str], stdin: bytes = b"", cwd: Path | None = None, stdout=None):
+    """``infobits ARGS`` in a fresh process, with pipes; (status, stdout bytes, stderr)."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    p = subprocess.run(
+        [sys.executable, "-m", "infobits", *args],
+        input=stdin,
+        stdout=subprocess.PIPE if stdout is None else stdout,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
+    return p.returncode, p.stdout, p.stderr.decode()
+
+
+def binary_run(capsysbinary, monkeypatch, *args: str, stdin: bytes | None = None):
+    import io
+    import sys
+
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    code = main(list(args))
+    out, err = capsysbinary.readouterr()
+    return code, out, err.decode()
+
+
+def test_standard_input_to_standard_output_and_back_through_pipes(tmp_path):
+    code, packed, err = shell(["compress", "-"], stdin=TEXT, cwd=tmp_path)
+    assert code == 0 and err == "" and packed[:4] == b"\x89IBZ"  # quiet on a pipe, as zstd
+    code, back, err = shell(["decompress", "-o", "/dev/stdout", "-", "-v"], stdin=packed)
+    assert code == 0 and back == TEXT and "<stdin> -> <stdout>" in err
+    assert list(tmp_path.iterdir()) == []  # no file named "-", nothing else either
+
+
+def test_dash_o_dash_writes_standard_output_not_a_file_named_dash(
+    capsysbinary, monkeypatch, src, tmp_path
+):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = binary_run(capsysbinary, monkeypatch, "compress", str(src), "-o", "-")
+    assert code == 0 and err == ""
+    assert not os.path.lexists(tmp_path / "-")
+    code, back, _ = binary_run(capsysbinary, monkeypatch, "decompress", "-c", stdin=out)
+    assert code == 0 and back == TEXT
+    code, back, _ = binary_run(capsysbinary, monkeypatch, "decompress", "-", "-c", stdin=out)
+    assert code == 0 and back == TEXT
+    # from standard input to a named file
+    code, report, _ = binary_run(
+        capsysbinary, monkeypatch, "decompress", "-", "-o", "named", stdin=out
+    )
+    assert code == 0 and (tmp_path / "named").read_bytes() == TEXT
+    assert b"<stdin> -> named" in report
+
+
+def test_several_files_each_get_their_own_output(capsys, tmp_path):
+    names = {"a": TEXT, "b": b"", "c": bytes(range(256)) * 3}
+    for k, v in names.items():
+        (tmp_path / k).write_bytes(v)
+    code, out, err = run(capsys, "compress", *(str(tmp_path / k) for k in names))
+    assert code == 0 and err == "" and out.count("\n") == 3
+    for k in names:
+        (tmp_path / k).unlink()
+    code, out, _ = run(capsys, "decompress", *(str(tmp_path / f"{k}.ibz") for k in names))
+    assert code == 0 and out.count("restored") == 3
+    assert {k: (tmp_path / k).read_bytes() for k in names} == names
+
+
+def test_several_files_to_standard_output_decompress_to_their_concatenation(
+    capsysbinary, monkeypatch, tmp_path
+):
+    parts = [TEXT, b"", b"\x00" * 100, TEXT[::-1]]
+    paths = []
+    for i, p in enumerate(parts):
+        paths.append(str(tmp_path / f"p{i}"))
+        (tmp_path / f"p{i}").write_bytes(p)
+    code, stream, err = binary_run(capsysbinary, monkeypatch, "compress", "-c", *paths)
+    assert code == 0 and err == ""
+    code, back, _ = binary_run(capsysbinary, monkeypatch, "decompress", "-c", stdin=stream)
+    assert code == 0 and back == b"".join(parts)
+    (tmp_path / "all.ibz").write_bytes(stream)
+    code, _, _ = binary_run(capsysbinary, monkeypatch, "decompress", str(tmp_path / "all.ibz"))
+    assert code == 0 and (tmp_path / "all").read_bytes() == b"".join(parts)
+
+
+def test_several_file_mistakes_are_caught_before_anything_is_written(capsys, src, tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_bytes(b"x")
+    (tmp_path / "x.ibz").write_bytes(b"x")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    cases = [
+        (["compress", str(src), str(other), "-o", str(tmp_path / "x.ibz")], "-o names one"),
+        (["compress", "-", "-", "-c"], "more than once"),
+        (["compress", str(src), str(src)], "both be written to"),
+        (["compress", str(src), str(tmp_path / "missing")], "does not exist"),
+        (["compress", str(src), "-c", "-o", str(tmp_path / "x.ibz")], "leave out -o"),
+        (["decompress", str(tmp_path / "x.ibz"), str(other)], "does not end in .ibz"),
+    ]
+    for args, want in cases:
+        code, out, err = run(capsys, *args)
+        assert code == 2 and out == "", args
+        assert want in err and err.count("\n") == 1, (args, err)
+        assert sorted(p.name for p in tmp_path.iterdir()) == before, args
+
+
+def test_mode_bits_and_times_travel_through_compress_and_decompress(capsys, src, tmp_path):
+    os.chmod(src, 0o750)
+    os.utime(src, ns=(1_500_000_000_123_456_789, 1_400_000_000_987_654_321))
+    assert run(capsys, "compress", str(src))[0] == 0
+    packed = tmp_path / "notes.txt.ibz"
+    st = packed.stat()
+    assert stat.S_IMODE(st.st_mode) == 0o750 and st.st_mtime_ns == 1_400_000_000_987_654_321
+    src.unlink()
+    assert run(capsys, "decompress", str(packed))[0] == 0
+    st = src.stat()
+    assert stat.S_IMODE(st.st_mode) == 0o750  # the executable bit survives
+    assert st.st_mtime_ns == 1_400_000_000_987_654_321  # (reading sets the access time)
+    assert src.read_bytes() == TEXT
+
+
+def test_an_already_compressed_file_grows_by_the_header_alone(capsys, tmp_path):
+    import gzip
+    import random
+
+    from infobits.codes.container import HEADER_SIZE
+
+    words = [f"w{random.Random(i).getrandbits(40):x}" for i in range(3000)]
+    gz = tmp_path / "words.gz"
+    gz.write_bytes(gzip.compress(" ".join(words).encode(), 9))
+    code, out, _ = run(capsys, "compress", str(gz), "--json")
+    assert code == 0
+    rep = json.loads(out)
+    packed = tmp_path / "words.gz.ibz"
+    assert rep["stored"] is True
+    assert packed.stat().st_size == gz.stat().st_size + HEADER_SIZE == rep["compressed_bytes"]
+    code, out, _ = run(capsys, "compress", str(gz), "-o", str(tmp_path / "t.ibz"))
+    assert "stored as they are" in out and "36-byte header" in out
+    gz.rename(tmp_path / "original.gz")
+    assert run(capsys, "decompress", str(packed))[0] == 0
+    assert gz.read_bytes() == (tmp_path / "original.gz").read_bytes()
+
+
+def test_an_empty_file_is_reported_plainly(capsys, tmp_path):
+    from infobits.codes.container import HEADER_SIZE
+
+    e = tmp_path / "empty"
+    e.write_bytes(b"")
+    code, out, _ = run(capsys, "compress", str(e))
+    assert code == 0 and "bits/byte" not in out
+    assert "empty" in out and f"{HEADER_SIZE}-byte header alone" in out
+    assert (tmp_path / "empty.ibz").stat().st_size == HEADER_SIZE
+    code, out, _ = run(capsys, "compress", str(e), "-o", str(tmp_path / "j.ibz"), "--json")
+    assert json.loads(out)["bits_per_byte"] is None
+    e.unlink()
+    code, out, _ = run(capsys, "decompress", str(tmp_path / "empty.ibz"))
+    assert code == 0 and "an empty file restored" in out and e.read_bytes() == b""
+
+
+def test_a_failure_after_standard_output_began_says_so_and_exits_2(
+    capsysbinary, monkeypatch, src, tmp_path
+):
+    good, bad = tmp_path / "good.ibz", tmp_path / "bad.ibz"
+    assert main(["compress", str(src), "-o", str(good), "-q"]) == 0
+    blob = bytearray(good.read_bytes())
+    blob[len(blob) // 2] ^= 0x20
+    bad.write_bytes(bytes(blob))
+    capsysbinary.readouterr()
+    code, out, err = binary_run(
+        capsysbinary, monkeypatch, "decompress", "-c", str(good), str(bad), str(good)
+    )
+    assert code == 2 and out == TEXT  # the first file whole, nothing of the damaged one
+    assert err.startswith("infobits: error: ") and err.count("\n") == 1
+    assert "corrupted" in err and "already holds the complete output of the 1 FILE" in err
+    assert "the 1 FILE(s) after it were not processed" in err
+    # a damaged first file: nothing at all reaches standard output
+    code, out, err = binary_run(capsysbinary, monkeypatch, "decompress", "-c", str(bad))
+    assert code == 2 and out == b"" and "already" not in err
+
+
+def test_a_reader_that_leaves_early_is_reported_not_ignored(tmp_path):
+    import struct
+    import subprocess
+    import sys
+    import zlib
+
+    # a stored container, built from docs/container-format.md: far more than a pipe holds
+    raw = os.urandom(1 << 20)
+    crc = zlib.crc32(raw)
+    head = struct.pack("<4sBBBBQQII", b"\x89IBZ", 2, 0, 0, 0, len(raw), len(raw), crc, crc)
+    big = tmp_path / "big.ibz"
+    big.write_bytes(head + struct.pack("<I", zlib.crc32(head)) + raw)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    p = subprocess.Popen(
+        [sys.executable, "-m", "infobits", "decompress", "-c", str(big)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert p.stdout is not None and p.stderr is not None
+    assert p.stdout.read(10) == raw[:10]
+    p.stdout.close()  # as `| head -c 10` does
+    err = p.stderr.read().decode()
+    p.stderr.close()
+    assert p.wait(timeout=120) == 2
+    assert err.startswith("infobits: error: writing") and err.count("\n") == 1, err
+    assert "Broken pipe" in err and "incomplete" in err
+
+
+def test_coded_data_are_not_written_to_a_terminal_without_force(tmp_path):
+    import pty
+
+    main_fd, child_fd = pty.openpty()
+    try:
+        code, _, err = shell(["compress", "-c"], stdin=TEXT, stdout=child_fd)
+    finally:
+        os.close(child_fd)
+        os.close(main_fd)
+    assert code == 2 and "not written to a terminal" in err and err.count("\n") == 1
+
+
+def test_a_pipe_as_output_that_is_not_standard_output_is_still_refused(capsys, src, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    code, _, err = run(capsys, "compress", str(src), "-o", str(fifo), "--force")
+    assert code == 2 and "not a regular file" in err and err.count("\n") == 1

@@ -70,9 +70,113 @@ def test_trailing_junk_wrong_magic_and_version_are_refused():
 
 
 def test_impossible_length_claim_is_refused_before_decoding():
-    blob, _ = pack(b"abc", 2)
+    blob, _ = pack(TEXT, 2)
     head = bytearray(blob[:HEADER_SIZE])
     head[8:16] = struct.pack("<Q", 10**15)
     head[-4:] = struct.pack("<I", zlib.crc32(bytes(head[:-4])))
     with pytest.raises(ContainerError, match="claims"):
         read_header(bytes(head) + blob[HEADER_SIZE:])
+
+
+# -- version 2: stored payloads, and files of several containers ---------------------------
+
+#: Written by infobits before stored payloads existed (container version 1):
+#: pack(b"A code is a distribution, and a distribution is a code.", 3) and pack(b"", 5).
+V1_TEXT = bytes.fromhex(
+    "8949425a0101030c370000000000000022000000000000007ac9d4870e65b2232cedac31d2e9ce2d"
+    "5755fb2de784cddb6d8fedf3cee117915871e7c41cf0289b3361d9ed2341"
+)
+V1_EMPTY = bytes.fromhex(
+    "8949425a0101050c00000000000000000400000000000000000000001cdf44214a32348a00000000"
+)
+
+
+def test_files_of_the_first_format_still_decompress():
+    assert unpack(V1_TEXT) == b"A code is a distribution, and a distribution is a code."
+    assert unpack(V1_EMPTY) == b""
+    assert read_header(V1_TEXT).version == 1 and not read_header(V1_TEXT).stored
+    # and a coded file is still written as version 1, byte for byte
+    assert pack(b"A code is a distribution, and a distribution is a code.", 3)[0] == V1_TEXT
+    assert pack(b"", 5, store=False)[0] == V1_EMPTY
+
+
+def _stored_by_hand(raw: bytes) -> bytes:
+    """A stored container built from docs/container-format.md, not from the writer."""
+    crc = zlib.crc32(raw)
+    head = struct.pack("<4sBBBBQQII", b"\x89IBZ", 2, 0, 0, 0, len(raw), len(raw), crc, crc)
+    return head + struct.pack("<I", zlib.crc32(head)) + raw
+
+
+@pytest.mark.parametrize("kind", ["empty", "one byte", "random", "zlib output"])
+def test_input_coding_cannot_shrink_is_stored_with_only_the_header_added(kind):
+    import random
+
+    raw = {
+        "empty": b"",
+        "one byte": b"x",
+        "random": random.Random(7).randbytes(512),
+        "zlib output": zlib.compress(TEXT, 9),
+    }[kind]
+    blob, _ = pack(raw, 5)
+    coded = pack(raw, 5, store=False)[0]
+    assert len(coded) >= len(raw) + HEADER_SIZE  # coding would not have helped
+    assert blob == _stored_by_hand(raw)
+    h = read_header(blob)
+    assert (h.version, h.stored, h.model_name) == (2, True, "stored")
+    assert unpack(blob) == raw
+
+
+def test_stored_headers_are_checked():
+    blob = _stored_by_hand(b"raw bytes here")
+    fields = list(struct.unpack("<4sBBBBQQIII", blob[:HEADER_SIZE]))
+
+    def crafted(**changes: int) -> bytes:
+        f = fields.copy()
+        for k, v in changes.items():
+            f[["magic", "version", "model", "order", "tbits", "size", "psize"].index(k)] = v
+        head = struct.pack("<4sBBBBQQII", *f[:-1])
+        return head + struct.pack("<I", zlib.crc32(head)) + blob[HEADER_SIZE:]
+
+    with pytest.raises(ContainerError, match="unknown model"):
+        unpack(crafted(version=1))  # version 1 had no stored payloads
+    with pytest.raises(ContainerError, match="unknown model"):
+        unpack(crafted(order=3))
+    with pytest.raises(ContainerError, match="cannot restore"):
+        unpack(crafted(size=99))
+    with pytest.raises(ContainerError, match="version 3; this infobits reads versions 1 to 2"):
+        unpack(crafted(version=3))
+
+
+def test_every_single_bit_flip_in_a_stored_file_is_detected():
+    blob = pack(b"\x8b\x1f\x00\xff", 2)[0]
+    assert read_header(blob).stored
+    for i in range(len(blob)):
+        for bit in range(8):
+            bad = bytearray(blob)
+            bad[i] ^= 1 << bit
+            with pytest.raises(ContainerError):
+                unpack(bytes(bad))
+
+
+def test_containers_one_after_another_restore_to_the_concatenation():
+    from infobits.codes.container import read_members, unpack_all
+
+    parts = [TEXT, b"", b"\x00\xff", TEXT[:100]]
+    blobs = [pack(p, 3)[0] for p in parts]
+    stream = b"".join(blobs)
+    assert [h.original_size for h in read_members(stream)] == [len(p) for p in parts]
+    seen: list[int] = []
+    assert unpack_all(stream, progress=seen.append) == b"".join(parts)
+    assert seen and seen == sorted(seen) and seen[-1] == sum(map(len, parts))
+    with pytest.raises(ContainerError, match="unexpected byte"):
+        unpack(stream)  # one container, strictly
+    with pytest.raises(ContainerError, match="3 unexpected byte"):
+        unpack_all(stream + b"\x89IB")
+    with pytest.raises(ContainerError, match="truncated"):
+        unpack_all(stream[:-1])
+    with pytest.raises(ContainerError, match="truncated"):
+        unpack_all(stream + blobs[0][: HEADER_SIZE - 1])
+    bad = bytearray(stream)
+    bad[len(blobs[0]) + len(blobs[1]) + HEADER_SIZE] ^= 1  # inside the third payload
+    with pytest.raises(ContainerError, match="corrupted"):
+        unpack_all(bytes(bad))

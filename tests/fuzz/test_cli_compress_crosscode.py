@@ -6,8 +6,13 @@ partial output behind and never replaces a file that was there (both are counted
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
+import os
+import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,9 +20,9 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infobits.codes.container import _HEADER, HEADER_SIZE
+from infobits.codes.container import _HEADER, HEADER_SIZE, pack, read_header
 
-from .harness import Outcome, check_cli, fuzz, record
+from .harness import Hang, Outcome, check_cli, fuzz, record, time_limit
 
 names = st.text(alphabet=st.sampled_from(list("abcXYZ019 _-.[]é")), min_size=1, max_size=12).filter(
     lambda s: s not in (".", "..") and not s.startswith("-")
@@ -56,19 +61,29 @@ def _no_partial_output(surface: str, d: Path, before: dict[str, bytes | None], a
         record(surface, Outcome.PARTIAL, f"infobits {argv}: added {added}, changed {changed}")
 
 
+modes = st.sampled_from([0o600, 0o644, 0o755, 0o700, 0o444, 0o640, 0o751])
+mtimes = st.integers(0, 2**33)
+
+
 @fuzz(fast=8, long=300)
-@given(contents(), st.integers(0, 8), names)
-def test_compress_decompress_round_trip(tmp_path, raw, order, name):
+@given(contents(), st.integers(0, 8), names, modes, mtimes)
+def test_compress_decompress_round_trip(tmp_path, raw, order, name, mode, mtime):
     d = _fresh(tmp_path)
     src = d / name
     src.write_bytes(raw)
+    os.chmod(src, mode)
+    os.utime(src, ns=(mtime, mtime * 3 // 2))
     packed = d / (name + ".ibz")
 
     def report_ok(out: str) -> object:
         rep = json.loads(out)
         if rep["original_bytes"] != len(raw) or rep["compressed_bytes"] != packed.stat().st_size:
             return f"sizes in the report: {rep}"
-        return True
+        if packed.stat().st_size > len(raw) + HEADER_SIZE:
+            return f"{len(raw)} bytes grew by more than the header: {rep}"
+        if rep["stored"] != read_header(packed.read_bytes()).stored:
+            return f"'stored' in the report disagrees with the file: {rep}"
+        return _kept(packed, mode, mtime * 3 // 2) or True
 
     argv = ["compress", str(src), "--model", f"order{order}", "--json"]
     check_cli("cli: compress", argv, valid=True, accept=report_ok)
@@ -77,8 +92,18 @@ def test_compress_decompress_round_trip(tmp_path, raw, order, name):
         "cli: decompress",
         ["decompress", str(packed), "-o", str(back), "-q"],
         valid=True,
-        accept=lambda out: (back.read_bytes() == raw and out == "") or "restored bytes differ",
+        accept=lambda out: (
+            ((back.read_bytes() == raw and out == "") or "restored bytes differ")
+            and (_kept(back, mode, mtime * 3 // 2) or True)
+        ),
     )
+
+
+def _kept(path: Path, mode: int, mtime_ns: int) -> str | None:
+    st_ = path.stat()
+    if stat.S_IMODE(st_.st_mode) != mode or st_.st_mtime_ns != mtime_ns:
+        return f"{path.name}: mode {oct(st_.st_mode)}, mtime {st_.st_mtime_ns}; want {oct(mode)}"
+    return None
 
 
 @st.composite
@@ -93,7 +118,9 @@ def bad_compress(draw: st.DrawFn) -> tuple[str, str]:
                 ("output dir missing", ""),
                 ("output is a directory", ""),
                 ("output is the input", ""),
-                ("stdin", ""),
+                ("stdin twice", ""),
+                ("-o with several files", ""),
+                ("-c with -o", ""),
             ]
         )
     )
@@ -123,8 +150,12 @@ def test_invalid_compress(tmp_path, case, raw):
         argv += ["-o", str(d / "sub")]
     elif kind == "output is the input":
         argv += ["-o", str(src), "--force"]
+    elif kind == "stdin twice":
+        argv = ["compress", "-", str(src), "-", "-c"]
+    elif kind == "-o with several files":
+        argv = ["compress", str(src), str(src), "-o", str(d / "both.ibz")]
     else:
-        argv = ["compress", "-"]
+        argv += ["-c", "-o", str(d / "x.ibz")]
     before = _snapshot(d)
     check_cli("cli: compress", argv, valid=False)
     _no_partial_output("cli: compress", d, before, argv)
@@ -149,8 +180,6 @@ damage = st.one_of(
     st.booleans(),
 )
 def test_damaged_decompress_leaves_nothing(tmp_path, raw, order, dmg, target, quiet):
-    from infobits.codes.container import pack
-
     d = _fresh(tmp_path)
     blob, _ = pack(raw, order)
     kind, a, b = dmg
@@ -258,3 +287,117 @@ def test_invalid_crosscode(tmp_path, kind, alpha, raw):
     before = _snapshot(d)
     check_cli("cli: crosscode", argv, valid=False)
     _no_partial_output("cli: crosscode", d, before, argv)
+
+
+# -- pipes: standard input and output, several files (issue 12, item 4) --------------------
+
+
+def _run_binary(argv: list[str], stdin: bytes) -> tuple[int, bytes, str]:
+    """``infobits ARGV`` in this process with byte streams (the harness's run_cli has a
+    text stdout, which cannot carry a container)."""
+    from infobits.cli import main
+
+    out, err = io.BytesIO(), io.StringIO()
+    wrapper = io.TextIOWrapper(out, write_through=True)
+    old = sys.stdin, sys.stdout
+    sys.stdin, sys.stdout = io.TextIOWrapper(io.BytesIO(stdin)), wrapper
+    try:
+        with contextlib.redirect_stderr(err), time_limit():
+            code = main(list(argv))
+        wrapper.flush()
+        return code, out.getvalue(), err.getvalue()
+    finally:
+        sys.stdin, sys.stdout = old
+
+
+def _check_pipe(
+    surface: str, argv: list[str], stdin: bytes, want_out: bytes, fails: str | None = None
+) -> bytes:
+    """A pipe command: exit 0, quiet, ``want_out`` on stdout; or, when ``fails`` is a
+    phrase, exit 2 with one line naming it and exactly ``want_out`` (the files before the
+    failure) on stdout."""
+    try:
+        code, out, err = _run_binary(argv, stdin)
+    except Hang:
+        record(surface, Outcome.HANG, f"infobits {argv}")
+        raise AssertionError("unreachable") from None
+    except BaseException as exc:
+        record(surface, Outcome.UNCAUGHT, f"infobits {argv}: {exc!r}")
+        raise AssertionError("unreachable") from None
+    if fails is None:
+        if code != 0 or err:
+            record(surface, Outcome.UNCAUGHT, f"valid {argv}: exit {code}: {err!r}")
+        if out != want_out:
+            record(surface, Outcome.WRONG, f"{argv}: {len(out)} bytes, want {len(want_out)}")
+        record(surface, Outcome.CORRECT)
+        return out
+    one_line = err.startswith("infobits: error: ") and err.count("\n") == 1
+    if code != 2 or not one_line or fails not in err:
+        record(surface, Outcome.UNCAUGHT, f"invalid {argv}: exit {code}: {err!r}")
+    if out != want_out:
+        record(
+            surface, Outcome.PARTIAL, f"{argv}: {len(out)} bytes on stdout, want {len(want_out)}"
+        )
+    if want_out and "already holds" not in err:
+        record(surface, Outcome.WRONG, f"{argv}: output began, and the error does not say so")
+    record(surface, Outcome.DOCUMENTED)
+    return out
+
+
+@fuzz(fast=6, long=300)
+@given(
+    st.lists(contents(max_size=600), min_size=1, max_size=3),
+    st.integers(0, 8),
+    st.sampled_from(["-c", "--stdout", "-o -", ""]),  # "": standard input goes to stdout
+    st.data(),
+)
+def test_pipes_and_several_files_round_trip(tmp_path, parts, order, to_stdout, data):
+    """Files and standard input (at most once) to standard output; that stream back
+    through standard input restores the concatenation, byte for byte. (``-o /dev/stdout``
+    needs a real standard output: tests/cli/test_compress.py runs it in a process.)"""
+    d = _fresh(tmp_path)
+    stdin_at = data.draw(st.sampled_from([None, *range(len(parts))]))
+    argv = ["compress", "--model", f"order{order}"]
+    for i, p in enumerate(parts):
+        if i == stdin_at:
+            argv.append("-")
+        else:
+            (d / f"f{i}").write_bytes(p)
+            argv.append(str(d / f"f{i}"))
+    flag = to_stdout.split()
+    if len(parts) > 1 and flag[:1] == ["-o"]:
+        flag = ["-c"]  # -o names one output
+    if not flag and (stdin_at is None or len(parts) > 1):
+        flag = ["-c"]  # files go to FILE.ibz unless told (only "-" defaults to stdout)
+    before = _snapshot(d)
+    stdin = b"" if stdin_at is None else parts[stdin_at]
+    want = b"".join(pack(p, order)[0] for p in parts)
+    stream = _check_pipe("cli: compress (pipes)", [*argv, *flag], stdin, want)
+    _no_partial_output("cli: compress (pipes)", d, before, argv)  # no file named "-"
+    _check_pipe("cli: decompress (pipes)", ["decompress", "-c"], stream, b"".join(parts))
+
+
+@fuzz(fast=6, long=300)
+@given(
+    st.lists(contents(max_size=400), min_size=2, max_size=4),
+    st.integers(0, 10**6),
+    st.integers(1, 255),
+    st.data(),
+)
+def test_a_damaged_file_among_several_on_a_pipe(tmp_path, parts, where, xor, data):
+    """decompress -c A B C with one damaged: standard output holds exactly the files
+    before it, and the one-line error says so."""
+    d = _fresh(tmp_path)
+    bad_at = data.draw(st.integers(0, len(parts) - 1))
+    argv = ["decompress", "-c"]
+    for i, p in enumerate(parts):
+        blob = pack(p, 2)[0]
+        if i == bad_at:
+            j = where % len(blob)
+            blob = blob[:j] + bytes([blob[j] ^ xor]) + blob[j + 1 :]
+        (d / f"f{i}.ibz").write_bytes(blob)
+        argv.append(str(d / f"f{i}.ibz"))
+    before = _snapshot(d)
+    want = b"".join(parts[:bad_at])
+    _check_pipe("cli: decompress (pipes)", argv, b"", want, fails=f"f{bad_at}.ibz")
+    _no_partial_output("cli: decompress (pipes)", d, before, argv)

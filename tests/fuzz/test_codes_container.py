@@ -14,7 +14,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from infobits.codes.adaptive import decompress_bytes, model_params
-from infobits.codes.container import _HEADER, HEADER_SIZE, ContainerError, pack, unpack
+from infobits.codes.container import (
+    _HEADER,
+    HEADER_SIZE,
+    ContainerError,
+    pack,
+    read_header,
+    unpack,
+    unpack_all,
+)
 from infobits.codes.crosscode import byte_model, crosscode
 
 from ._codes_helpers import either
@@ -47,6 +55,14 @@ def test_round_trip(raw, order):
         blob, ideal = packed
         if unpack(blob) != raw:
             return "unpack differs"
+        if read_header(blob).stored:
+            # stored only when coding would not have shrunk the input, and then as it is
+            coded = pack(raw, order, store=False)[0]
+            if len(coded) < len(blob) or blob[HEADER_SIZE:] != raw:
+                return f"stored {len(raw)} bytes that code to {len(coded) - HEADER_SIZE}"
+            return True
+        if len(blob) - HEADER_SIZE >= len(raw):
+            return f"coded {len(raw)} bytes into a payload no smaller: should be stored"
         # the coder lands within 0.1% + a few bytes of the model's own ideal
         payload_bits = 8 * (len(blob) - HEADER_SIZE)
         if not ideal - 8 <= payload_bits <= ideal * 1.001 + 64:
@@ -133,3 +149,45 @@ def test_library_arguments_are_checked(data, order):
         check_invalid("container: arguments", lambda: byte_model(b"x", data), mentions=["alpha"])
     if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 8:
         check_invalid("container: arguments", lambda: pack(b"abc", order), mentions=["order"])
+
+
+@fuzz(fast=15, long=800)
+@given(st.lists(st.tuples(contents(), st.integers(0, 8)), min_size=1, max_size=4), damage)
+def test_several_containers_in_one_file(parts, dmg):
+    """Containers one after another restore to the concatenation; damaged, they are
+    refused (or, a rewritten field that changes nothing, restore the same bytes)."""
+    blobs = [pack(raw, order)[0] for raw, order in parts]
+    stream = b"".join(blobs)
+    want = b"".join(raw for raw, _ in parts)
+
+    def whole(out: bytes) -> object:
+        if out != want:
+            return "unpack_all differs from the concatenation"
+        if len(stream) > len(want) + HEADER_SIZE * len(parts):
+            return f"{len(want)} bytes grew by more than {len(parts)} headers"
+        return True
+
+    check_valid("container: several", lambda: unpack_all(stream), whole)
+    kind, a, b = dmg
+    if kind == "flip":
+        i = a % len(stream)
+        bad = stream[:i] + bytes([stream[i] ^ b]) + stream[i + 1 :]
+    elif kind == "truncate":
+        bad = stream[: a % len(stream)]
+    elif kind == "append":
+        bad = stream + bytes([b]) * a
+    else:
+        return  # header rewrites: test_damaged_files_are_refused
+    # a cut exactly between two containers leaves a shorter valid stream (as in gzip)
+    ends = {
+        sum(map(len, blobs[: k + 1])): b"".join(r for r, _ in parts[: k + 1])
+        for k in range(len(parts))
+    }
+    fine = ends.get(len(bad), want) if kind == "truncate" else want
+    either(
+        "container: several damaged",
+        lambda: unpack_all(bad),
+        lambda out: True if out == fine else "a damaged stream decoded to other bytes",
+        ["the input"],
+        (ContainerError,),
+    )

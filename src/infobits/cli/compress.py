@@ -1,20 +1,35 @@
 """``infobits compress`` and ``infobits decompress``: files coded with the adaptive
-context-mixing byte model, in the ``.ibz`` container.
+context-mixing byte model, in the ``.ibz`` container, with the conventions of gzip, xz
+and zstd.
 
-Both commands write to a temporary file beside the target and rename it into place only
-when everything succeeded, so a failure never leaves a partial output; neither replaces an
-existing file unless ``--force`` is given.
+* ``-`` names standard input (as FILE) or standard output (as ``-o``); ``-c`` writes to
+  standard output; with no FILE, standard input is read. Several FILEs are coded one by
+  one; written to standard output, their containers follow one another, and
+  ``decompress`` restores such a stream to the concatenation of the files.
+* A file written from a file gets that file's permission bits and times: compressing
+  gives them to the ``.ibz``, decompressing gives them back.
+* Both commands check every input and output before coding anything. A file output is
+  written to a temporary file beside the target and renamed into place only when
+  everything succeeded, and never replaces an existing file unless ``--force`` is given.
+  Standard output gets a file's bytes only once they are complete and checked, so a
+  failure never leaves part of one file there; when it comes after earlier files were
+  written, the one-line error says so.
+* Coded data are not written to, nor read from, a terminal without ``--force``.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 
@@ -27,6 +42,7 @@ __all__ = ["compress", "decompress"]
 PROGRESS_ABOVE = 4 << 20
 SUFFIX = ".ibz"
 DEFAULT_MODEL = "order5"
+STDIO = "-"
 
 
 def _parse_model(text: str) -> int:
@@ -42,34 +58,44 @@ def _parse_model(text: str) -> int:
 
 
 def _read(path: Path, what: str) -> bytes:
+    """The bytes of a regular file, or a one-line error (shared with ``crosscode``)."""
     _check_source(path, what)
+    return _read_file(path)[0]
+
+
+def _read_file(path: Path) -> tuple[bytes, os.stat_result]:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as fh:
+            return fh.read(), os.fstat(fh.fileno())
     except OSError as e:
         raise CLIError(f"cannot read {str(path)!r}: {e.strerror or e}") from None
 
 
-def _check_source(path: Path, what: str) -> None:
-    if str(path) == "-":
+def _check_source(path: Path, what: str, stdin_hint: str = "") -> None:
+    if str(path) == STDIO:
         raise CLIError(f"{what}: reading standard input is not supported; give a file name")
     if not path.exists():
         raise CLIError(f"{what} {str(path)!r} does not exist")
     if path.is_dir():
         raise CLIError(f"{what} {str(path)!r} is a directory; give a file")
     if not path.is_file():  # a pipe may never end, /dev/zero never does
-        raise CLIError(f"{what} {str(path)!r} is not a regular file (a device, pipe or socket)")
+        raise CLIError(
+            f"{what} {str(path)!r} is not a regular file (a device, pipe or socket); "
+            f"give a file{stdin_hint}"
+        )
 
 
-def _check_target(out: Path, source: Path, force: bool) -> None:
-    if out.exists() and source.exists() and out.resolve() == source.resolve():
-        raise CLIError(f"the output {str(out)!r} is the input file; choose another -o")
+def _check_target(out: Path, sources: set[Path], force: bool) -> None:
+    if out.exists() and out.resolve() in sources:
+        which = "the input file" if len(sources) == 1 else "one of the input FILEs"
+        raise CLIError(f"the output {str(out)!r} is {which}; choose another -o")
     if out.is_dir():
         raise CLIError(f"the output {str(out)!r} is a directory; give a file name with -o")
     if out.exists() and not out.is_file():
         # the output is renamed into place, which would replace /dev/null itself
         raise CLIError(
             f"the output {str(out)!r} is not a regular file (a device, pipe or socket); "
-            "give a file name with -o"
+            "give a file name with -o, or -c for standard output"
         )
     if os.path.lexists(out) and not force:  # lexists: a dangling link is a file too
         raise CLIError(f"{str(out)!r} already exists; pass --force to overwrite it")
@@ -79,9 +105,37 @@ def _check_target(out: Path, source: Path, force: bool) -> None:
         raise CLIError(f"the output's folder {str(out.parent)!r} is not a directory")
 
 
-def _write_atomic(out: Path, data: bytes, force: bool) -> None:
+def _is_stream(path: Path, stream: IO[str] | None) -> bool:
+    """Whether ``path`` is ``-``, or names the file behind ``stream`` (``/dev/stdout``)."""
+    if str(path) == STDIO:
+        return True
     try:
-        write_new(out, lambda fh: fh.write(data), overwrite=force)
+        here = os.stat(path)
+        there = os.fstat(stream.fileno())  # type: ignore[union-attr]
+    except (OSError, AttributeError, ValueError):  # io.UnsupportedOperation is both
+        return False
+    # a regular file counts only through a link such as /dev/stdout, never by its name
+    return os.path.samestat(here, there) and (
+        not stat.S_ISREG(here.st_mode) or os.path.islink(path)
+    )
+
+
+def _is_terminal(stream: IO[str] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def _write_atomic(out: Path, data: bytes, force: bool, like: os.stat_result | None) -> None:
+    keep = {}
+    if like is not None:  # as gzip does: the permission bits and times of the source
+        keep = {
+            "mode": stat.S_IMODE(like.st_mode) & 0o777,
+            "times_ns": (like.st_atime_ns, like.st_mtime_ns),
+        }
+    try:
+        write_new(out, lambda fh: fh.write(data), overwrite=force, **keep)  # type: ignore[arg-type]
     except FileExistsError:
         raise CLIError(
             f"{str(out)!r} appeared while coding; it was left alone (pass --force to overwrite it)"
@@ -123,89 +177,340 @@ def _progress(total: int, label: str, show: bool) -> Iterator[Callable[[int], No
         yield lambda done: bar.update(task, completed=done)
 
 
+@dataclass
+class _Job:
+    """One input and where its result goes (``out`` None: standard output)."""
+
+    source: Path | None  # None: standard input
+    out: Path | None
+
+    @property
+    def label(self) -> str:
+        return "<stdin>" if self.source is None else str(self.source)
+
+    @property
+    def name(self) -> str:
+        return "standard input" if self.source is None else repr(str(self.source))
+
+    @property
+    def target(self) -> str:
+        return "<stdout>" if self.out is None else str(self.out)
+
+
+def _plan(
+    files: list[Path] | None,
+    output: Path | None,
+    to_stdout: bool,
+    force: bool,
+    decompressing: bool,
+) -> list[_Job]:
+    """Check every input and output, before anything is read or coded."""
+    if not files:
+        if _is_terminal(sys.stdin):
+            raise CLIError(
+                "no FILE given and standard input is a terminal; give a FILE, or pipe "
+                "data in (- names standard input)"
+            )
+        files = [Path(STDIO)]
+    sources = [None if _is_stream(f, sys.stdin) else f for f in files]
+    if sources.count(None) > 1:
+        raise CLIError("standard input (-) is given more than once; it can be read only once")
+    if None in sources and decompressing and _is_terminal(sys.stdin) and not force:
+        raise CLIError(
+            "compressed data are not read from a terminal; pipe a file in, or pass --force"
+        )
+    if output is not None and _is_stream(output, sys.stdout):
+        to_stdout, output = True, None
+    if output is not None and len(files) > 1:
+        raise CLIError(
+            f"-o names one output, but {len(files)} FILEs were given; leave -o out "
+            f"(each FILE gets its own output) or pass -c to write them all to standard output"
+        )
+    if to_stdout and output is not None:
+        raise CLIError("-c writes to standard output; leave out -o, or -c")
+    jobs: list[_Job] = []
+    for f, src in zip(files, sources, strict=True):
+        if src is not None:
+            _check_source(f, "FILE", ", or - for standard input")
+        if to_stdout or (src is None and output is None):
+            jobs.append(_Job(src, None))
+        elif output is not None:
+            jobs.append(_Job(src, output))
+        elif decompressing:
+            if f.suffix != SUFFIX or f.name == SUFFIX:
+                raise CLIError(
+                    f"FILE {str(f)!r} does not end in {SUFFIX}, so the output name is unclear; "
+                    "give one with -o, or pass -c for standard output"
+                )
+            jobs.append(_Job(src, f.with_name(f.name[: -len(SUFFIX)])))
+        else:
+            jobs.append(_Job(src, f.with_name(f.name + SUFFIX)))
+    resolved = {j.source.resolve() for j in jobs if j.source is not None}
+    seen: set[Path] = set()
+    for j in jobs:
+        if j.out is None:
+            continue
+        _check_target(j.out, resolved, force)
+        key = j.out.parent.resolve() / j.out.name
+        if key in seen:
+            raise CLIError(f"two FILEs would both be written to {str(j.out)!r}; give each once")
+        seen.add(key)
+    if (
+        not decompressing
+        and any(j.out is None for j in jobs)
+        and _is_terminal(sys.stdout)
+        and not force
+    ):
+        raise CLIError(
+            "compressed data are not written to a terminal; redirect standard output, "
+            "or pass --force"
+        )
+    return jobs
+
+
+def _stdout_bytes() -> IO[bytes]:
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:
+        raise CLIError("standard output does not take bytes here; write to a file with -o")
+    return out
+
+
+class _Run:
+    """Runs the jobs in order; a failure after some output says what was written."""
+
+    def __init__(self, jobs: list[_Job]) -> None:
+        self.jobs = jobs
+        self.files_done = 0
+        self.stdout_files = 0
+        self.stdout_bytes = 0
+
+    def read(self, job: _Job) -> tuple[bytes, os.stat_result | None]:
+        if job.source is not None:
+            return _read_file(job.source)
+        stdin = getattr(sys.stdin, "buffer", None)
+        if stdin is None:
+            raise CLIError("standard input cannot be read here; give a file name")
+        try:
+            return stdin.read(), None
+        except OSError as e:
+            raise CLIError(f"cannot read standard input: {e.strerror or e}") from None
+
+    def emit(self, job: _Job, data: bytes, force: bool, like: os.stat_result | None) -> None:
+        if job.out is not None:
+            _write_atomic(job.out, data, force, like)
+            self.files_done += 1
+            return
+        out = _stdout_bytes()
+        done = 0
+        try:
+            view = memoryview(data)
+            while done < len(view):
+                # a pipe whose reader left may take part of a write and report no error
+                n = out.write(view[done:])
+                if not n:
+                    raise OSError(errno.EIO, "it took no more bytes")
+                done += n
+            out.flush()
+        except OSError as e:
+            if isinstance(e, BrokenPipeError):
+                _silence_stdout(out)
+            raise CLIError(
+                f"writing {job.name} to standard output failed ({e.strerror or e}) after "
+                f"{done} of its {len(data)} bytes, so the output there is incomplete"
+            ) from None
+        self.stdout_bytes += len(data)
+        self.stdout_files += 1
+
+    def failed(self, i: int, e: CLIError) -> CLIError:
+        later = len(self.jobs) - i - 1
+        notes = []
+        if self.stdout_bytes:
+            notes.append(
+                "standard output already holds the complete output of the "
+                f"{self.stdout_files} FILE(s) before it ({self.stdout_bytes} bytes)"
+            )
+        if self.files_done:
+            notes.append(f"the {self.files_done} output file(s) before it were written")
+        if notes and later:
+            notes.append(f"the {later} FILE(s) after it were not processed")
+        return CLIError("; ".join([str(e), *notes])) if notes else e
+
+
+def _silence_stdout(out: IO[bytes]) -> None:
+    """After a broken pipe, point standard output at /dev/null, so that the flush at exit
+    does not fail again with a second message (its reader is gone: nothing is lost)."""
+    try:
+        fd = out.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):
+        return
+    os.dup2(null, fd)
+    os.close(null)
+
+
+def _report(
+    reports: list[dict[str, object]],
+    lines: list[str],
+    as_json: bool,
+    quiet: bool,
+    to_stderr: bool,
+    verbose: bool,
+) -> None:
+    if as_json:
+        text = dump_json(reports[0] if len(reports) == 1 else reports)
+    elif quiet or (to_stderr and not verbose):  # zstd's convention: a pipe stays quiet
+        return
+    else:
+        text = "\n".join(lines)
+    typer.echo(text, err=to_stderr)
+
+
+_FILES_HELP = "files to compress; - (or none) for standard input"
+
+
 def compress(
-    file: Annotated[Path, typer.Argument(help="the file to compress", show_default=False)],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="output file (default: FILE.ibz)")
+    files: Annotated[
+        list[Path] | None, typer.Argument(help=_FILES_HELP, show_default=False, metavar="FILE")
     ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="output file (default: FILE.ibz); - for stdout"),
+    ] = None,
+    stdout: Annotated[
+        bool, typer.Option("-c", "--stdout", help="write to standard output")
+    ] = False,
     model: Annotated[
         str,
         typer.Option("--model", help="order0 .. order8: the highest context order blended"),
     ] = DEFAULT_MODEL,
-    force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", "-f", help="overwrite an existing output; write to a terminal"),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing on success")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="report on stderr when writing to stdout")
+    ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="print the report as JSON (on stderr if data go to stdout)"),
+    ] = False,
 ) -> None:
-    """Compress FILE with an adaptive context-mixing model; report bits per byte."""
-    from ..codes.container import HEADER_SIZE, pack
+    """Compress FILEs with an adaptive context-mixing model; report bits per byte.
+
+    Input that the model would not shrink (an already-compressed file, say) is stored as
+    it is, so no output is more than the 36-byte header longer than its input.
+    """
+    from ..codes.container import HEADER_SIZE, pack, read_header
 
     order = _parse_model(model)
-    _check_source(file, "FILE")
-    out = output if output is not None else file.with_name(file.name + SUFFIX)
-    _check_target(out, file, force)
-    raw = _read(file, "FILE")
-    t0 = time.perf_counter()
-    with _progress(len(raw), "compressing", not quiet) as cb:
-        blob, ideal = pack(raw, order, cb)
-    secs = time.perf_counter() - t0
-    _write_atomic(out, blob, force)
-    n = len(raw)
-    payload_bits = 8 * (len(blob) - HEADER_SIZE)
-    excess = (payload_bits - ideal) / ideal if ideal > 0 else 0.0
-    rate = n / secs / 1e6 if secs > 0 else 0.0
-    report: dict[str, object] = {
-        "input": str(file),
-        "output": str(out),
-        "model": f"order{order}",
-        "original_bytes": n,
-        "compressed_bytes": len(blob),
-        "bits_per_byte": 8 * len(blob) / n if n else 0.0,
-        "ideal_bits": ideal,
-        "payload_bits": payload_bits,
-        "excess_over_ideal": excess,
-        "seconds": secs,
-        "mb_per_s": rate,
-    }
-    if as_json:
-        typer.echo(dump_json(report))
-    elif not quiet:
-        typer.echo(
-            f"{file} -> {out}: {n} -> {len(blob)} bytes, {8 * len(blob) / max(n, 1):.3f} "
-            f"bits/byte (order{order}; the model's ideal is {ideal / max(n, 1):.3f} "
-            f"bits/byte, the coder is {100 * excess:+.3f}% off it; {rate:.2f} MB/s)"
+    jobs = _plan(files, output, stdout, force, decompressing=False)
+    run = _Run(jobs)
+    reports: list[dict[str, object]] = []
+    lines: list[str] = []
+    for i, job in enumerate(jobs):
+        try:
+            raw, like = run.read(job)
+            t0 = time.perf_counter()
+            with _progress(len(raw), "compressing", not quiet) as cb:
+                blob, ideal = pack(raw, order, cb)
+            secs = time.perf_counter() - t0
+            run.emit(job, blob, force, like)
+        except CLIError as e:
+            raise run.failed(i, e) from None
+        stored = read_header(blob).stored
+        n = len(raw)
+        payload_bits = 8 * (len(blob) - HEADER_SIZE)
+        excess = (payload_bits - ideal) / ideal if ideal > 0 else 0.0
+        rate = n / secs / 1e6 if secs > 0 else 0.0
+        reports.append(
+            {
+                "input": STDIO if job.source is None else str(job.source),
+                "output": STDIO if job.out is None else str(job.out),
+                "model": f"order{order}",
+                "stored": stored,
+                "original_bytes": n,
+                "compressed_bytes": len(blob),
+                "bits_per_byte": 8 * len(blob) / n if n else None,
+                "ideal_bits": ideal,
+                "payload_bits": payload_bits,
+                "excess_over_ideal": excess,
+                "seconds": secs,
+                "mb_per_s": rate,
+            }
         )
+        head = f"{job.label} -> {job.target}:"
+        if n == 0:
+            lines.append(f"{head} empty; the output is the {len(blob)}-byte header alone")
+        elif stored:
+            lines.append(
+                f"{head} {n} -> {len(blob)} bytes, stored as they are: order{order} would "
+                f"not make them smaller (its ideal is {ideal / n:.3f} bits/byte), so only "
+                f"the {HEADER_SIZE}-byte header is added"
+            )
+        else:
+            lines.append(
+                f"{head} {n} -> {len(blob)} bytes, {8 * len(blob) / n:.3f} bits/byte "
+                f"(order{order}; the model's ideal is {ideal / n:.3f} bits/byte, the "
+                f"coder is {100 * excess:+.3f}% off it; {rate:.2f} MB/s)"
+            )
+    _report(
+        reports,
+        lines,
+        as_json,
+        quiet,
+        run.stdout_bytes > 0 or any(j.out is None for j in jobs),
+        verbose,
+    )
 
 
 def decompress(
-    file: Annotated[Path, typer.Argument(help="the .ibz file to restore", show_default=False)],
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help=".ibz files to restore; - (or none) for standard input",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="output file (default: FILE without .ibz)"),
+        typer.Option(
+            "-o", "--output", help="output file (default: FILE without .ibz); - for stdout"
+        ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
+    stdout: Annotated[
+        bool, typer.Option("-c", "--stdout", help="write to standard output")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", "-f", help="overwrite an existing output; read a terminal"),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing on success")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="report on stderr when writing to stdout")
+    ] = False,
 ) -> None:
-    """Restore a file made by `infobits compress`, bit for bit (checked by CRC-32)."""
-    from ..codes.container import ContainerError, read_header, unpack
+    """Restore files made by `infobits compress`, bit for bit (checked by CRC-32), with
+    the .ibz file's permission bits and times."""
+    from ..codes.container import ContainerError, read_members, unpack_all
 
-    _check_source(file, "FILE")
-    if output is None:
-        if file.suffix != SUFFIX or file.name == SUFFIX:
-            raise CLIError(
-                f"FILE {str(file)!r} does not end in {SUFFIX}, so the output name is unclear; "
-                "give one with -o"
-            )
-        output = file.with_name(file.name[: -len(SUFFIX)])
-    _check_target(output, file, force)
-    blob = _read(file, "FILE")
-    name = repr(str(file))
-    try:
-        head = read_header(blob, name)
-        with _progress(head.original_size, "decompressing", not quiet) as cb:
-            raw = unpack(blob, name, cb)
-    except ContainerError as e:
-        raise CLIError(str(e)) from None
-    _write_atomic(output, raw, force)
-    if not quiet:
+    jobs = _plan(files, output, stdout, force, decompressing=True)
+    run = _Run(jobs)
+    lines: list[str] = []
+    for i, job in enumerate(jobs):
+        try:
+            blob, like = run.read(job)
+            try:
+                total = sum(h.original_size for h in read_members(blob, job.name))
+                with _progress(total, "decompressing", not quiet) as cb:
+                    raw = unpack_all(blob, job.name, cb)
+            except ContainerError as e:
+                raise CLIError(str(e)) from None
+            run.emit(job, raw, force, like)
+        except CLIError as e:
+            raise run.failed(i, e) from None
         n = len(raw)
-        typer.echo(f"{file} -> {output}: {n} byte{'' if n == 1 else 's'} restored, CRC-32 verified")
+        what = "an empty file" if n == 0 else f"{n} byte{'' if n == 1 else 's'}"
+        lines.append(f"{job.label} -> {job.target}: {what} restored, CRC-32 verified")
+    _report([], lines, False, quiet, any(j.out is None for j in jobs), verbose)

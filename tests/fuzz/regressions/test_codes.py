@@ -309,7 +309,7 @@ def test_a_header_change_that_decodes_to_the_same_verified_bytes_is_not_damage()
     # found by the fuzz suite: order 0 -> 1 (checksum recomputed) on a one-byte file
     # decodes to the same byte, whose CRC-32 matches: the original comes back, which is
     # the right result, not a silently wrong one
-    blob, _ = pack(b"_", 0)
+    blob, _ = pack(b"_", 0, store=False)
     fields = list(_HEADER.unpack(blob[:HEADER_SIZE]))
     fields[3] = 1
     head = _HEADER.pack(*fields[:-1], 0)
@@ -342,3 +342,37 @@ def test_an_n_within_the_stream_but_beyond_memory_names_n():
     # 2^41 symbols fit in 40 kB under q, but their 16 TiB result fits in no memory
     with pytest.raises(ValueError, match=r"^n = 2199023255552 symbols need 1\.64e\+04 GiB"):
         decode(data, q, 2**41)
+
+
+# -- issue 12, item 4: the conventions of gzip, xz and zstd --------------------------------
+
+
+def test_item12_4_stdin_and_files_without_c_send_stdin_to_stdout_and_files_to_their_ibz(
+    tmp_path, monkeypatch, capsysbinary
+):
+    # found by the fuzz suite (its expectation was wrong, the command right): as in
+    # `gzip - a`, standard input goes to standard output and a FILE to FILE.ibz
+    import io
+    import sys
+
+    from infobits.cli import main
+
+    (tmp_path / "a").write_bytes(b"")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    assert main(["compress", "--model", "order0", "-", str(tmp_path / "a")]) == 0
+    out, err = capsysbinary.readouterr()
+    assert out == pack(b"", 0)[0] and err == b""
+    assert (tmp_path / "a.ibz").read_bytes() == pack(b"", 0)[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "a.ibz"]
+
+
+def test_item12_4_a_cut_between_two_containers_is_a_shorter_valid_stream():
+    # found by the fuzz suite: as with gzip members, cutting a stream exactly where a
+    # container ends leaves a valid stream of the ones before (each checked by CRC-32)
+    from infobits.codes.container import unpack_all
+
+    a, b = pack(b"first part ", 3)[0], pack(b"second part", 3)[0]
+    assert unpack_all(a + b) == b"first part second part"
+    assert unpack_all(a) == b"first part "
+    with pytest.raises(ContainerError, match="truncated"):
+        unpack_all(a + b[:-1])
