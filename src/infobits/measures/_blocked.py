@@ -19,15 +19,15 @@ import numpy as np
 
 from .._inputs import Distribution, Kind, check_probs, sum_tolerance, validate
 
-__all__ = ["BLOCK", "RowMeasure", "by_rows", "rowdot", "rowsum"]
+__all__ = ["BLOCK", "Part", "RowMeasure", "by_rows", "rowdot", "rowsum"]
 
 #: Elements per block temporary: 16 Ki elements is 128 KiB of float64, inside L2.
 BLOCK = 1 << 14
 
 #: (blocks, scratch block, gather statistics?) -> ([per-row nats, row sums...], minimum)
 Kernel = Callable[[list[np.ndarray], np.ndarray, bool], tuple[list[np.ndarray], float]]
-#: [(p, log p) per input] for a block of rows -> per-row nats
-SoftKernel = Callable[[list[tuple[np.ndarray, np.ndarray]]], np.ndarray]
+#: [Part per input] for a block of rows -> per-row nats
+SoftKernel = Callable[[list["Part"]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -139,13 +139,14 @@ def _blocked(
 _local = threading.local()
 
 
-def _scratch(dtype: np.dtype) -> np.ndarray:
-    """A block-sized scratch array of ``dtype``, made once per thread and reused, so a
-    call allocates nothing in proportion to its input."""
-    cache: dict[np.dtype, np.ndarray] = _local.__dict__.setdefault("scratch", {})
-    if dtype not in cache:
-        cache[dtype] = np.empty(BLOCK, dtype=dtype)
-    return cache[dtype]
+def _scratch(dtype: np.dtype, slot: int = 0) -> np.ndarray:
+    """Block-sized scratch array number ``slot`` of ``dtype``, made once per thread and
+    reused, so a call allocates nothing in proportion to its input."""
+    cache: dict[tuple[np.dtype, int], np.ndarray] = _local.__dict__.setdefault("scratch", {})
+    key = (np.dtype(dtype), slot)
+    if key not in cache:
+        cache[key] = np.empty(BLOCK, dtype=dtype)
+    return cache[key]
 
 
 def _check_from_stats(d: Distribution, sums: np.ndarray, low: float) -> None:
@@ -157,6 +158,24 @@ def _check_from_stats(d: Distribution, sums: np.ndarray, low: float) -> None:
         check_probs(d.values, d.name, d.axes, d.out_dtype)
 
 
+@dataclass(frozen=True)
+class Part:
+    """One input over a block of rows, in the form a logit row costs least to give:
+    p = ``w``/``s`` and log p = ``log`` - ``c`` per row, with ``mass`` = Σp.
+
+    For logits, ``log`` is z - max (no term above 0, so sums of it never cancel),
+    ``w`` = e^log, ``s`` = Σw and ``c`` = log s; no normalised array is formed. For
+    probabilities, ``w`` is p itself, ``log`` is log p, ``c`` = 0 and ``s`` = 1.
+    ``log`` is empty where the measure does not read it.
+    """
+
+    w: np.ndarray
+    log: np.ndarray
+    c: np.ndarray | float
+    s: np.ndarray | float
+    mass: np.ndarray | float
+
+
 def _softmax_rows(
     dists: Sequence[Distribution],
     views: list[np.ndarray],
@@ -164,36 +183,52 @@ def _softmax_rows(
     soft: SoftKernel,
     need: Sequence[str],
 ) -> np.ndarray | None:
-    """Logit rows that fit in a block become (p, log p) block by block, in cache, and
-    ``soft`` reduces each block to per-row nats. Validation statistics come from the
-    same pass (a logit row's max is NaN, +inf or -inf exactly when it is invalid); on
-    any doubt the full check words the error."""
+    """Logit rows that fit in a block are reduced block by block, in cache: one max,
+    one exp and one sum per logit row (a fused log-softmax), then ``soft`` combines
+    the :class:`Part`\\ s into per-row nats. Scratch is block-sized and reused, so no
+    temporary grows with the input. Validation statistics come from the same pass (a
+    logit row's max is NaN, +inf or -inf exactly when it is invalid); on any doubt
+    the full check words the error."""
     m, k = views[0].shape
     if k > BLOCK or m == 0:
         return None
     step = max(1, BLOCK // k)
     out = np.empty(m, dtype=np.float64)
-    empty = np.empty(0)
+    dtype = np.result_type(*views)
+    empty = np.empty(0, dtype=dtype)
     suspect = False
     with np.errstate(all="ignore"):
         for r0 in range(0, m, step):
+            r1 = min(m, r0 + step)
+            n = (r1 - r0) * k
             parts = []
+            slot = 0
             for d, view, wants in zip(dists, views, need, strict=True):
-                z = view[r0 : r0 + step]
+                z = view[r0:r1]
                 if d.kind is Kind.LOGITS:
                     top = z.max(axis=1, keepdims=True)
                     if check and not np.all(np.abs(top) < np.inf):
                         suspect = True
-                    lp = z - top
-                    lp -= _log_sum_exp_shifted(lp)
-                    parts.append((np.exp(lp) if wants != "log" else empty, lp))
+                    lg = _scratch(dtype, slot)[:n].reshape(z.shape)
+                    w = _scratch(dtype, slot + 1)[:n].reshape(z.shape)
+                    slot += 2
+                    np.subtract(z, top, out=lg)
+                    np.exp(lg, out=w)
+                    s = rowsum(w)
+                    parts.append(Part(w, lg, _log_of_sum(s, w, lg), s, 1.0))
                 else:
+                    mass = rowsum(z)
                     if check and not (
-                        z.min() >= 0 and np.all(np.abs(z.sum(axis=1) - 1) <= sum_tolerance(z.dtype))
+                        z.min() >= 0 and np.all(np.abs(mass - 1) <= sum_tolerance(z.dtype))
                     ):
                         suspect = True
-                    parts.append((z, np.log(z) if wants != "p" else empty))
-            out[r0 : r0 + step] = soft(parts)
+                    lg = empty
+                    if wants != "p":
+                        lg = _scratch(dtype, slot)[:n].reshape(z.shape)
+                        slot += 1
+                        np.log(z, out=lg)
+                    parts.append(Part(z, lg, 0.0, 1.0, mass))
+            out[r0:r1] = soft(parts)
     if suspect:
         for d in dists:
             validate(d)
@@ -204,22 +239,20 @@ def _softmax_rows(
 _NEAR_CERTAIN = 1e-2
 
 
-def _log_sum_exp_shifted(lp: np.ndarray) -> np.ndarray:
-    """log Σⱼ e^lp[i, j] for rows shifted so that their max is 0, keepdims.
+def _log_of_sum(s: np.ndarray, w: np.ndarray, lg: np.ndarray) -> np.ndarray:
+    """log s for row sums s = Σⱼ w[i, j] of e^lg, lg shifted so that its row max is 0.
 
-    Near certainty the sum is 1 + rest with rest tiny, and log(1 + rest) loses rest's
-    digits (the likeliest outcome's log-probability, -rest, would become 0). Those rows
-    take log1p(rest) with rest summed without one maximum.
+    Near certainty s is 1 + rest with rest tiny, and log(1 + rest) loses rest's digits
+    (the likeliest outcome's log-probability, -rest, would become 0). Those rows take
+    log1p(rest), with rest summed without one maximum.
     """
-    e = np.exp(lp)
-    s = e.sum(axis=1, keepdims=True)
     out = np.log(s)
-    near = s[:, 0] < 1.0 + _NEAR_CERTAIN
+    near = s < 1.0 + _NEAR_CERTAIN
     if near.any():
-        en, tops = e[near], lp[near] == 0
-        en[tops] = 0.0
-        rest = en.sum(axis=1) + (tops.sum(axis=1) - 1)
-        out[near, 0] = np.log1p(rest)
+        wn, tops = w[near], lg[near] == 0
+        wn[tops] = 0.0
+        rest = rowsum(wn) + (tops.sum(axis=1) - 1)
+        out[near] = np.log1p(rest)
     return out
 
 

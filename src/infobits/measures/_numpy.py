@@ -31,7 +31,7 @@ from .._inputs import (
     validate,
 )
 from .._units import Base, to_base
-from ._blocked import RowMeasure, by_rows, rowdot, rowsum
+from ._blocked import Part, RowMeasure, by_rows, rowdot, rowsum
 from ._kl import KL_RECOMPUTE_BELOW, js_nats, kl_nats, kl_terms_log, kl_total
 
 __all__ = [
@@ -159,6 +159,12 @@ def _kl_kernel(
     return _pair_stats(rowdot(p, buf), p, q, check)
 
 
+def _kl_soft(parts: list[Part]) -> np.ndarray:
+    p, q = parts
+    diff = np.subtract(p.log, q.log, out=q.log)  # q.log is block scratch, or empty
+    return rowdot(p.w, diff) / p.s + (q.c - p.c) * p.mass
+
+
 def _kl_redo(nats: np.ndarray) -> np.ndarray:
     # NaN from 0·log 0; small enough for the direct sum to have cancelled; inf from a
     # p/q that overflowed (a true inf, q = 0 < p, comes back unchanged).
@@ -167,21 +173,21 @@ def _kl_redo(nats: np.ndarray) -> np.ndarray:
 
 ENTROPY = RowMeasure(
     probs=_entropy_kernel,
-    soft=lambda parts: -rowdot(*parts[0]),
+    soft=lambda P: P[0].c * P[0].mass - rowdot(P[0].w, P[0].log) / P[0].s,
     need=("both",),
     redo=lambda h: ~np.isfinite(h),  # a zero probability made 0·log 0 = NaN there
     careful=_entropy_nats,
 )
 CROSS_ENTROPY = RowMeasure(
     probs=_ce_kernel,
-    soft=lambda parts: -rowdot(parts[0][0], parts[1][1]),
+    soft=lambda P: P[1].c * P[0].mass - rowdot(P[0].w, P[1].log) / P[0].s,
     need=("p", "log"),
     redo=np.isnan,  # 0·log 0 where p = q = 0
     careful=_ce_nats,
 )
 KL = RowMeasure(
     probs=_kl_kernel,
-    soft=lambda parts: rowdot(parts[0][0], parts[0][1] - parts[1][1]),
+    soft=_kl_soft,
     need=("both", "both"),
     redo=_kl_redo,
     careful=_kl_nats,
