@@ -83,7 +83,11 @@ def _finish(
     if axes is not None:
         res = res.reshape(tuple(1 if d in axes else s for d, s in enumerate(shape)))
     odt = np.result_type(*(d.out_dtype for d in dists))
-    res = res.astype(odt, copy=False) + 0.0
+    res = res.astype(odt, copy=False)
+    if res.flags.writeable:  # the engine's own result: no second batch-sized array
+        res += 0.0
+    else:
+        res = res + 0.0
     return res[()] if res.ndim == 0 else res
 
 
@@ -222,7 +226,8 @@ def cross_entropy(p: Any, q: Any, *, base: Base, axis: Axis, keepdims: bool, che
 
 def kl_divergence(p: Any, q: Any, *, base: Base, axis: Axis, keepdims: bool, check: bool) -> Any:
     dists, shape, axes = prepare_many([(p, "p"), (q, "q")], axis)
-    nats = np.maximum(_rows_or_general(KL, dists, axes, check), 0.0)  # Gibbs: never < 0
+    nats = np.asarray(_rows_or_general(KL, dists, axes, check))
+    nats = np.maximum(nats, 0.0, out=nats if nats.flags.writeable else None)  # Gibbs: >= 0
     return _finish(nats, base, dists, shape, axes if keepdims else None)
 
 
