@@ -82,3 +82,42 @@ def test_invalid_entries_in_a_later_chunk_are_found_and_named() -> None:
     rows[321, 7] = np.nan
     with pytest.raises(ib.DistributionError, match=r"nan at p\[321, 7\]"):
         ib.cross_entropy(rows, _probs((500, 40), 7))
+
+
+@pytest.mark.parametrize("measure", ["entropy", "cross_entropy", "kl_divergence"])
+@pytest.mark.parametrize("where", ["p", "q", "both"])
+def test_a_negative_entry_is_found_without_a_separate_minimum(measure: str, where: str) -> None:
+    # The kernels skip the minimum pass where every row's nats are finite; a negative
+    # entry (in p, in q, or in both at one outcome) must still be named.
+    if measure == "entropy" and where == "q":
+        pytest.skip("entropy has no q")
+    p, q = _probs((64, 30), 8), _probs((64, 30), 9)
+    if where in ("p", "both"):
+        p[40, 3] = -0.05
+        p[40, 4] += 0.05
+    if where in ("q", "both") and measure != "entropy":
+        q[40, 3] = -0.05
+        q[40, 4] += 0.05
+    name = "q" if where == "q" and measure != "entropy" else "p"
+    fn = getattr(ib, measure)
+    args = (p,) if measure == "entropy" else (p, q)
+    with pytest.raises(ib.DistributionError, match=rf"negative entry .* at {name}\[40, 3\]"):
+        fn(*args)
+
+
+def test_several_outcome_axes_are_blocked_and_match_fsum(spy: list) -> None:
+    p = _probs((6, 4 * 50), 10).reshape(6, 4, 50)
+    q = _probs((6, 4 * 50), 11).reshape(6, 4, 50)
+    got = ib.kl_divergence(p, q, base="nats", axis=(1, 2))
+    want = [_kl(a.ravel(), b.ravel()) for a, b in zip(p, q, strict=True)]
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    h = ib.entropy(p, base="nats", axis=(-2, -1), keepdims=True)
+    assert h.shape == (6, 1, 1)
+    np.testing.assert_allclose(h.ravel(), [_h(a.ravel()) for a in p], rtol=1e-12)
+    assert spy == [(6, 200)] * 2
+    # outcome axes 0 and 2 around the batch axis: flattening them needs a copy, so the
+    # general path answers
+    pt = np.ascontiguousarray(np.moveaxis(p, 0, 1))
+    qt = np.ascontiguousarray(np.moveaxis(q, 0, 1))
+    np.testing.assert_allclose(ib.kl_divergence(pt, qt, base="nats", axis=(0, 2)), want, rtol=1e-12)
+    assert len(spy) == 2

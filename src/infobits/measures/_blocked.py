@@ -11,6 +11,7 @@ logits, a rule saying which rows to redo, and the careful formula that redoes th
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -72,33 +73,37 @@ def rowsum(a: np.ndarray) -> np.ndarray:
     return np.einsum("ij->i", a)
 
 
-def as_rows(a: np.ndarray, axis: int) -> np.ndarray | None:
-    """A 2-D (rows, outcomes) view of ``a`` with the outcome ``axis`` last, or None if
-    that would need a copy."""
-    if a.ndim == 2 and axis in (1, -1):
-        return a
-    if a.ndim == 1:
-        return a.reshape(1, -1)
-    m = np.moveaxis(a, axis, -1)
-    r = m.reshape(-1, m.shape[-1]) if m.ndim != 2 else m
+def as_rows(a: np.ndarray, axes: tuple[int, ...]) -> np.ndarray | None:
+    """A 2-D (rows, outcomes) view of ``a`` with the outcome ``axes`` (non-negative)
+    last and flattened, or None if that would need a copy."""
+    if axes == (a.ndim - 1,):
+        if a.ndim == 2:
+            return a
+        if a.ndim == 1:
+            return a.reshape(1, -1)
+    k = math.prod(a.shape[x] for x in axes)
+    m = np.moveaxis(a, axes, tuple(range(a.ndim - len(axes), a.ndim)))
+    r = m.reshape(-1, k)
     if r.size and not np.may_share_memory(r, a):
         return None
     return r
 
 
 def by_rows(measure: RowMeasure, dists: Sequence[Distribution], check: bool) -> np.ndarray | None:
-    """Per-row nats of ``measure`` on same-shape inputs with one outcome axis, in the
-    batch shape, validated (unless ``check=False``) from statistics of the same pass.
-    None when the inputs do not suit the blocked path (counts, log-probabilities,
-    several axes, shapes that differ, views that would need a copy, long logit rows);
-    the caller then takes the general path."""
+    """Per-row nats of ``measure`` on same-shape inputs along the same outcome axes
+    (flattened into one where that needs no copy), in the batch shape, validated
+    (unless ``check=False``) from statistics of the same pass. None when the inputs do
+    not suit the blocked path (counts, shapes that differ, views that would need a
+    copy, rows of logits or log-probabilities longer than a block); the caller then
+    takes the general path."""
     shape = dists[0].values.shape
-    if any(d.values.shape != shape or len(d.axes) != 1 for d in dists):
+    axes = dists[0].axes
+    if any(d.values.shape != shape or d.axes != axes for d in dists):
         return None
     kinds = {d.kind for d in dists}
-    if not kinds <= {Kind.PROBS, Kind.LOGITS}:
+    if not kinds <= {Kind.PROBS, Kind.LOGITS, Kind.LOG_PROBS}:
         return None
-    maybe = [as_rows(d.values, d.axes[0]) for d in dists]
+    maybe = [as_rows(d.values, axes) for d in dists]
     rows = [r for r in maybe if r is not None]
     if len(rows) != len(dists):
         return None
@@ -119,7 +124,7 @@ def by_rows(measure: RowMeasure, dists: Sequence[Distribution], check: bool) -> 
         nats[redo] = measure.careful(
             [_subset(d, r, redo) for d, r in zip(dists, rows, strict=True)], (1,)
         )
-    return nats.reshape(shape[: dists[0].axes[0]] + shape[dists[0].axes[0] + 1 :])
+    return nats.reshape(tuple(n for i, n in enumerate(shape) if i not in axes))
 
 
 def _blocked(
@@ -135,9 +140,10 @@ def _blocked(
     if m == 0:
         return nats, ok
     check = tols is not None
-    dtype = np.result_type(*rows)
-    step_r = max(1, block(dtype) // k)
-    step_c = min(k, block(dtype))
+    dtype = rows[0].dtype if len(rows) == 1 else np.result_type(*rows)
+    size = block(dtype)
+    step_r = max(1, size // k)
+    step_c = min(k, size)
     buf = _scratch(dtype)
     for r0 in range(0, m, step_r):
         r1 = min(m, r0 + step_r)
@@ -157,10 +163,17 @@ def _blocked(
             nats[r0:r1] = parts[0]
         if check and ok:
             ok = bool(low >= 0) and all(
-                bool(np.all(np.abs(sums - 1) <= tol))
+                _near_one(sums, tol)
                 for sums, tol in zip(parts[1:], tols, strict=True)  # type: ignore[arg-type]
             )
     return nats, ok
+
+
+def _near_one(sums: np.ndarray, tol: float) -> bool:
+    """Every row sum within ``tol`` of 1 (False for NaN)."""
+    if sums.shape == (1,):  # one row: plain floats cost less than three array calls
+        return abs(float(sums[0]) - 1.0) <= tol
+    return bool(np.all(np.abs(sums - 1) <= tol))
 
 
 _local = threading.local()
@@ -170,10 +183,10 @@ def _scratch(dtype: np.dtype, slot: int = 0) -> np.ndarray:
     """Block-sized scratch array number ``slot`` of ``dtype``, made once per thread and
     reused, so a call allocates nothing in proportion to its input."""
     cache: dict[tuple[np.dtype, int], np.ndarray] = _local.__dict__.setdefault("scratch", {})
-    key = (np.dtype(dtype), slot)
-    if key not in cache:
-        cache[key] = np.empty(block(dtype), dtype=dtype)
-    return cache[key]
+    buf = cache.get((dtype, slot))
+    if buf is None:
+        buf = cache[(dtype, slot)] = np.empty(block(dtype), dtype=dtype)
+    return buf
 
 
 @dataclass(frozen=True)
@@ -183,7 +196,8 @@ class Part:
 
     For logits, ``log`` is z - max (no term above 0, so sums of it never cancel),
     ``w`` = e^log, ``s`` = Σw and ``c`` = log s; no normalised array is formed. For
-    probabilities, ``w`` is p itself, ``log`` is log p, ``c`` = 0 and ``s`` = 1.
+    probabilities, ``w`` is p itself, ``log`` is log p, ``c`` = 0 and ``s`` = 1; for
+    log-probabilities, ``log`` is the array itself and ``w`` its exp.
     ``log`` is empty where the measure does not read it.
     """
 
@@ -192,6 +206,8 @@ class Part:
     c: np.ndarray | float
     s: np.ndarray | float
     mass: np.ndarray | float
+    #: ``log`` is block scratch that a kernel may overwrite (not the caller's array).
+    scratch_log: bool
 
 
 def _softmax_rows(
@@ -201,8 +217,9 @@ def _softmax_rows(
     soft: SoftKernel,
     need: Sequence[str],
 ) -> np.ndarray | None:
-    """Logit rows that fit in a block are reduced block by block, in cache: one max,
-    one exp and one sum per logit row (a fused log-softmax), then ``soft`` combines
+    """Rows of logits (or of log-probabilities, with probabilities beside them) that
+    fit in a block are reduced block by block, in cache: one max, one exp and one sum
+    per logit row (a fused log-softmax), one exp per log-probability row; ``soft`` combines
     the :class:`Part`\\ s into per-row nats. Scratch is block-sized and reused, so no
     temporary grows with the input. Validation statistics come from the same pass (a
     logit row's max is NaN, +inf or -inf exactly when it is invalid); on any doubt
@@ -233,7 +250,15 @@ def _softmax_rows(
                     np.subtract(z, top, out=lg)
                     np.exp(lg, out=w)
                     s = rowsum(w)
-                    parts.append(Part(w, lg, _log_of_sum(s, w, lg), s, 1.0))
+                    parts.append(Part(w, lg, _log_of_sum(s, w, lg), s, 1.0, True))
+                elif d.kind is Kind.LOG_PROBS:
+                    w = _scratch(dtype, slot)[:n].reshape(z.shape)
+                    slot += 1
+                    np.exp(z, out=w)
+                    mass = rowsum(w)
+                    if check and not _log_probs_fine(z, mass, d.out_dtype):
+                        suspect = True
+                    parts.append(Part(w, z, 0.0, 1.0, mass, False))
                 else:
                     mass = rowsum(z)
                     if check and not (
@@ -245,12 +270,21 @@ def _softmax_rows(
                         lg = _scratch(dtype, slot)[:n].reshape(z.shape)
                         slot += 1
                         np.log(z, out=lg)
-                    parts.append(Part(z, lg, 0.0, 1.0, mass))
+                    parts.append(Part(z, lg, 0.0, 1.0, mass, True))
             out[r0:r1] = soft(parts)
     if suspect:
         for d in dists:
             validate(d)
     return out
+
+
+def _log_probs_fine(lp: np.ndarray, mass: np.ndarray, dtype: np.dtype) -> bool:
+    """A sufficient condition for check_log_probs to pass on a block: no entry above
+    the tolerance, no NaN or +inf (either would make a row's Σe^lp NaN or inf), and
+    every row's log Σe^lp inside the tolerance, with a margin for the different
+    rounding of the full check's log-sum-exp."""
+    tol = 0.999 * sum_tolerance(dtype)
+    return bool(lp.max() <= tol) and bool(np.all(np.abs(np.log(mass)) <= tol))
 
 
 #: Rows whose shifted Σ e^lp is below 1 + this are near certainty (see below).

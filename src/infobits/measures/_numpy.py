@@ -129,21 +129,25 @@ def _kl_nats(dists: list[Distribution], axes: tuple[int, ...]) -> np.ndarray:
 # Blocked kernels: per-row nats and, when checking, the row sums and the minimum
 
 
+# A negative or NaN entry makes its row's nats NaN (the log of a negative number is
+# NaN; 0·log 0 is NaN too), and an inf makes them infinite: where every row's nats are
+# finite, the entries the log was taken of are >= 0 (given the other factor is), and
+# only the row sums and the minimum of the factor outside the log are left to check.
+
+
+def _low(nats: np.ndarray, logged: list[np.ndarray], plain: float = 0.0) -> float:
+    if np.isfinite(nats).all():
+        return plain
+    return float(min(plain, *(a.min() for a in logged)))
+
+
 def _entropy_kernel(
     blocks: list[np.ndarray], buf: np.ndarray, check: bool
 ) -> tuple[list[np.ndarray], float]:
     (p,) = blocks
     np.log(p, out=buf)
     h = -rowdot(p, buf)
-    return ([h, rowsum(p)], float(p.min())) if check else ([h], 0.0)
-
-
-def _pair_stats(
-    nats: np.ndarray, p: np.ndarray, q: np.ndarray, check: bool
-) -> tuple[list[np.ndarray], float]:
-    if not check:
-        return [nats], 0.0
-    return [nats, rowsum(p), rowsum(q)], float(min(p.min(), q.min()))
+    return ([h, rowsum(p)], _low(h, [p])) if check else ([h], 0.0)
 
 
 def _ce_kernel(
@@ -151,7 +155,10 @@ def _ce_kernel(
 ) -> tuple[list[np.ndarray], float]:
     p, q = blocks
     np.log(q, out=buf)
-    return _pair_stats(-rowdot(p, buf), p, q, check)
+    ce = -rowdot(p, buf)
+    if not check:
+        return [ce], 0.0
+    return [ce, rowsum(p), rowsum(q)], _low(ce, [q], float(p.min()))
 
 
 def _kl_kernel(
@@ -160,12 +167,18 @@ def _kl_kernel(
     p, q = blocks
     np.divide(p, q, out=buf)
     np.log(buf, out=buf)
-    return _pair_stats(rowdot(p, buf), p, q, check)
+    kl = rowdot(p, buf)
+    if not check:
+        return [kl], 0.0
+    # p and q both negative at one outcome give a positive ratio: p's minimum is needed.
+    return [kl, rowsum(p), rowsum(q)], _low(kl, [q], float(p.min()))
 
 
 def _kl_soft(parts: list[Part]) -> np.ndarray:
     p, q = parts
-    diff = np.subtract(p.log, q.log, out=q.log)  # q.log is block scratch, or empty
+    # Into block scratch, never into a caller's log-probabilities.
+    out = q.log if q.scratch_log else p.log if p.scratch_log else None
+    diff = np.subtract(p.log, q.log, out=out)
     return rowdot(p.w, diff) / p.s + (q.c - p.c) * p.mass
 
 
