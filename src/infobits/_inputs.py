@@ -125,7 +125,14 @@ def sum_tolerance(dtype: Any) -> float:
     >>> sum_tolerance(np.float64)
     1.4901161193847656e-08
     """
-    return math.sqrt(float(np.finfo(dtype).eps))
+    tol = _TOLERANCES.get(dtype)
+    if tol is None:
+        tol = _TOLERANCES[dtype] = math.sqrt(float(np.finfo(dtype).eps))
+    return tol
+
+
+#: sum_tolerance per dtype, asked on every blocked call (np.finfo is slow to ask).
+_TOLERANCES: dict[Any, float] = {}
 
 
 def position(name: str, index: Sequence[int] | tuple[int, ...]) -> str:
@@ -224,7 +231,8 @@ def outcome_layout(
                 f"{name} has {len(shape)} dimension(s), but a joint table needs at least {min_ndim}"
             )
     try:
-        bshape = tuple(np.broadcast_shapes(*shapes))
+        same = all(s == shapes[0] for s in shapes)
+        bshape = tuple(shapes[0]) if same else tuple(np.broadcast_shapes(*shapes))
     except ValueError:
         desc = " and ".join(f"{n} with shape {s}" for n, s in zip(names, shapes, strict=True))
         raise DistributionError(

@@ -11,6 +11,7 @@ logits, a rule saying which rows to redo, and the careful formula that redoes th
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,15 +20,23 @@ import numpy as np
 
 from .._inputs import Distribution, Kind, check_probs, sum_tolerance, validate
 
-__all__ = ["BLOCK", "RowMeasure", "by_rows", "rowdot", "rowsum"]
+__all__ = ["BLOCK_BYTES", "Part", "RowMeasure", "by_rows", "rowdot", "rowsum"]
 
-#: Elements per block temporary: 16 Ki elements is 128 KiB of float64, inside L2.
-BLOCK = 1 << 14
+#: Bytes per block temporary: 256 KiB (32 Ki float64, 64 Ki float32), inside L2 with
+#: the block it is made from, and large enough that the per-block cost of calling into
+#: NumPy (a few microseconds a call on a busy machine) stays small beside the work.
+BLOCK_BYTES = 1 << 18
+
+
+def block(dtype: np.dtype) -> int:
+    """Elements per block for ``dtype``."""
+    return BLOCK_BYTES // np.dtype(dtype).itemsize
+
 
 #: (blocks, scratch block, gather statistics?) -> ([per-row nats, row sums...], minimum)
 Kernel = Callable[[list[np.ndarray], np.ndarray, bool], tuple[list[np.ndarray], float]]
-#: [(p, log p) per input] for a block of rows -> per-row nats
-SoftKernel = Callable[[list[tuple[np.ndarray, np.ndarray]]], np.ndarray]
+#: [Part per input] for a block of rows -> per-row nats
+SoftKernel = Callable[[list["Part"]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -64,39 +73,47 @@ def rowsum(a: np.ndarray) -> np.ndarray:
     return np.einsum("ij->i", a)
 
 
-def as_rows(a: np.ndarray, axis: int) -> np.ndarray | None:
-    """A 2-D (rows, outcomes) view of ``a`` with the outcome ``axis`` last, or None if
-    that would need a copy."""
-    m = np.moveaxis(a, axis, -1)
-    r = m.reshape(-1, m.shape[-1]) if m.ndim != 2 else m
+def as_rows(a: np.ndarray, axes: tuple[int, ...]) -> np.ndarray | None:
+    """A 2-D (rows, outcomes) view of ``a`` with the outcome ``axes`` (non-negative)
+    last and flattened, or None if that would need a copy."""
+    if axes == (a.ndim - 1,):
+        if a.ndim == 2:
+            return a
+        if a.ndim == 1:
+            return a.reshape(1, -1)
+    k = math.prod(a.shape[x] for x in axes)
+    m = np.moveaxis(a, axes, tuple(range(a.ndim - len(axes), a.ndim)))
+    r = m.reshape(-1, k)
     if r.size and not np.may_share_memory(r, a):
         return None
     return r
 
 
 def by_rows(measure: RowMeasure, dists: Sequence[Distribution], check: bool) -> np.ndarray | None:
-    """Per-row nats of ``measure`` on same-shape inputs with one outcome axis, in the
-    batch shape, validated (unless ``check=False``) from statistics of the same pass.
-    None when the inputs do not suit the blocked path (counts, log-probabilities,
-    several axes, shapes that differ, views that would need a copy, long logit rows);
-    the caller then takes the general path."""
+    """Per-row nats of ``measure`` on same-shape inputs along the same outcome axes
+    (flattened into one where that needs no copy), in the batch shape, validated
+    (unless ``check=False``) from statistics of the same pass. None when the inputs do
+    not suit the blocked path (counts, shapes that differ, views that would need a
+    copy, rows of logits or log-probabilities longer than a block); the caller then
+    takes the general path."""
     shape = dists[0].values.shape
-    if any(d.values.shape != shape or len(d.axes) != 1 for d in dists):
+    axes = dists[0].axes
+    if any(d.values.shape != shape or d.axes != axes for d in dists):
         return None
     kinds = {d.kind for d in dists}
-    if not kinds <= {Kind.PROBS, Kind.LOGITS}:
+    if not kinds <= {Kind.PROBS, Kind.LOGITS, Kind.LOG_PROBS}:
         return None
-    maybe = [as_rows(d.values, d.axes[0]) for d in dists]
+    maybe = [as_rows(d.values, axes) for d in dists]
     rows = [r for r in maybe if r is not None]
     if len(rows) != len(dists):
         return None
     if kinds == {Kind.PROBS}:
+        tols = [sum_tolerance(d.out_dtype) for d in dists] if check else None
         with np.errstate(all="ignore"):
-            acc, low = _blocked(measure.probs, rows, 1 + len(rows) if check else 1, check)
-        if check:
-            for i, d in enumerate(dists):
-                _check_from_stats(d, acc[1 + i], low)
-        nats = acc[0]
+            nats, ok = _blocked(measure.probs, rows, tols)
+        if not ok:  # on any doubt, the full check names the first offending position
+            for d in dists:
+                check_probs(d.values, d.name, d.axes, d.out_dtype)
     else:
         soft = _softmax_rows(dists, rows, check, measure.soft, measure.need)
         if soft is None:
@@ -107,54 +124,90 @@ def by_rows(measure: RowMeasure, dists: Sequence[Distribution], check: bool) -> 
         nats[redo] = measure.careful(
             [_subset(d, r, redo) for d, r in zip(dists, rows, strict=True)], (1,)
         )
-    return nats.reshape(shape[: dists[0].axes[0]] + shape[dists[0].axes[0] + 1 :])
+    return nats.reshape(tuple(n for i, n in enumerate(shape) if i not in axes))
 
 
 def _blocked(
-    kernel: Kernel, rows: list[np.ndarray], nacc: int, check: bool
-) -> tuple[np.ndarray, float]:
-    """Run ``kernel`` over cache-sized blocks of same-shape 2-D ``rows``; add its per-row
-    partial sums (up to ``nacc``) across column chunks in float64, combine its minima."""
+    kernel: Kernel, rows: list[np.ndarray], tols: list[float] | None
+) -> tuple[np.ndarray, bool]:
+    """Run ``kernel`` over cache-sized blocks of same-shape 2-D ``rows``: per-row nats
+    (float64), and, with ``tols`` (one per input), whether every row sum was within its
+    tolerance of 1 and every entry >= 0. Rows longer than a block add their partial
+    sums across column chunks; no array the size of the batch is made but the result."""
     m, k = rows[0].shape
-    acc = np.zeros((nacc, m), dtype=np.float64)
-    low = np.inf
+    nats = np.zeros(m, dtype=np.float64)
+    ok = True
     if m == 0:
-        return acc, low
-    step_r = max(1, BLOCK // k)
-    step_c = min(k, BLOCK)
-    buf = _scratch(np.result_type(*rows))
+        return nats, ok
+    check = tols is not None
+    dtype = rows[0].dtype if len(rows) == 1 else np.result_type(*rows)
+    size = block(dtype)
+    step_r = max(1, size // k)
+    step_c = min(k, size)
+    buf = _scratch(dtype)
     for r0 in range(0, m, step_r):
         r1 = min(m, r0 + step_r)
-        for c0 in range(0, k, step_c):
-            c1 = min(k, c0 + step_c)
-            blocks = [a[r0:r1, c0:c1] for a in rows]
-            scratch = buf[: (r1 - r0) * (c1 - c0)].reshape(r1 - r0, c1 - c0)
-            parts, lo = kernel(blocks, scratch, check)
-            for i, part in enumerate(parts):
-                acc[i, r0:r1] += part
-            low = min(low, lo) if lo == lo else np.nan  # NaN sticks
-    return acc, low
+        if step_c == k:
+            blocks = [a[r0:r1] for a in rows]
+            parts, low = kernel(blocks, buf[: (r1 - r0) * k].reshape(r1 - r0, k), check)
+            nats[r0:r1] = parts[0]
+        else:  # one row at a time, in column chunks
+            parts = []
+            low = np.inf
+            for c0 in range(0, k, step_c):
+                c1 = min(k, c0 + step_c)
+                blocks = [a[r0:r1, c0:c1] for a in rows]
+                got, lo = kernel(blocks, buf[: c1 - c0].reshape(1, c1 - c0), check)
+                parts = got if not parts else [a + b for a, b in zip(parts, got, strict=True)]
+                low = min(low, lo) if lo == lo else np.nan  # NaN sticks
+            nats[r0:r1] = parts[0]
+        if check and ok:
+            ok = bool(low >= 0) and all(
+                _near_one(sums, tol)
+                for sums, tol in zip(parts[1:], tols, strict=True)  # type: ignore[arg-type]
+            )
+    return nats, ok
+
+
+def _near_one(sums: np.ndarray, tol: float) -> bool:
+    """Every row sum within ``tol`` of 1 (False for NaN)."""
+    if sums.shape == (1,):  # one row: plain floats cost less than three array calls
+        return abs(float(sums[0]) - 1.0) <= tol
+    return bool(np.all(np.abs(sums - 1) <= tol))
 
 
 _local = threading.local()
 
 
-def _scratch(dtype: np.dtype) -> np.ndarray:
-    """A block-sized scratch array of ``dtype``, made once per thread and reused, so a
-    call allocates nothing in proportion to its input."""
-    cache: dict[np.dtype, np.ndarray] = _local.__dict__.setdefault("scratch", {})
-    if dtype not in cache:
-        cache[dtype] = np.empty(BLOCK, dtype=dtype)
-    return cache[dtype]
+def _scratch(dtype: np.dtype, slot: int = 0) -> np.ndarray:
+    """Block-sized scratch array number ``slot`` of ``dtype``, made once per thread and
+    reused, so a call allocates nothing in proportion to its input."""
+    cache: dict[tuple[np.dtype, int], np.ndarray] = _local.__dict__.setdefault("scratch", {})
+    buf = cache.get((dtype, slot))
+    if buf is None:
+        buf = cache[(dtype, slot)] = np.empty(block(dtype), dtype=dtype)
+    return buf
 
 
-def _check_from_stats(d: Distribution, sums: np.ndarray, low: float) -> None:
-    """Validate probabilities from statistics gathered in a blocked pass; on any doubt,
-    rerun the full check so the error names the first offending position. (Blocked sums
-    reorder the additions; an inf in the data always shows in them.)"""
-    tol = sum_tolerance(d.out_dtype)
-    if not (low >= 0) or not np.all(np.abs(sums - 1) <= tol):
-        check_probs(d.values, d.name, d.axes, d.out_dtype)
+@dataclass(frozen=True)
+class Part:
+    """One input over a block of rows, in the form a logit row costs least to give:
+    p = ``w``/``s`` and log p = ``log`` - ``c`` per row, with ``mass`` = Σp.
+
+    For logits, ``log`` is z - max (no term above 0, so sums of it never cancel),
+    ``w`` = e^log, ``s`` = Σw and ``c`` = log s; no normalised array is formed. For
+    probabilities, ``w`` is p itself, ``log`` is log p, ``c`` = 0 and ``s`` = 1; for
+    log-probabilities, ``log`` is the array itself and ``w`` its exp.
+    ``log`` is empty where the measure does not read it.
+    """
+
+    w: np.ndarray
+    log: np.ndarray
+    c: np.ndarray | float
+    s: np.ndarray | float
+    mass: np.ndarray | float
+    #: ``log`` is block scratch that a kernel may overwrite (not the caller's array).
+    scratch_log: bool
 
 
 def _softmax_rows(
@@ -164,62 +217,94 @@ def _softmax_rows(
     soft: SoftKernel,
     need: Sequence[str],
 ) -> np.ndarray | None:
-    """Logit rows that fit in a block become (p, log p) block by block, in cache, and
-    ``soft`` reduces each block to per-row nats. Validation statistics come from the
-    same pass (a logit row's max is NaN, +inf or -inf exactly when it is invalid); on
-    any doubt the full check words the error."""
+    """Rows of logits (or of log-probabilities, with probabilities beside them) that
+    fit in a block are reduced block by block, in cache: one max, one exp and one sum
+    per logit row (a fused log-softmax), one exp per log-probability row; ``soft`` combines
+    the :class:`Part`\\ s into per-row nats. Scratch is block-sized and reused, so no
+    temporary grows with the input. Validation statistics come from the same pass (a
+    logit row's max is NaN, +inf or -inf exactly when it is invalid); on any doubt
+    the full check words the error."""
     m, k = views[0].shape
-    if k > BLOCK or m == 0:
+    dtype = np.result_type(*views)
+    if k > block(dtype) or m == 0:
         return None
-    step = max(1, BLOCK // k)
+    step = max(1, block(dtype) // k)
     out = np.empty(m, dtype=np.float64)
-    empty = np.empty(0)
+    empty = np.empty(0, dtype=dtype)
     suspect = False
     with np.errstate(all="ignore"):
         for r0 in range(0, m, step):
+            r1 = min(m, r0 + step)
+            n = (r1 - r0) * k
             parts = []
+            slot = 0
             for d, view, wants in zip(dists, views, need, strict=True):
-                z = view[r0 : r0 + step]
+                z = view[r0:r1]
                 if d.kind is Kind.LOGITS:
                     top = z.max(axis=1, keepdims=True)
                     if check and not np.all(np.abs(top) < np.inf):
                         suspect = True
-                    lp = z - top
-                    lp -= _log_sum_exp_shifted(lp)
-                    parts.append((np.exp(lp) if wants != "log" else empty, lp))
+                    lg = _scratch(dtype, slot)[:n].reshape(z.shape)
+                    w = _scratch(dtype, slot + 1)[:n].reshape(z.shape)
+                    slot += 2
+                    np.subtract(z, top, out=lg)
+                    np.exp(lg, out=w)
+                    s = rowsum(w)
+                    parts.append(Part(w, lg, _log_of_sum(s, w, lg), s, 1.0, True))
+                elif d.kind is Kind.LOG_PROBS:
+                    w = _scratch(dtype, slot)[:n].reshape(z.shape)
+                    slot += 1
+                    np.exp(z, out=w)
+                    mass = rowsum(w)
+                    if check and not _log_probs_fine(z, mass, d.out_dtype):
+                        suspect = True
+                    parts.append(Part(w, z, 0.0, 1.0, mass, False))
                 else:
+                    mass = rowsum(z)
                     if check and not (
-                        z.min() >= 0 and np.all(np.abs(z.sum(axis=1) - 1) <= sum_tolerance(z.dtype))
+                        z.min() >= 0 and np.all(np.abs(mass - 1) <= sum_tolerance(z.dtype))
                     ):
                         suspect = True
-                    parts.append((z, np.log(z) if wants != "p" else empty))
-            out[r0 : r0 + step] = soft(parts)
+                    lg = empty
+                    if wants != "p":
+                        lg = _scratch(dtype, slot)[:n].reshape(z.shape)
+                        slot += 1
+                        np.log(z, out=lg)
+                    parts.append(Part(z, lg, 0.0, 1.0, mass, True))
+            out[r0:r1] = soft(parts)
     if suspect:
         for d in dists:
             validate(d)
     return out
 
 
+def _log_probs_fine(lp: np.ndarray, mass: np.ndarray, dtype: np.dtype) -> bool:
+    """A sufficient condition for check_log_probs to pass on a block: no entry above
+    the tolerance, no NaN or +inf (either would make a row's Σe^lp NaN or inf), and
+    every row's log Σe^lp inside the tolerance, with a margin for the different
+    rounding of the full check's log-sum-exp."""
+    tol = 0.999 * sum_tolerance(dtype)
+    return bool(lp.max() <= tol) and bool(np.all(np.abs(np.log(mass)) <= tol))
+
+
 #: Rows whose shifted Σ e^lp is below 1 + this are near certainty (see below).
 _NEAR_CERTAIN = 1e-2
 
 
-def _log_sum_exp_shifted(lp: np.ndarray) -> np.ndarray:
-    """log Σⱼ e^lp[i, j] for rows shifted so that their max is 0, keepdims.
+def _log_of_sum(s: np.ndarray, w: np.ndarray, lg: np.ndarray) -> np.ndarray:
+    """log s for row sums s = Σⱼ w[i, j] of e^lg, lg shifted so that its row max is 0.
 
-    Near certainty the sum is 1 + rest with rest tiny, and log(1 + rest) loses rest's
-    digits (the likeliest outcome's log-probability, -rest, would become 0). Those rows
-    take log1p(rest) with rest summed without one maximum.
+    Near certainty s is 1 + rest with rest tiny, and log(1 + rest) loses rest's digits
+    (the likeliest outcome's log-probability, -rest, would become 0). Those rows take
+    log1p(rest), with rest summed without one maximum.
     """
-    e = np.exp(lp)
-    s = e.sum(axis=1, keepdims=True)
     out = np.log(s)
-    near = s[:, 0] < 1.0 + _NEAR_CERTAIN
+    near = s < 1.0 + _NEAR_CERTAIN
     if near.any():
-        en, tops = e[near], lp[near] == 0
-        en[tops] = 0.0
-        rest = en.sum(axis=1) + (tops.sum(axis=1) - 1)
-        out[near, 0] = np.log1p(rest)
+        wn, tops = w[near], lg[near] == 0
+        wn[tops] = 0.0
+        rest = rowsum(wn) + (tops.sum(axis=1) - 1)
+        out[near] = np.log1p(rest)
     return out
 
 

@@ -31,7 +31,7 @@ from .._inputs import (
     validate,
 )
 from .._units import Base, to_base
-from ._blocked import RowMeasure, by_rows, rowdot, rowsum
+from ._blocked import Part, RowMeasure, by_rows, rowdot, rowsum
 from ._kl import KL_RECOMPUTE_BELOW, js_nats, kl_nats, kl_terms_log, kl_total
 
 __all__ = [
@@ -83,7 +83,11 @@ def _finish(
     if axes is not None:
         res = res.reshape(tuple(1 if d in axes else s for d, s in enumerate(shape)))
     odt = np.result_type(*(d.out_dtype for d in dists))
-    res = res.astype(odt, copy=False) + 0.0
+    res = res.astype(odt, copy=False)
+    if res.flags.writeable:  # the engine's own result: no second batch-sized array
+        res += 0.0
+    else:
+        res = res + 0.0
     return res[()] if res.ndim == 0 else res
 
 
@@ -125,21 +129,25 @@ def _kl_nats(dists: list[Distribution], axes: tuple[int, ...]) -> np.ndarray:
 # Blocked kernels: per-row nats and, when checking, the row sums and the minimum
 
 
+# A negative or NaN entry makes its row's nats NaN (the log of a negative number is
+# NaN; 0·log 0 is NaN too), and an inf makes them infinite: where every row's nats are
+# finite, the entries the log was taken of are >= 0 (given the other factor is), and
+# only the row sums and the minimum of the factor outside the log are left to check.
+
+
+def _low(nats: np.ndarray, logged: list[np.ndarray], plain: float = 0.0) -> float:
+    if np.isfinite(nats).all():
+        return plain
+    return float(min(plain, *(a.min() for a in logged)))
+
+
 def _entropy_kernel(
     blocks: list[np.ndarray], buf: np.ndarray, check: bool
 ) -> tuple[list[np.ndarray], float]:
     (p,) = blocks
     np.log(p, out=buf)
     h = -rowdot(p, buf)
-    return ([h, rowsum(p)], float(p.min())) if check else ([h], 0.0)
-
-
-def _pair_stats(
-    nats: np.ndarray, p: np.ndarray, q: np.ndarray, check: bool
-) -> tuple[list[np.ndarray], float]:
-    if not check:
-        return [nats], 0.0
-    return [nats, rowsum(p), rowsum(q)], float(min(p.min(), q.min()))
+    return ([h, rowsum(p)], _low(h, [p])) if check else ([h], 0.0)
 
 
 def _ce_kernel(
@@ -147,7 +155,10 @@ def _ce_kernel(
 ) -> tuple[list[np.ndarray], float]:
     p, q = blocks
     np.log(q, out=buf)
-    return _pair_stats(-rowdot(p, buf), p, q, check)
+    ce = -rowdot(p, buf)
+    if not check:
+        return [ce], 0.0
+    return [ce, rowsum(p), rowsum(q)], _low(ce, [q], float(p.min()))
 
 
 def _kl_kernel(
@@ -156,7 +167,19 @@ def _kl_kernel(
     p, q = blocks
     np.divide(p, q, out=buf)
     np.log(buf, out=buf)
-    return _pair_stats(rowdot(p, buf), p, q, check)
+    kl = rowdot(p, buf)
+    if not check:
+        return [kl], 0.0
+    # p and q both negative at one outcome give a positive ratio: p's minimum is needed.
+    return [kl, rowsum(p), rowsum(q)], _low(kl, [q], float(p.min()))
+
+
+def _kl_soft(parts: list[Part]) -> np.ndarray:
+    p, q = parts
+    # Into block scratch, never into a caller's log-probabilities.
+    out = q.log if q.scratch_log else p.log if p.scratch_log else None
+    diff = np.subtract(p.log, q.log, out=out)
+    return rowdot(p.w, diff) / p.s + (q.c - p.c) * p.mass
 
 
 def _kl_redo(nats: np.ndarray) -> np.ndarray:
@@ -167,21 +190,21 @@ def _kl_redo(nats: np.ndarray) -> np.ndarray:
 
 ENTROPY = RowMeasure(
     probs=_entropy_kernel,
-    soft=lambda parts: -rowdot(*parts[0]),
+    soft=lambda P: P[0].c * P[0].mass - rowdot(P[0].w, P[0].log) / P[0].s,
     need=("both",),
     redo=lambda h: ~np.isfinite(h),  # a zero probability made 0·log 0 = NaN there
     careful=_entropy_nats,
 )
 CROSS_ENTROPY = RowMeasure(
     probs=_ce_kernel,
-    soft=lambda parts: -rowdot(parts[0][0], parts[1][1]),
+    soft=lambda P: P[1].c * P[0].mass - rowdot(P[0].w, P[1].log) / P[0].s,
     need=("p", "log"),
     redo=np.isnan,  # 0·log 0 where p = q = 0
     careful=_ce_nats,
 )
 KL = RowMeasure(
     probs=_kl_kernel,
-    soft=lambda parts: rowdot(parts[0][0], parts[0][1] - parts[1][1]),
+    soft=_kl_soft,
     need=("both", "both"),
     redo=_kl_redo,
     careful=_kl_nats,
@@ -216,7 +239,8 @@ def cross_entropy(p: Any, q: Any, *, base: Base, axis: Axis, keepdims: bool, che
 
 def kl_divergence(p: Any, q: Any, *, base: Base, axis: Axis, keepdims: bool, check: bool) -> Any:
     dists, shape, axes = prepare_many([(p, "p"), (q, "q")], axis)
-    nats = np.maximum(_rows_or_general(KL, dists, axes, check), 0.0)  # Gibbs: never < 0
+    nats = np.asarray(_rows_or_general(KL, dists, axes, check))
+    nats = np.maximum(nats, 0.0, out=nats if nats.flags.writeable else None)  # Gibbs: >= 0
     return _finish(nats, base, dists, shape, axes if keepdims else None)
 
 
