@@ -37,7 +37,6 @@ jax.config.update("jax_enable_x64", True)
 jnp = jax.numpy
 xps = pytest.importorskip("array_api_strict")
 
-LIBS = ["numpy"]  # the array-API engines follow
 MEASURES = [
     "entropy",
     "cross_entropy",
@@ -206,9 +205,10 @@ def cases(draw: st.DrawFn, lib: str) -> Case:
     f32 = dtype == np.float32
     n_args = 2 if measure in PAIR else 1
     kinds = [draw(st.sampled_from(KINDS)) for _ in range(n_args)]
-    batch = draw(st.sampled_from([0, 0, 1, 2, 3]))
+    fixed = lib == "jax"  # a few shapes, compiled once
+    batch = draw(st.sampled_from([0, 2] if fixed else [0, 0, 1, 2, 3]))
     if measure in MEASURES_JOINT:
-        nx, ny = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+        nx, ny = (2, 3) if fixed else (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
         rows = [draw(ROWS[kinds[0]](nx * ny, f32)).reshape(nx, ny) for _ in range(max(batch, 1))]
         table = np.stack(rows) if batch else rows[0]
         axis: Any = (-2, -1)
@@ -219,7 +219,7 @@ def cases(draw: st.DrawFn, lib: str) -> Case:
             axis = (axis[1], axis[0])  # H(X | Y) and friends: X and Y swap roles
         values = [table]
     else:
-        n = draw(st.integers(1, 10))
+        n = 4 if fixed else draw(st.integers(1, 10))
         values = []
         for k in kinds:
             rows = [draw(ROWS[k](n, f32)) for _ in range(max(batch, 1))]
@@ -294,10 +294,11 @@ def known_open(case: Case, refs: list[np.ndarray]) -> str | None:
     for k, v in zip(case.kinds, case.values, strict=True):
         if k == "counts" and any(math.fsum(r / fin.max) > 1 / 16 for r in _rows(case, v)):
             return "item 2: counts total overflows"
-    # item 1: on PyTorch/JAX/array-api, a probability that underflows the dtype (masked
-    # or far logits, deep log-probs) next to a zero
-    if case.lib != "numpy" and any(0 < x < fin.smallest_normal for x in flat):
-        return "item 1: underflowing probability on the array-API engine"
+    # item 1: on PyTorch/JAX/array-api, JS and MI with a probability that underflows the
+    # dtype (masked or far logits, deep log-probs), facing a zero
+    if case.lib != "numpy" and case.measure in {"js_divergence", "js_distance"}:
+        if any(0 < x < fin.smallest_normal for x in flat):
+            return "item 1: JS with an underflowing probability on the array-API engine"
     # item 5: JAX flushes subnormals
     if case.lib == "jax" and any(0 < abs(float(x)) < fin.smallest_normal for x in flat):
         return "item 5: subnormal on JAX"
@@ -321,6 +322,24 @@ def known_open(case: Case, refs: list[np.ndarray]) -> str | None:
     if case.measure == "mutual_information" and case.kinds[0] in ("logits", "log_probs"):
         if any(0 < x < fin.smallest_normal for x in flat):
             return "found by fuzzing: MI with an underflowing cell is inf"
+    # found by fuzzing: the array-API engine takes log-softmax without removing the
+    # maximum first, so large logits lose ulp(|z|): every measure on array-api-strict,
+    # the joint measures on PyTorch and JAX
+    generic = case.lib == "array_api_strict" or case.measure in MEASURES_JOINT
+    if case.lib != "numpy" and generic and "logits" in case.kinds:
+        rtol = 1e-12 if case.dtype == np.float64 else 1e-5
+        for k, v in zip(case.kinds, case.values, strict=True):
+            z = v[np.isfinite(v)]
+            if k == "logits" and z.size and float(np.abs(z).max()) * float(fin.eps) > rtol / 10:
+                return "found by fuzzing: large logits lose digits (array API)"
+    # found by fuzzing: MI of counts near independence has only ~1e-14 absolute accuracy
+    if case.measure == "mutual_information" and case.kinds == ["counts"]:
+        if any(abs(r) < 1e-12 for ref in refs for r in ref.ravel()):
+            return "found by fuzzing: MI of counts near 0"
+    # found by fuzzing: MI on the array-API engine is inf where p(x)·p(y) underflows
+    if case.measure == "mutual_information" and case.lib != "numpy":
+        if any(0 < x < math.sqrt(fin.smallest_normal) for x in flat):
+            return "found by fuzzing: MI with p(x)p(y) underflowing is inf (array API)"
     # found by fuzzing: a perplexity that overflows the dtype warns (an error under -W error)
     if case.measure.startswith("perplexity"):
         big = math.log(float(fin.max))
@@ -378,8 +397,29 @@ def run_case(case: Case) -> None:
     )
 
 
-@pytest.mark.parametrize("lib", LIBS)
-@fuzz(fast=30, long=1500)
+# Sizes differ by library: JAX compiles each new shape on first use (seconds), so it
+# draws fewer cases, of a few fixed shapes.
+
+
+@fuzz(fast=100, long=6000)
 @given(data=st.data())
-def test_valid_inputs_match_mpmath(lib: str, data: st.DataObject) -> None:
-    run_case(data.draw(cases(lib), label="case"))
+def test_valid_numpy_inputs_match_mpmath(data: st.DataObject) -> None:
+    run_case(data.draw(cases("numpy"), label="case"))
+
+
+@fuzz(fast=40, long=4000)
+@given(data=st.data())
+def test_valid_torch_inputs_match_mpmath(data: st.DataObject) -> None:
+    run_case(data.draw(cases("torch"), label="case"))
+
+
+@fuzz(fast=3, long=1500)
+@given(data=st.data())
+def test_valid_jax_inputs_match_mpmath(data: st.DataObject) -> None:
+    run_case(data.draw(cases("jax"), label="case"))
+
+
+@fuzz(fast=40, long=3000)
+@given(data=st.data())
+def test_valid_array_api_strict_inputs_match_mpmath(data: st.DataObject) -> None:
+    run_case(data.draw(cases("array_api_strict"), label="case"))
