@@ -501,3 +501,18 @@ def test_mi_of_nearly_independent_huge_counts() -> None:
     lp = mp_logprobs(c.ravel(), "counts")
     ref = mp_joint([lp[:2], lp[2:]], "mutual_information")  # 3.72e-39 nats
     assert close(ib.mutual_information(ib.counts(c), base="nats"), ref, 1e-12, 1e-14)
+
+
+@found("kl_divergence_loss's errors name p and q, not its arguments p_target and q_pred")
+def test_kl_divergence_loss_errors_name_its_arguments() -> None:
+    z = torch.zeros(2, 3)
+    with pytest.raises(ValueError, match=r"\bp_target\b"):
+        ib.losses.kl_divergence_loss(torch.full((2, 3), 0.5), ib.logits(z))
+    with pytest.raises(ValueError, match=r"\bq_pred\b"):
+        ib.losses.kl_divergence_loss(torch.full((2, 3), 1 / 3), torch.full((2, 3), 0.5))
+
+
+@found("keepdims='no' (or 2) is taken as True; keepdims must be a bool (item 10's class)")
+def test_keepdims_must_be_a_bool() -> None:
+    with pytest.raises((TypeError, ValueError), match="keepdims"):
+        ib.entropy([[0.5, 0.5], [0.25, 0.75]], keepdims="no")  # type: ignore[arg-type]
