@@ -301,19 +301,19 @@ def test_invalid_numpy_inputs_raise_a_worded_error(data: st.DataObject) -> None:
     run_bad(data.draw(bad_cases("numpy"), label="case"))
 
 
-@fuzz(fast=40, long=2500)
+@fuzz(fast=40, long=1500)
 @given(data=st.data())
 def test_invalid_torch_inputs_raise_a_worded_error(data: st.DataObject) -> None:
     run_bad(data.draw(bad_cases("torch"), label="case"))
 
 
-@fuzz(fast=10, long=1500)
+@fuzz(fast=10, long=1000)
 @given(data=st.data())
 def test_invalid_jax_inputs_raise_a_worded_error(data: st.DataObject) -> None:
     run_bad(data.draw(bad_cases("jax"), label="case"))
 
 
-@fuzz(fast=40, long=2000)
+@fuzz(fast=40, long=1500)
 @given(data=st.data())
 def test_invalid_array_api_strict_inputs_raise_a_worded_error(data: st.DataObject) -> None:
     run_bad(data.draw(bad_cases("array_api_strict"), label="case"))

@@ -187,6 +187,7 @@ class Case:
     axis: Any
     base: Any
     note: dict[str, bool] = field(default_factory=dict)
+    probs: list[list[mpmath.mpf]] | None = field(default=None, repr=False)  # _probs_of
 
     def __repr__(self) -> str:
         args = ", ".join(
@@ -273,7 +274,9 @@ def _rows(case: Case, v: np.ndarray) -> list[np.ndarray]:
 
 
 def _probs_of(case: Case) -> list[list[mpmath.mpf]]:
-    """Every probability of every argument (mp), one list a distribution."""
+    """Every probability of every argument (mp), one list a distribution (cached)."""
+    if case.probs is not None:
+        return case.probs
     out = []
     for k, v in zip(case.kinds, case.values, strict=True):
         for r in _rows(case, v):
@@ -282,6 +285,7 @@ def _probs_of(case: Case) -> list[list[mpmath.mpf]]:
                 [mpmath.log(x) if x > 0 else -mpmath.inf for x in r] if plain else mp_logprobs(r, k)
             )
             out.append([mpmath.exp(x) for x in lp])
+    case.probs = out
     return out
 
 
@@ -295,8 +299,8 @@ def known_open(case: Case, refs: list[np.ndarray]) -> str | None:
     for k, v in zip(case.kinds, case.values, strict=True):
         if k == "counts" and any(math.fsum(r / fin.max) > 1 / 16 for r in _rows(case, v)):
             return "item 2: counts total overflows"
-    # item 1: on PyTorch/JAX/array-api, JS and MI with a probability that underflows the
-    # dtype (masked or far logits, deep log-probs), facing a zero
+    # item 1: on PyTorch/JAX/array-api, JS with a probability that underflows the dtype
+    # (masked or far logits, deep log-probs), facing a zero; MI is below
     if case.lib != "numpy" and case.measure in {"js_divergence", "js_distance"}:
         if any(0 < x < fin.smallest_normal for x in flat):
             return "item 1: JS with an underflowing probability on the array-API engine"
@@ -337,7 +341,8 @@ def known_open(case: Case, refs: list[np.ndarray]) -> str | None:
     if case.measure == "mutual_information" and case.kinds == ["counts"]:
         if any(abs(r) < 1e-12 for ref in refs for r in ref.ravel()):
             return "found by fuzzing: MI of counts near 0"
-    # found by fuzzing: MI on the array-API engine is inf where p(x)·p(y) underflows
+    # item 1 (MI of masked logits is NaN) and, found by fuzzing, MI on the array-API
+    # engine is inf where p(x)·p(y) underflows
     if case.measure == "mutual_information" and case.lib != "numpy":
         if any(0 < x < math.sqrt(fin.smallest_normal) for x in flat):
             return "found by fuzzing: MI with p(x)p(y) underflowing is inf (array API)"
@@ -358,8 +363,11 @@ def accept(case: Case, refs: list[np.ndarray]) -> Callable[[Any], bool | str]:
 
     def ok(result: Any) -> bool | str:
         got = to_numpy(result).astype(np.float64)
-        if case.measure in NONNEGATIVE and case.note.get("sign", True) and (got < 0).any():
-            return f"negative: {got.min()!r}"
+        if case.measure in NONNEGATIVE and (got < 0).any():
+            # item 9 (open): within the floor of 0, KL and friends still round below 0
+            near0 = np.vectorize(lambda *rs: all(abs(r) <= floor for r in rs), otypes=[bool])
+            if not near0(*refs)[got < 0].all():
+                return f"negative: {got.min()!r}"
         if case.measure == "conditional_entropy" and case.note.get("exact zero", True):
             # a deterministic table: H(Y | X) is exactly 0 (issue 10 item 9)
             zero = np.vectorize(lambda *rs: all(r == 0 for r in rs), otypes=[bool])(*refs)
@@ -384,6 +392,8 @@ def reference(case: Case) -> list[np.ndarray]:
     # A probability below the dtype's range may be kept (in log space) or rounded to 0,
     # in either argument: accept any of these readings.
     edge = 4 * sub
+    if not any(0 < x < edge for row in _probs_of(case) for x in row):
+        return [mp_batch(name, inputs, case.axis)]
     if len(inputs) == 1:
         return [mp_batch(name, inputs, case.axis), mp_batch(name, inputs, case.axis, edge)]
     flushes = [[0.0, 0.0], [edge, edge], [edge, 0.0], [0.0, edge]]
@@ -393,10 +403,8 @@ def reference(case: Case) -> list[np.ndarray]:
 def run_case(case: Case) -> None:
     refs = reference(case)
     assume(known_open(case, refs) is None)
-    # item 9 (open): KL of counts and float32 KL round below 0, and conditional entropy
-    # of a deterministic table is exact only from plain probabilities
-    if case.kinds.count("counts") or case.dtype == np.float32:
-        case.note["sign"] = False
+    # item 9 (open): conditional entropy of a deterministic table is exactly 0 only from
+    # plain probabilities
     if case.kinds != ["probs"]:
         case.note["exact zero"] = False
     if case.lib == "jax":
@@ -415,25 +423,25 @@ def run_case(case: Case) -> None:
 # draws fewer cases, of a few fixed shapes.
 
 
-@fuzz(fast=100, long=6000)
+@fuzz(fast=100, long=5000)
 @given(data=st.data())
 def test_valid_numpy_inputs_match_mpmath(data: st.DataObject) -> None:
     run_case(data.draw(cases("numpy"), label="case"))
 
 
-@fuzz(fast=40, long=4000)
+@fuzz(fast=40, long=2500)
 @given(data=st.data())
 def test_valid_torch_inputs_match_mpmath(data: st.DataObject) -> None:
     run_case(data.draw(cases("torch"), label="case"))
 
 
-@fuzz(fast=3, long=1500)
+@fuzz(fast=3, long=1000)
 @given(data=st.data())
 def test_valid_jax_inputs_match_mpmath(data: st.DataObject) -> None:
     run_case(data.draw(cases("jax"), label="case"))
 
 
-@fuzz(fast=40, long=3000)
+@fuzz(fast=40, long=2500)
 @given(data=st.data())
 def test_valid_array_api_strict_inputs_match_mpmath(data: st.DataObject) -> None:
     run_case(data.draw(cases("array_api_strict"), label="case"))
