@@ -15,6 +15,7 @@ predicate when its item is fixed.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,7 +38,6 @@ jax.config.update("jax_enable_x64", True)
 jnp = jax.numpy
 xps = pytest.importorskip("array_api_strict")
 
-LIBS = ["numpy"]  # the array-API engines follow
 MEASURES = [
     "entropy",
     "cross_entropy",
@@ -187,6 +187,7 @@ class Case:
     axis: Any
     base: Any
     note: dict[str, bool] = field(default_factory=dict)
+    probs: list[list[mpmath.mpf]] | None = field(default=None, repr=False)  # _probs_of
 
     def __repr__(self) -> str:
         args = ", ".join(
@@ -206,9 +207,10 @@ def cases(draw: st.DrawFn, lib: str) -> Case:
     f32 = dtype == np.float32
     n_args = 2 if measure in PAIR else 1
     kinds = [draw(st.sampled_from(KINDS)) for _ in range(n_args)]
-    batch = draw(st.sampled_from([0, 0, 1, 2, 3]))
+    fixed = lib == "jax"  # a few shapes, compiled once
+    batch = draw(st.sampled_from([0, 2] if fixed else [0, 0, 1, 2, 3]))
     if measure in MEASURES_JOINT:
-        nx, ny = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+        nx, ny = (2, 3) if fixed else (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
         rows = [draw(ROWS[kinds[0]](nx * ny, f32)).reshape(nx, ny) for _ in range(max(batch, 1))]
         table = np.stack(rows) if batch else rows[0]
         axis: Any = (-2, -1)
@@ -219,7 +221,7 @@ def cases(draw: st.DrawFn, lib: str) -> Case:
             axis = (axis[1], axis[0])  # H(X | Y) and friends: X and Y swap roles
         values = [table]
     else:
-        n = draw(st.integers(1, 10))
+        n = 4 if fixed else draw(st.integers(1, 10))
         values = []
         for k in kinds:
             rows = [draw(ROWS[k](n, f32)) for _ in range(max(batch, 1))]
@@ -272,7 +274,9 @@ def _rows(case: Case, v: np.ndarray) -> list[np.ndarray]:
 
 
 def _probs_of(case: Case) -> list[list[mpmath.mpf]]:
-    """Every probability of every argument (mp), one list a distribution."""
+    """Every probability of every argument (mp), one list a distribution (cached)."""
+    if case.probs is not None:
+        return case.probs
     out = []
     for k, v in zip(case.kinds, case.values, strict=True):
         for r in _rows(case, v):
@@ -281,6 +285,7 @@ def _probs_of(case: Case) -> list[list[mpmath.mpf]]:
                 [mpmath.log(x) if x > 0 else -mpmath.inf for x in r] if plain else mp_logprobs(r, k)
             )
             out.append([mpmath.exp(x) for x in lp])
+    case.probs = out
     return out
 
 
@@ -294,10 +299,11 @@ def known_open(case: Case, refs: list[np.ndarray]) -> str | None:
     for k, v in zip(case.kinds, case.values, strict=True):
         if k == "counts" and any(math.fsum(r / fin.max) > 1 / 16 for r in _rows(case, v)):
             return "item 2: counts total overflows"
-    # item 1: on PyTorch/JAX/array-api, a probability that underflows the dtype (masked
-    # or far logits, deep log-probs) next to a zero
-    if case.lib != "numpy" and any(0 < x < fin.smallest_normal for x in flat):
-        return "item 1: underflowing probability on the array-API engine"
+    # item 1: on PyTorch/JAX/array-api, JS with a probability that underflows the dtype
+    # (masked or far logits, deep log-probs), facing a zero; MI is below
+    if case.lib != "numpy" and case.measure in {"js_divergence", "js_distance"}:
+        if any(0 < x < fin.smallest_normal for x in flat):
+            return "item 1: JS with an underflowing probability on the array-API engine"
     # item 5: JAX flushes subnormals
     if case.lib == "jax" and any(0 < abs(float(x)) < fin.smallest_normal for x in flat):
         return "item 5: subnormal on JAX"
@@ -306,7 +312,7 @@ def known_open(case: Case, refs: list[np.ndarray]) -> str | None:
     ):
         return "item 5: subnormal on JAX"
     # item 4: JS with a subnormal probability facing a zero
-    if case.measure.startswith("js") and any(0 < x < 1e-290 for x in flat):
+    if case.measure.startswith("js") and any(0 < x < 4 * fin.smallest_normal for x in flat):
         return "item 4: JS with subnormal probabilities"
     # item 7 (and its class, found by fuzzing): log q of logits or counts near certainty
     # cancels (entropy, cross-entropy, self-information, perplexity)
@@ -321,6 +327,25 @@ def known_open(case: Case, refs: list[np.ndarray]) -> str | None:
     if case.measure == "mutual_information" and case.kinds[0] in ("logits", "log_probs"):
         if any(0 < x < fin.smallest_normal for x in flat):
             return "found by fuzzing: MI with an underflowing cell is inf"
+    # found by fuzzing: the array-API engine takes log-softmax without removing the
+    # maximum first, so large logits lose ulp(|z|): every measure on array-api-strict,
+    # the joint measures on PyTorch and JAX
+    generic = case.lib == "array_api_strict" or case.measure in MEASURES_JOINT
+    if case.lib != "numpy" and generic and "logits" in case.kinds:
+        rtol = 1e-12 if case.dtype == np.float64 else 1e-5
+        for k, v in zip(case.kinds, case.values, strict=True):
+            z = v[np.isfinite(v)]
+            if k == "logits" and z.size and float(np.abs(z).max()) * float(fin.eps) > rtol / 10:
+                return "found by fuzzing: large logits lose digits (array API)"
+    # found by fuzzing: MI of counts near independence has only ~1e-14 absolute accuracy
+    if case.measure == "mutual_information" and case.kinds == ["counts"]:
+        if any(abs(r) < 1e-12 for ref in refs for r in ref.ravel()):
+            return "found by fuzzing: MI of counts near 0"
+    # item 1 (MI of masked logits is NaN) and, found by fuzzing, MI on the array-API
+    # engine is inf where p(x)·p(y) underflows
+    if case.measure == "mutual_information" and case.lib != "numpy":
+        if any(0 < x < math.sqrt(fin.smallest_normal) for x in flat):
+            return "found by fuzzing: MI with p(x)p(y) underflowing is inf (array API)"
     # found by fuzzing: a perplexity that overflows the dtype warns (an error under -W error)
     if case.measure.startswith("perplexity"):
         big = math.log(float(fin.max))
@@ -338,8 +363,16 @@ def accept(case: Case, refs: list[np.ndarray]) -> Callable[[Any], bool | str]:
 
     def ok(result: Any) -> bool | str:
         got = to_numpy(result).astype(np.float64)
-        if case.measure in NONNEGATIVE and case.note.get("sign", True) and (got < 0).any():
-            return f"negative: {got.min()!r}"
+        if case.measure in NONNEGATIVE and (got < 0).any():
+            # item 9 (open): within the floor of 0, KL and friends still round below 0
+            near0 = np.vectorize(lambda *rs: all(abs(r) <= floor for r in rs), otypes=[bool])
+            if not near0(*refs)[got < 0].all():
+                return f"negative: {got.min()!r}"
+        if case.measure == "conditional_entropy" and case.note.get("exact zero", True):
+            # a deterministic table: H(Y | X) is exactly 0 (issue 10 item 9)
+            zero = np.vectorize(lambda *rs: all(r == 0 for r in rs), otypes=[bool])(*refs)
+            if (got[zero] != 0).any():
+                return f"not exactly 0 for a deterministic table: {got[zero]!r}"
         if case.measure.startswith("perplexity"):
             # compare log(perplexity) with H in nats: exp turns absolute into relative
             with np.errstate(divide="ignore"):
@@ -359,6 +392,8 @@ def reference(case: Case) -> list[np.ndarray]:
     # A probability below the dtype's range may be kept (in log space) or rounded to 0,
     # in either argument: accept any of these readings.
     edge = 4 * sub
+    if not any(0 < x < edge for row in _probs_of(case) for x in row):
+        return [mp_batch(name, inputs, case.axis)]
     if len(inputs) == 1:
         return [mp_batch(name, inputs, case.axis), mp_batch(name, inputs, case.axis, edge)]
     flushes = [[0.0, 0.0], [edge, edge], [edge, 0.0], [0.0, edge]]
@@ -368,9 +403,15 @@ def reference(case: Case) -> list[np.ndarray]:
 def run_case(case: Case) -> None:
     refs = reference(case)
     assume(known_open(case, refs) is None)
-    # item 9 (sign): KL of counts and float32 KL rounding below 0
-    if case.kinds.count("counts") or case.dtype == np.float32:
-        case.note["sign"] = False
+    # item 9 (open): conditional entropy of a deterministic table is exactly 0 only from
+    # plain probabilities
+    if case.kinds != ["probs"]:
+        case.note["exact zero"] = False
+    if case.lib == "jax":
+        # JAX compiles each new shape on first use, which takes seconds on a busy
+        # machine: make that first call untimed, so that only the measure is timed.
+        with contextlib.suppress(Exception):
+            call(case)
     check_valid(
         f"measures: {case.measure.rstrip('12')} ({case.lib})",
         lambda: call(case),
@@ -378,8 +419,29 @@ def run_case(case: Case) -> None:
     )
 
 
-@pytest.mark.parametrize("lib", LIBS)
-@fuzz(fast=30, long=1500)
+# Sizes differ by library: JAX compiles each new shape on first use (seconds), so it
+# draws fewer cases, of a few fixed shapes.
+
+
+@fuzz(fast=100, long=5000)
 @given(data=st.data())
-def test_valid_inputs_match_mpmath(lib: str, data: st.DataObject) -> None:
-    run_case(data.draw(cases(lib), label="case"))
+def test_valid_numpy_inputs_match_mpmath(data: st.DataObject) -> None:
+    run_case(data.draw(cases("numpy"), label="case"))
+
+
+@fuzz(fast=40, long=2500)
+@given(data=st.data())
+def test_valid_torch_inputs_match_mpmath(data: st.DataObject) -> None:
+    run_case(data.draw(cases("torch"), label="case"))
+
+
+@fuzz(fast=3, long=1000)
+@given(data=st.data())
+def test_valid_jax_inputs_match_mpmath(data: st.DataObject) -> None:
+    run_case(data.draw(cases("jax"), label="case"))
+
+
+@fuzz(fast=40, long=2500)
+@given(data=st.data())
+def test_valid_array_api_strict_inputs_match_mpmath(data: st.DataObject) -> None:
+    run_case(data.draw(cases("array_api_strict"), label="case"))

@@ -135,3 +135,28 @@ def test_every_measure_on_every_engine_matches_mpmath(
         rtol, atol = 1e-5, 1e-6
     verdict = agree(to_numpy(result), refs, rtol, atol, scale=scale)
     assert verdict is True, verdict
+
+
+MIXED = [
+    ("probs", "logits"),
+    ("logits", "probs"),
+    ("counts", "log_probs"),
+    ("log_probs", "counts"),
+    ("logits", "counts"),
+    ("log_probs", "logits"),
+]
+
+
+@pytest.mark.parametrize("kinds", MIXED, ids="-".join)
+@pytest.mark.parametrize("lib", list(LIBS))
+@pytest.mark.parametrize("measure", [m for m in MEASURES if m in MEASURES_PAIR])
+def test_pair_measures_of_mixed_kinds_match_mpmath(
+    measure: str, lib: str, kinds: tuple[str, str]
+) -> None:
+    values = [make(k, (5,), -1, seed=i) for i, k in enumerate(kinds)]
+    args = [WRAP[k](LIBS[lib](v)) for k, v in zip(kinds, values, strict=True)]
+    result = call(measure, args, "nats", -1)
+    refs = [mp_batch(measure, list(zip(kinds, values, strict=True)), -1)]
+    atol = 1e-14 if measure in FLOORED else 0.0
+    verdict = agree(to_numpy(result), refs, 1e-12, atol)
+    assert verdict is True, verdict
