@@ -213,11 +213,11 @@ def test_damage_deep_inside_a_gzip_file_is_named_in_its_error(tmp_path, capsys, 
 
     import pyarrow.csv as pcsv
 
-    from infobits.estimators import _counting
+    from infobits.estimators import _files
 
     # small read blocks, so that the damage lies past the block the header is read from
     monkeypatch.setattr(
-        _counting,
+        _files,
         "_csv_options",
         lambda path: (pcsv.ParseOptions(delimiter=","), pcsv.ReadOptions(block_size=1 << 12)),
     )

@@ -24,7 +24,7 @@ from ..estimators import (
     estimate_entropy,
     estimate_kl_divergence,
 )
-from ..estimators._counting import ValueCounts
+from ..estimators.counting import ValueCounts
 from ._common import CLIError, dump_json, parse_base
 
 __all__ = ["estimate"]

@@ -1,0 +1,324 @@
+"""Counting a column of a CSV, TSV or Parquet file, in streamed batches, and wording
+the errors of files that are damaged, not UTF-8 or not tables at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._frames import _count_arrow_batches
+from .counting import ValueCounts, no_column
+
+_PARQUET = (".parquet", ".pq", ".parq")
+_CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".csv.bz2")
+
+
+def _count_file(
+    path: Path, column: str | None, chunk_rows: int, as_text: bool, progress: bool
+) -> ValueCounts:
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {str(path)!r}")
+    if path.is_dir():
+        raise IsADirectoryError(f"{str(path)!r} is a directory; give a CSV or Parquet file")
+    name = path.name.lower()
+    if column is None:
+        raise ValueError(f"say which column of {path.name} to count, with column=... (--column)")
+    if name.endswith(_PARQUET):
+        return _count_parquet(path, column, chunk_rows, progress)
+    if name.endswith(_CSV):
+        return _count_csv(path, column, chunk_rows, as_text, progress)
+    raise ValueError(
+        f"cannot tell the format of {path.name!r} from its name; use a .csv, .tsv or .parquet file"
+    )
+
+
+def _count_parquet(path: Path, column: str, chunk_rows: int, progress: bool) -> ValueCounts:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as e:  # pyarrow raises ArrowInvalid and friends, all worded for us
+        raise ValueError(f"cannot read {path.name} as Parquet: {e}") from None
+    names = pf.schema_arrow.names
+    if column not in names:
+        raise ValueError(no_column(column, names, path.name))
+    total = pf.metadata.num_rows
+
+    def batches() -> Iterator[Any]:
+        try:
+            for b in pf.iter_batches(batch_size=chunk_rows, columns=[column]):
+                yield b.column(0)
+        except (OSError, pa.ArrowInvalid) as e:  # a damaged row group, found only now
+            raise ValueError(f"cannot read {path.name} as Parquet: {e}") from None
+
+    return _count_arrow_batches(batches(), total, path.name, progress)
+
+
+def _csv_options(path: Path) -> tuple[Any, Any]:
+    import pyarrow.csv as pcsv
+
+    # by the suffix only: "a.tsv.backup.csv" is comma-separated
+    delim = "\t" if path.name.lower().endswith((".tsv", ".tsv.gz")) else ","
+    return pcsv.ParseOptions(delimiter=delim), pcsv.ReadOptions(block_size=1 << 22)
+
+
+def _count_csv(
+    path: Path, column: str, chunk_rows: int, as_text: bool, progress: bool
+) -> ValueCounts:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    if path.stat().st_size == 0:
+        raise ValueError(f"{path.name} is empty; it has no header and no rows")
+    _check_text(path)
+    parse, read = _csv_options(path)
+    try:
+        with pcsv.open_csv(path, parse_options=parse, read_options=read) as head:
+            names = head.schema.names
+            first_type = head.schema.field(names.index(column)).type if column in names else None
+    except (pa.ArrowInvalid, OSError) as e:  # OSError: a damaged .gz or .bz2
+        raise _csv_error(path, e) from None
+    if first_type is not None and pa.types.is_binary(first_type) and not as_text:
+        raise _not_utf8(path, _find_bad_utf8(path))
+    if column not in names:
+        raise ValueError(no_column(column, names, path.name))
+    if names.count(column) > 1:
+        raise ValueError(
+            f"{path.name} has {names.count(column)} columns named {column!r}; rename them "
+            "so that the one to count is unambiguous"
+        )
+    conv = pcsv.ConvertOptions(
+        include_columns=[column],
+        column_types={column: pa.string()} if as_text else None,
+        strings_can_be_null=not as_text,
+    )
+
+    def batches() -> Iterator[Any]:
+        try:
+            yield from read_batches()
+        except OSError as e:  # damage in a .gz or .bz2 past its first block (Arrow reads ahead)
+            raise ValueError(f"cannot read {path.name} as CSV: {_one_line(str(e))}") from None
+
+    def read_batches() -> Iterator[Any]:
+        with pcsv.open_csv(
+            path, parse_options=parse, read_options=read, convert_options=conv
+        ) as reader:
+            first_type = reader.schema.field(column).type
+            while True:
+                try:
+                    b = reader.read_next_batch()
+                except StopIteration:
+                    return
+                except pa.ArrowInvalid as e:
+                    if "utf8" in str(e).lower() or "utf-8" in str(e).lower():
+                        raise _not_utf8(path, _find_bad_utf8(path)) from None
+                    if "conversion error" in str(e).lower():
+                        raise ValueError(
+                            f"column {column!r} of {path.name} mixes types: it starts as "
+                            f"{first_type} but later holds a value that is not "
+                            f"({_one_line(str(e))}); "
+                            "clean the column, or count every value as text with "
+                            "as_text=True (--as-text)"
+                        ) from None
+                    raise _csv_error(path, e) from None
+                arr = b.column(0)
+                for s in range(0, len(arr), chunk_rows):
+                    yield arr.slice(s, chunk_rows)
+
+    vc = _count_arrow_batches(batches(), None, path.name, progress)
+    if vc.labels.dtype.kind == "O" and any(isinstance(v, bytes) for v in vc.labels[:1]):
+        raise _not_utf8(path, _find_bad_utf8(path))
+    _check_quotes(path)
+    if not as_text and vc.labels.dtype.kind == "O":
+        _check_text_numbers(vc.labels, column, path.name)
+    return vc
+
+
+# ----------------------------------------------------------------------------- csv errors
+#
+# Arrow's CSV errors quote the offending row verbatim: raw bytes, newlines and all. A
+# command line must say what is wrong in one line, naming the file and the line, so
+# every problem is located again here (only once reading has failed) and quoted with
+# its odd characters escaped and its length cut.
+
+_TEXT_BLOCK = 1 << 16
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def _one_line(text: str, limit: int = 120) -> str:
+    """``text`` on one line: control and other unprintable characters escaped, cut to
+    ``limit`` characters."""
+    out = "".join(ch if ch.isprintable() and ch != "\ufffd" else ascii(ch)[1:-1] for ch in text)
+    return out if len(out) <= limit else out[: limit - 3] + "..."
+
+
+def _open_bytes(path: Path) -> Any:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        import gzip
+
+        return gzip.open(path, "rb")
+    if name.endswith(".bz2"):
+        import bz2
+
+        return bz2.open(path, "rb")
+    return open(path, "rb")
+
+
+def _read_blocks(path: Path, size: int) -> Iterator[bytes]:
+    """The (decompressed) bytes of ``path`` in blocks; a damaged .gz or .bz2 becomes a
+    ValueError naming the file (gzip alone raises OSError, EOFError or zlib.error)."""
+    import zlib
+
+    try:
+        with _open_bytes(path) as fh:
+            while block := fh.read(size):
+                yield bytes(block)
+    except (OSError, EOFError, zlib.error) as e:
+        raise ValueError(f"cannot read {path.name} as CSV: {_one_line(str(e))}") from None
+
+
+def _head(path: Path) -> bytes:
+    return next(_read_blocks(path, _TEXT_BLOCK), b"")
+
+
+def _check_text(path: Path) -> None:
+    """Refuse a file that is not UTF-8 text before Arrow reads it (its errors quote the
+    raw bytes): a UTF-16 or UTF-32 byte-order mark, NUL bytes, or bytes that are not
+    UTF-8 in the first block."""
+    head = _head(path)
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            raise ValueError(
+                f"{path.name} is {enc} text (it starts with a {enc} byte-order mark), but "
+                "CSV files are read as UTF-8; save it as UTF-8 (for example "
+                f"iconv -f {enc} -t UTF-8) and try again"
+            )
+    if b"\x00" in head:
+        line = head[: head.index(b"\x00")].count(b"\n") + 1
+        utf16 = head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
+        what = (
+            "it looks like UTF-16 text without a byte-order mark"
+            if utf16
+            else "it looks like a binary file, not text"
+        )
+        raise ValueError(
+            f"{path.name} has a NUL byte on line {line}: {what}; CSV files are read as UTF-8 text"
+        )
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.start < len(head) - 4 or len(head) < _TEXT_BLOCK:  # not a character cut short
+            raise _not_utf8(path, (head[: e.start].count(b"\n") + 1, head[e.start])) from None
+
+
+def _find_bad_utf8(path: Path) -> tuple[int, int] | None:
+    """(line, byte) of the first byte that is not UTF-8, or None."""
+    import codecs
+
+    dec = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    for block in _read_blocks(path, 1 << 20):
+        try:
+            dec.decode(block)
+        except UnicodeDecodeError as e:
+            at = min(max(e.start, 0), len(block) - 1)
+            return line + block[:at].count(b"\n"), block[at]
+        line += block.count(b"\n")
+    return None
+
+
+def _not_utf8(path: Path, where: tuple[int, int] | None) -> ValueError:
+    at = f" (line {where[0]} has the byte 0x{where[1]:02x})" if where else ""
+    return ValueError(
+        f"{path.name} is not UTF-8 text{at}; CSV files are read as UTF-8: save it as UTF-8 "
+        "(for example iconv -f LATIN1 -t UTF-8 if it came from a Latin-1 system)"
+    )
+
+
+def _check_quotes(path: Path) -> None:
+    """Refuse a quote left open: Arrow reads everything after it, to the end of the file,
+    as one value, and so silently drops the rows it swallowed. An odd number of quote
+    characters is the cheap sign; the csv module then finds the line."""
+    n = sum(block.count(b'"') for block in _read_blocks(path, 1 << 22))
+    if n % 2:
+        problem = _locate(path)
+        if problem is not None:
+            raise ValueError(f"cannot read {path.name} as CSV: {problem}")
+
+
+def _locate(path: Path) -> str | None:
+    """The first line of a CSV file that Python's strict csv reader rejects, described
+    in one line (None when it finds none)."""
+    import csv
+    import io
+
+    delim = "\t" if path.name.lower().endswith((".tsv", ".tsv.gz")) else ","
+    with _open_bytes(path) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        reader = csv.reader(text, delimiter=delim, strict=True)
+        width = None
+        start = 1
+        try:
+            for row in reader:
+                if width is None:
+                    width = len(row)
+                elif row and len(row) != width:
+                    shown = _one_line(delim.join(row), 60)
+                    return (
+                        f"line {start} has {len(row)} fields but the header has {width} ({shown!r})"
+                    )
+                start = reader.line_num + 1
+        except UnicodeDecodeError:
+            where = _find_bad_utf8(path)
+            return str(_not_utf8(path, where)).split("; ")[0]
+        except csv.Error as e:
+            msg = str(e)
+            if "end of data" in msg or "field larger" in msg:
+                return (
+                    f"a quote opened on line {start} is never closed (not within 131,072 "
+                    "characters), so the rest of the file would be one value; close it, "
+                    'or double a literal quote ("")'
+                )
+            return f"line {start}: {_one_line(msg)}"
+    return None
+
+
+def _csv_error(path: Path, e: BaseException) -> ValueError:
+    """A one-line error for a CSV file Arrow could not parse, naming the line."""
+    import zlib
+
+    try:
+        problem = _locate(path)
+    except (OSError, EOFError, ValueError, zlib.error):
+        problem = None
+    if problem is None:
+        problem = _one_line(str(e))
+    return ValueError(f"cannot read {path.name} as CSV: {problem}")
+
+
+def _check_text_numbers(labels: np.ndarray, column: str, fname: str) -> None:
+    """A text column whose values are partly numbers is almost always a data error."""
+    num = text = None
+    for v in labels:
+        try:
+            float(v)
+            num = num if num is not None else v
+        except (TypeError, ValueError):
+            text = text if text is not None else v
+        if num is not None and text is not None:
+            raise ValueError(
+                f"column {column!r} of {fname} mixes types: numbers (e.g. {num!r}) and "
+                f"text (e.g. {text!r}); clean the column, or count every value as text "
+                "with as_text=True (--as-text)"
+            )
