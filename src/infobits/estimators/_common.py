@@ -69,7 +69,9 @@ def sizes(c: np.ndarray, batch: tuple[int, ...]) -> Any:
     return n if not (n < HUGE).all() else n.astype(np.int64)
 
 
-def counts_of(x: Any, name: str, column: str | None = None) -> CountRows | ValueCounts:
+def counts_of(
+    x: Any, name: str, column: str | None = None, na_values: Any = None
+) -> CountRows | ValueCounts:
     """Counts from ib.counts (rows kept as rows) or from samples (a ValueCounts)."""
     if isinstance(x, Tagged):
         if x.kind is not Kind.COUNTS:
@@ -82,7 +84,7 @@ def counts_of(x: Any, name: str, column: str | None = None) -> CountRows | Value
             prep = prepare(x, name, -1)
         c = np.asarray(prep.values, dtype=np.float64)
         return CountRows(c.reshape(-1, c.shape[-1]), c.shape[:-1])
-    vc = count_values(x, column=column)
+    vc = count_values(x, column=column, na_values=na_values)
     if vc.total == 0:
         raise ValueError(
             f"{name} has no samples" + (f" ({vc.missing} missing)" if vc.missing else "")

@@ -4,6 +4,7 @@ the errors of files that are damaged, not UTF-8 or not tables at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,12 @@ _CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".csv.bz2")
 
 
 def _count_file(
-    path: Path, column: str | None, chunk_rows: int, as_text: bool, progress: bool
+    path: Path,
+    column: str | None,
+    chunk_rows: int,
+    as_text: bool,
+    progress: bool,
+    na_values: frozenset[str] = frozenset(),
 ) -> ValueCounts:
     if not path.exists():
         raise FileNotFoundError(f"no such file: {str(path)!r}")
@@ -30,7 +36,7 @@ def _count_file(
     if name.endswith(_PARQUET):
         return _count_parquet(path, column, chunk_rows, progress)
     if name.endswith(_CSV):
-        return _count_csv(path, column, chunk_rows, as_text, progress)
+        return _count_csv(path, column, chunk_rows, as_text, progress, na_values)
     raise ValueError(
         f"cannot tell the format of {path.name!r} from its name; use a .csv, .tsv or .parquet file"
     )
@@ -68,7 +74,12 @@ def _csv_options(path: Path) -> tuple[Any, Any]:
 
 
 def _count_csv(
-    path: Path, column: str, chunk_rows: int, as_text: bool, progress: bool
+    path: Path,
+    column: str,
+    chunk_rows: int,
+    as_text: bool,
+    progress: bool,
+    na_values: frozenset[str] = frozenset(),
 ) -> ValueCounts:
     import pyarrow as pa
     import pyarrow.csv as pcsv
@@ -94,8 +105,8 @@ def _count_csv(
         )
     conv = pcsv.ConvertOptions(
         include_columns=[column],
-        column_types={column: pa.string()} if as_text else None,
-        strings_can_be_null=not as_text,
+        column_types={column: pa.string()},
+        **_null_options(as_text, na_values),
     )
 
     def batches() -> Iterator[Any]:
@@ -134,9 +145,7 @@ def _count_csv(
     if vc.labels.dtype.kind == "O" and any(isinstance(v, bytes) for v in vc.labels[:1]):
         raise _not_utf8(path, _find_bad_utf8(path))
     _check_quotes(path)
-    if not as_text and vc.labels.dtype.kind == "O":
-        _check_text_numbers(vc.labels, column, path.name)
-    return vc
+    return vc if as_text else typed_labels(vc, f"column {column!r} of {path.name}")
 
 
 # ----------------------------------------------------------------------------- csv errors
@@ -307,18 +316,56 @@ def _csv_error(path: Path, e: BaseException) -> ValueError:
     return ValueError(f"cannot read {path.name} as CSV: {problem}")
 
 
-def _check_text_numbers(labels: np.ndarray, column: str, fname: str) -> None:
-    """A text column whose values are partly numbers is almost always a data error."""
-    num = text = None
-    for v in labels:
-        try:
-            float(v)
-            num = num if num is not None else v
-        except (TypeError, ValueError):
-            text = text if text is not None else v
-        if num is not None and text is not None:
-            raise ValueError(
-                f"column {column!r} of {fname} mixes types: numbers (e.g. {num!r}) and "
-                f"text (e.g. {text!r}); clean the column, or count every value as text "
-                "with as_text=True (--as-text)"
-            )
+def _null_options(as_text: bool, na_values: frozenset[str]) -> dict[str, Any]:
+    """Which CSV fields are missing: the strings the user named and, unless every value
+    is read as text, the empty field. Arrow's own list ("NA", "nan", "null", "N/A", ...)
+    is never used: those are labels (Namibia is "NA") until the user says otherwise."""
+    nulls = sorted(na_values) if as_text else sorted(na_values | {""})
+    return {"null_values": nulls, "strings_can_be_null": bool(nulls)}
+
+
+# ----------------------------------------------------------------------------- label types
+#
+# Every CSV column is read as text, then typed from the values it holds: a column of
+# integers written the plain way ("-3", "2134") is counted as integers, one of plain
+# decimals ("0.25", "1e-3") as floats, and anything else stays text, so that "02134" and
+# "2134" stay two labels and "nan" stays a word.
+
+_INT = re.compile(r"-?(0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_NUMBERISH = re.compile(r"\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*")
+
+
+def _retyped(vc: ValueCounts, labels: np.ndarray) -> ValueCounts:
+    uniq, inv = np.unique(labels, return_inverse=True)
+    counts = np.zeros(uniq.size, dtype=np.int64)
+    np.add.at(counts, inv.ravel(), vc.counts)
+    return ValueCounts(uniq, counts, vc.missing, vc.source)
+
+
+def typed_labels(vc: ValueCounts, where: str) -> ValueCounts:
+    """Text labels of a CSV column as numbers where every one is written as a plain number.
+
+    Raises a worded error for a column that mixes numbers and words, which is almost
+    always a data error or a missing-value marker (then name it with ``na_values``).
+    """
+    if vc.labels.dtype.kind not in "OU" or vc.labels.size == 0:
+        return vc
+    text = [str(v) for v in vc.labels]
+    if all(_INT.fullmatch(t) for t in text):
+        ints = [int(t) for t in text]
+        if -(2**63) <= min(ints) and max(ints) < 2**63:
+            return _retyped(vc, np.array(ints, dtype=np.int64))
+        return vc
+    if all(_DECIMAL.fullmatch(t) for t in text):
+        return _retyped(vc, np.array([float(t) for t in text]))
+    numberish = [bool(_NUMBERISH.fullmatch(t)) for t in text]
+    if all(numberish) or not any(numberish):
+        return vc  # codes such as "02134", or words: labels as written
+    num, word = text[numberish.index(True)], text[numberish.index(False)]
+    raise ValueError(
+        f"{where} mixes types: numbers (e.g. {num!r}) and text (e.g. {word!r}); if "
+        f"{word!r} means a missing value, say so with na_values=[{word!r}] "
+        f"(--na-values {word}); otherwise clean the column, or count every value as text "
+        "with as_text=True (--as-text)"
+    )

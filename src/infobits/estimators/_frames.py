@@ -219,3 +219,56 @@ def _count_dask(data: Any, column: str | None) -> ValueCounts:
         labels, counts, missing = dask.compute(parts[0])[0]
         return ValueCounts(labels, counts, int(missing), "dask array")
     raise TypeError(f"cannot count a {type(data).__name__}; pass a Dask array, Series or DataFrame")
+
+
+# ----------------------------------------------------------------------------- paired
+
+
+def library_labels(v: Any, name: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """One side of paired samples held by a data library, as a 1-D array of labels and
+    the mask of its real nulls (pandas NA, NaN, Arrow and Polars nulls), or ``None``
+    when ``v`` is no such object. Dask collections are computed first: pairs need both
+    sides row by row."""
+    mod = type(v).__module__ or ""
+    if mod.startswith("dask"):
+        v = v.compute()
+        mod = type(v).__module__ or ""
+    if mod.startswith("pandas"):
+        import pandas as pd
+
+        if isinstance(v, pd.Index):
+            v = v.to_series()
+        if not isinstance(v, pd.Series):
+            raise TypeError(
+                f"{name} is a pandas {type(v).__name__}; pass one column (a Series), e.g. df['a']"
+            )
+        miss = v.isna().to_numpy(dtype=bool)
+        plain = isinstance(v.dtype, np.dtype) and v.dtype.kind in "iufb"
+        a = v.to_numpy() if plain else v.to_numpy(dtype=object)
+        return a, miss
+    if mod.startswith("polars"):
+        import polars as pl
+
+        if not isinstance(v, pl.Series):
+            raise TypeError(
+                f"{name} is a Polars {type(v).__name__}; pass one column (a Series), e.g. df['a']"
+            )
+        miss = v.is_null().to_numpy()
+        if v.dtype.is_float():
+            miss = miss | v.is_nan().fill_null(False).to_numpy()
+        return v.to_numpy(), np.asarray(miss, dtype=bool)
+    if mod.startswith("pyarrow"):
+        import pyarrow as pa
+
+        if isinstance(v, pa.ChunkedArray):
+            v = v.combine_chunks()
+        if not isinstance(v, pa.Array):
+            raise TypeError(
+                f"{name} is a pyarrow {type(v).__name__}; pass one column (an Array), "
+                f"e.g. table['a']"
+            )
+        if pa.types.is_dictionary(v.type):
+            v = v.dictionary_decode()
+        miss = v.is_null().to_numpy(zero_copy_only=False)
+        return v.to_numpy(zero_copy_only=False), np.asarray(miss, dtype=bool)
+    return None

@@ -85,6 +85,7 @@ def count_values(
     column: str | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     as_text: bool = False,
+    na_values: Any = None,
     progress: bool = False,
 ) -> ValueCounts:
     """Count how often each distinct value occurs, reading the data in bounded chunks.
@@ -103,6 +104,11 @@ def count_values(
         chunk_rows: rows per chunk; memory use is bounded by a few times this.
         as_text: read file columns as text, so a column that mixes numbers and words is
             counted as labels instead of rejected.
+        na_values: strings that mean "missing" (e.g. ``["NA", "null"]``). Text is a
+            label unless named here: "NA" may be Namibia. Real nulls (None, NaN,
+            ``pd.NA``, Arrow and Polars nulls, an empty CSV field) are always missing.
+            A CSV column is read as text and counted as numbers only when every value is
+            written as a plain number, so "02134" and "2134" stay two labels.
         progress: show a progress bar (on stderr) while reading.
 
     Returns:
@@ -126,14 +132,30 @@ def count_values(
     from ._checks import whole_number
 
     chunk_rows = whole_number(chunk_rows, "chunk_rows", 1)
+    na = check_na_values(na_values)
     if isinstance(data, ValueCounts):
-        return data
+        return _drop_na(data, na)
+    if isinstance(data, str | os.PathLike):
+        from ._files import _count_file
+
+        return _count_file(Path(data), column, chunk_rows, as_text, progress, na)
+    return _drop_na(_count_data(data, column, chunk_rows, progress), na)
+
+
+def _drop_na(vc: ValueCounts, na: frozenset[str]) -> ValueCounts:
+    """Move the labels the user named as missing into ``missing``."""
+    drop = na_mask(vc.labels, na)
+    if not drop.any():
+        return vc
+    return ValueCounts(
+        vc.labels[~drop], vc.counts[~drop], vc.missing + int(vc.counts[drop].sum()), vc.source
+    )
+
+
+def _count_data(data: Any, column: str | None, chunk_rows: int, progress: bool) -> ValueCounts:
     mod = type(data).__module__ or ""
-    from ._files import _count_file
     from ._frames import _count_arrow_object, _count_dask, _count_pandas, _count_polars
 
-    if isinstance(data, str | os.PathLike):
-        return _count_file(Path(data), column, chunk_rows, as_text, progress)
     if mod.startswith("dask"):
         return _count_dask(data, column)
     if mod.startswith("pandas"):
@@ -249,11 +271,51 @@ def _check_types(a: np.ndarray, name: str) -> None:
             )
 
 
+def is_missing(v: Any) -> bool:
+    """Whether one value is a real null: None, a float NaN, pandas' NA or NaT, a NumPy NaT.
+
+    Strings never are ("NA" is Namibia); the user names the strings that mean missing
+    with ``na_values``.
+    """
+    if v is None:
+        return True
+    if isinstance(v, float | np.floating):
+        return bool(v != v)
+    if isinstance(v, np.datetime64 | np.timedelta64):
+        return bool(np.isnat(v))
+    return type(v).__name__ in ("NAType", "NaTType")
+
+
 def _is_missing_object(a: np.ndarray) -> np.ndarray:
-    out = np.fromiter(
-        (v is None or (isinstance(v, float) and v != v) for v in a), dtype=bool, count=a.size
-    )
-    return out
+    return np.fromiter((is_missing(v) for v in a), dtype=bool, count=a.size)
+
+
+def na_mask(a: np.ndarray, na_values: frozenset[str]) -> np.ndarray:
+    """Entries of ``a`` that are one of the strings the user named as missing."""
+    if not na_values or a.dtype.kind not in "OUS":
+        return np.zeros(a.shape, dtype=bool)
+    if a.dtype.kind == "U":
+        return np.isin(a, list(na_values))
+    return np.fromiter((isinstance(v, str) and v in na_values for v in a), dtype=bool, count=a.size)
+
+
+def check_na_values(na_values: Any) -> frozenset[str]:
+    """``na_values`` as a set of strings: None, one string, or a sequence of strings."""
+    if na_values is None:
+        return frozenset()
+    if isinstance(na_values, str):
+        return frozenset([na_values])
+    try:
+        vals = list(na_values)
+    except TypeError:
+        vals = [na_values]
+    bad = [v for v in vals if not isinstance(v, str)]
+    if bad:
+        raise TypeError(
+            f"na_values must be strings (the text that means missing, e.g. ['NA', 'null']), "
+            f"got {bad[0]!r}; numbers and None are already read as numbers and nulls"
+        )
+    return frozenset(vals)
 
 
 def _count_chunk(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:

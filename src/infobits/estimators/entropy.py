@@ -35,6 +35,7 @@ from ._common import (
     z_score,
 )
 from .bootstrap import bootstrap_one, percentile_interval
+from .counting import ValueCounts
 from .discrete import huge_rows, plugin, plugin_stderr
 from .nsb import DEFAULT_CONCENTRATION
 from .result import Estimate
@@ -53,6 +54,7 @@ def estimate_entropy(
     seed: int | np.random.Generator | None = None,
     concentration: float = DEFAULT_CONCENTRATION,
     column: str | None = None,
+    na_values: Any = None,
 ) -> Estimate:
     r"""Estimate the entropy H(p) = Σ p_i log(1/p_i) of the source of discrete samples.
 
@@ -94,6 +96,9 @@ def estimate_entropy(
             replicates × rows are capped at 2**26. seed: an int >= 0 or a Generator.
         concentration: the Dirichlet prior's a for ``method="dirichlet"``, finite, > 0.
         column: the column to read when ``x`` is a data frame or a file.
+        na_values: strings that mean missing, e.g. ``["NA"]``; text is a label
+            otherwise. Missing values are not samples; their number is in
+            ``Estimate.missing``.
 
     Returns:
         an :class:`Estimate`; ``.value`` is a float, or an array of shape ``(...)`` for
@@ -119,7 +124,9 @@ def estimate_entropy(
     level, nb, seed = check_options(ci, n_boot, seed)
     concentration = check_positive(concentration, "concentration")
     method = resolve_entropy_method(method, alphabet_size)
-    rows = as_rows(counts_of(x, "x", column))
+    counted = counts_of(x, "x", column, na_values)
+    missing = counted.missing if isinstance(counted, ValueCounts) else None
+    rows = as_rows(counted)
     k = check_alphabet(alphabet_size, rows, "x", method in ("nsb", "james_stein"), method)
     if method == "dirichlet":
         check_prior_mass(k, concentration, "concentration")
@@ -189,5 +196,6 @@ def estimate_entropy(
         n=rows.total(),
         support=rows.shape_int(rows.support),
         alphabet_size=None if k is None else rows.shape_int(k),
+        missing=missing,
         notes=tuple(notes),
     )

@@ -35,9 +35,10 @@ from ._common import (
     resolve_entropy_method,
     unseen_mass,
 )
+from ._frames import library_labels
 from ._points import is_continuous, point_estimate
 from .bootstrap import bootstrap_one, percentile_interval
-from .counting import _unique
+from .counting import _check_types, _is_missing_object, _unique, check_na_values, na_mask
 from .discrete import HUGE, frequencies, plugin, totals
 from .nsb import DEFAULT_CONCENTRATION
 from .result import Estimate
@@ -45,16 +46,16 @@ from .result import Estimate
 __all__ = ["estimate_conditional_entropy", "estimate_mutual_information"]
 
 
-def _labels(a: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of a 1-D array of labels and a mask of missing entries."""
-    if a.dtype.kind == "f":
-        miss = np.isnan(a)
+def _labels(a: np.ndarray, miss: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a 1-D array of labels, and the mask of missing entries: those
+    given, and the real nulls (None, NaN, pd.NA, NaT) the array holds."""
+    if a.dtype.kind in "fc":
+        miss = miss | np.isnan(a)
+    elif a.dtype.kind in "mM":
+        miss = miss | np.isnat(a)
     elif a.dtype.kind == "O":
-        miss = np.fromiter(
-            (v is None or (isinstance(v, float) and v != v) for v in a), bool, a.size
-        )
-    else:
-        miss = np.zeros(a.size, dtype=bool)
+        miss = miss | _is_missing_object(a)
+        _check_types(a[~miss], name)
     codes = np.full(a.size, -1, dtype=np.int64)
     if (~miss).any():
         _, inv = _unique(a[~miss], return_inverse=True)
@@ -67,6 +68,8 @@ class _Joint:
 
     def __init__(self, counts: np.ndarray, cx: np.ndarray, cy: np.ndarray, kx: int, ky: int):
         self.counts, self.cx, self.cy, self.kx, self.ky = counts, cx, cy, kx, ky
+        #: pairs dropped for a missing value, and the missing values in x and in y
+        self.dropped = (0, 0, 0)
 
     @classmethod
     def from_table(cls, t: np.ndarray) -> _Joint:
@@ -99,7 +102,18 @@ def _label_array(v: Any) -> np.ndarray:
     return np.asarray(v)
 
 
-def _joint_of(x: Any, y: Any) -> _Joint:
+def _side(v: Any, name: str, na: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """One side of the pairs: its labels and the mask of its missing entries."""
+    got = library_labels(v, name)
+    a, miss = got if got is not None else (_label_array(v), None)
+    if a.ndim != 1:
+        return a, np.zeros(a.shape, dtype=bool)
+    if miss is None:
+        miss = np.zeros(a.size, dtype=bool)
+    return a, miss | na_mask(a, na)
+
+
+def _joint_of(x: Any, y: Any, na: frozenset[str] = frozenset()) -> _Joint:
     if isinstance(x, Tagged):
         if y is not None:
             raise TypeError("give either a table ib.counts(table) alone, or paired samples x, y")
@@ -122,27 +136,27 @@ def _joint_of(x: Any, y: Any) -> _Joint:
         return _Joint.from_table(t)
     if y is None:
         raise TypeError("y is missing: give paired samples x, y, or a table as ib.counts(table)")
-    a, b = _label_array(x), _label_array(y)
+    (a, ma), (b, mb) = _side(x, "x", na), _side(y, "y", na)
     if a.ndim != 1 or b.ndim != 1:
         raise ValueError(
             f"paired samples must be 1-D arrays of labels, got shapes {a.shape} and {b.shape}"
         )
     if a.size != b.size:
         raise ValueError(f"x has {a.size} samples but y has {b.size}; they must be paired")
-    for arr, name in ((a, "x"), (b, "y")):
-        if arr.dtype.kind == "O":
-            from .counting import _check_types, _is_missing_object
-
-            _check_types(arr[~_is_missing_object(arr)], name)
-    ix, mx = _labels(a, "x")
-    iy, my = _labels(b, "y")
+    ix, mx = _labels(a, ma, "x")
+    iy, my = _labels(b, mb, "y")
     keep = ~(mx | my)
     if not keep.any():
-        raise ValueError("x and y have no pair where both are present")
+        raise ValueError(
+            f"x and y have no pair where both are present ({int(mx.sum())} missing in x, "
+            f"{int(my.sum())} in y)"
+        )
     ix, iy = ix[keep], iy[keep]
     kx, ky = int(ix.max()) + 1, int(iy.max()) + 1
     cells, cnt = np.unique(ix * ky + iy, return_counts=True)
-    return _Joint(cnt.astype(np.float64), cells // ky, cells % ky, kx, ky)
+    j = _Joint(cnt.astype(np.float64), cells // ky, cells % ky, kx, ky)
+    j.dropped = (int((~keep).sum()), int(mx.sum()), int(my.sum()))
+    return j
 
 
 def _paired(
@@ -157,6 +171,7 @@ def _paired(
     seed: Any,
     concentration: float,
     k_neighbors: int,
+    na_values: Any = None,
 ) -> Estimate:
     level, nb, seed = check_options(ci, n_boot, seed)
     concentration = check_positive(concentration, "concentration")
@@ -174,7 +189,7 @@ def _paired(
         )  # fmt: skip
     kx_ky = check_alphabet_pair(alphabet_size)
     method = resolve_entropy_method(method, kx_ky)
-    j = _joint_of(x, y)
+    j = _joint_of(x, y, check_na_values(na_values))
     if kx_ky is not None and (kx_ky[0] < j.kx or kx_ky[1] < j.ky):
         seen = (int(np.unique(j.cx).size), int(np.unique(j.cy).size))
         if kx_ky[0] < seen[0] or kx_ky[1] < seen[1]:
@@ -190,6 +205,11 @@ def _paired(
         check_nsb_alphabet(method, float(kx_ky[0]) * kx_ky[1])
     n = _exact_total(j.counts)
     notes: list[str] = []
+    if j.dropped[0]:
+        notes.append(
+            f"{j.dropped[0]} pairs with a missing value were dropped ({j.dropped[1]} missing "
+            f"in x, {j.dropped[2]} in y); the estimate uses the {n} complete pairs"
+        )
     if n >= HUGE:
         if level is not None:
             raise ValueError(
@@ -255,6 +275,7 @@ def _paired(
         quantity=quantity,
         unit=unit_name(base),
         n=n,
+        missing=j.dropped[0],
         support=(int(np.unique(j.cx).size), int(np.unique(j.cy).size)),
         alphabet_size=kx_ky,
         notes=tuple(notes),
@@ -286,6 +307,7 @@ def estimate_mutual_information(
     seed: int | np.random.Generator | None = None,
     concentration: float = DEFAULT_CONCENTRATION,
     k: int = 3,
+    na_values: Any = None,
 ) -> Estimate:
     r"""Estimate I(X; Y) = H(X) + H(Y) − H(X, Y) from paired samples (x_i, y_i).
 
@@ -298,10 +320,15 @@ def estimate_mutual_information(
     Î = ψ(k) + ψ(N) − ⟨ψ(n_x + 1) + ψ(n_y + 1)⟩.
 
     Args:
-        x, y: paired 1-D arrays of labels (pairs with a missing value are dropped); or
+        x, y: paired 1-D arrays of labels, or columns of pandas, Polars, Arrow or Dask;
+            pairs where either side is missing (None, NaN, ``pd.NA``, a null, or a
+            string in ``na_values``) are dropped, and their number is in
+            ``Estimate.missing`` and the notes; or
             ``x = ib.counts(table)``, a 2-D contingency table (X rows, Y columns), and no
             ``y``; for ``ksg``, arrays of shape (N,) or (N, d).
-        alphabet_size: ``(K_x, K_y)``. Others as in :func:`estimate_entropy`.
+        alphabet_size: ``(K_x, K_y)``.
+        na_values: strings that mean missing (text is a label otherwise). Others as in
+            :func:`estimate_entropy`.
 
     Returns:
         an :class:`Estimate`. Bias-corrected values can come out below 0 when X and Y
@@ -327,6 +354,7 @@ def estimate_mutual_information(
         seed,
         concentration,
         k,
+        na_values,
     )
 
 
@@ -341,6 +369,7 @@ def estimate_conditional_entropy(
     n_boot: int | None = None,
     seed: int | np.random.Generator | None = None,
     concentration: float = DEFAULT_CONCENTRATION,
+    na_values: Any = None,
 ) -> Estimate:
     r"""Estimate H(Y | X) = H(X, Y) − H(X) from paired samples: what is left of Y given X.
 
@@ -349,8 +378,10 @@ def estimate_conditional_entropy(
     Args:
         y, x: paired 1-D arrays of labels, Y first as in H(Y | X); or
             ``y = ib.counts(table)`` with X on the rows and Y on the columns (the layout of
-            :func:`infobits.conditional_entropy`) and no ``x``.
-        alphabet_size: ``(K_x, K_y)``. Others as in :func:`estimate_entropy`.
+            :func:`infobits.conditional_entropy`) and no ``x``. Pairs with a missing
+            value are dropped and counted, as in :func:`estimate_mutual_information`.
+        alphabet_size: ``(K_x, K_y)``. na_values: strings that mean missing. Others as
+            in :func:`estimate_entropy`.
 
     >>> import infobits as ib
     >>> x = [0, 0, 1, 1] * 25
@@ -373,8 +404,9 @@ def estimate_conditional_entropy(
             seed,
             concentration,
             3,
+            na_values,
         )
     return _paired(
         x, y, "conditional_entropy", method, alphabet_size, base, ci, n_boot, seed,
-        concentration, 3,
+        concentration, 3, na_values,
     )  # fmt: skip

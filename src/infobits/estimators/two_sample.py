@@ -57,9 +57,11 @@ def _align(p: ValueCounts, q: ValueCounts) -> tuple[np.ndarray, np.ndarray]:
     return cp[None, :], cq[None, :]
 
 
-def _pair_counts(x: Any, y: Any, column: str | None) -> tuple[CountRows, np.ndarray, np.ndarray]:
-    a = counts_of(x, "x", column)
-    b = counts_of(y, "y", column)
+def _pair_counts(
+    x: Any, y: Any, column: str | None, na_values: Any
+) -> tuple[CountRows, np.ndarray, np.ndarray, tuple[int, int] | None]:
+    a = counts_of(x, "x", column, na_values)
+    b = counts_of(y, "y", column, na_values)
     if isinstance(a, ValueCounts) != isinstance(b, ValueCounts):
         raise TypeError(
             "give x and y the same way: both as samples, or both as ib.counts(...) with "
@@ -67,7 +69,7 @@ def _pair_counts(x: Any, y: Any, column: str | None) -> tuple[CountRows, np.ndar
         )
     if isinstance(a, ValueCounts) and isinstance(b, ValueCounts):
         cp, cq = _align(a, b)
-        return CountRows(cp, ()), cp, cq
+        return CountRows(cp, ()), cp, cq, (a.missing, b.missing)
     assert isinstance(a, CountRows) and isinstance(b, CountRows)
     if a.c.shape[-1] != b.c.shape[-1]:
         raise ValueError(
@@ -78,7 +80,7 @@ def _pair_counts(x: Any, y: Any, column: str | None) -> tuple[CountRows, np.ndar
     w = a.c.shape[-1]
     cp = np.broadcast_to(a.c.reshape(*a.batch, w), (*batch, w)).reshape(-1, w)
     cq = np.broadcast_to(b.c.reshape(*b.batch, w), (*batch, w)).reshape(-1, w)
-    return CountRows(cp, batch), cp, cq
+    return CountRows(cp, batch), cp, cq, None
 
 
 def _two_sample(
@@ -94,6 +96,7 @@ def _two_sample(
     pseudocount: float,
     k_neighbors: int,
     column: str | None,
+    na_values: Any = None,
 ) -> Estimate:
     level, nb, seed = check_options(ci, n_boot, seed)
     k_neighbors = check_neighbors(k_neighbors)
@@ -111,7 +114,7 @@ def _two_sample(
     check_method(method, (*DIVERGENCE_METHODS, "knn"), quantity.replace("_", " "))
     if method == "auto":
         method = "zhang_grabchak"
-    rows, cp, cq = _pair_counts(x, y, column)
+    rows, cp, cq, missing = _pair_counts(x, y, column, na_values)
     with np.errstate(over="ignore"):
         both = CountRows(cp + cq, rows.batch)
     k = check_alphabet(alphabet_size, both, "x and y together", False, method)
@@ -205,6 +208,7 @@ def _two_sample(
             rows.shape_int(np.count_nonzero(cq, -1)),
         ),
         alphabet_size=rows.shape_int(kk),
+        missing=missing,
         notes=tuple(notes),
     )
 
@@ -222,6 +226,7 @@ def estimate_cross_entropy(
     pseudocount: float = 0.5,
     k: int = 1,
     column: str | None = None,
+    na_values: Any = None,
 ) -> Estimate:
     r"""Estimate the cross-entropy H(p, q) = Σ p_i log(1/q_i) from samples x ~ p, y ~ q.
 
@@ -270,6 +275,7 @@ def estimate_cross_entropy(
         pseudocount,
         k,
         column,
+        na_values,
     )
 
 
@@ -286,6 +292,7 @@ def estimate_kl_divergence(
     pseudocount: float = 0.5,
     k: int = 1,
     column: str | None = None,
+    na_values: Any = None,
 ) -> Estimate:
     r"""Estimate D(p‖q) = Σ p_i log(p_i/q_i) from samples x ~ p and y ~ q.
 
@@ -329,4 +336,5 @@ def estimate_kl_divergence(
         pseudocount,
         k,
         column,
+        na_values,
     )
