@@ -369,3 +369,82 @@ def typed_labels(vc: ValueCounts, where: str) -> ValueCounts:
         f"(--na-values {word}); otherwise clean the column, or count every value as text "
         "with as_text=True (--as-text)"
     )
+
+
+# ----------------------------------------------------------------------------- paired columns
+
+
+def read_label_columns(
+    path: Path, columns: list[str], na_values: frozenset[str] = frozenset()
+) -> list[Any]:
+    """Whole columns of a CSV (as text) or Parquet file, row-aligned, as Arrow arrays
+    whose nulls are the missing values (the empty field and ``na_values`` in a CSV)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {str(path)!r}")
+    if path.is_dir():
+        raise IsADirectoryError(f"{str(path)!r} is a directory; give a CSV or Parquet file")
+    name = path.name.lower()
+    if name.endswith(_PARQUET):
+        try:
+            names = pq.ParquetFile(path).schema_arrow.names
+        except Exception as e:  # pyarrow raises ArrowInvalid and friends, all worded
+            raise ValueError(f"cannot read {path.name} as Parquet: {e}") from None
+        _check_columns(columns, names, path.name)
+        try:
+            table = pq.read_table(path, columns=columns)
+        except (OSError, pa.ArrowInvalid) as e:
+            raise ValueError(f"cannot read {path.name} as Parquet: {e}") from None
+        out = [table.column(c) for c in columns]
+        if na_values:
+            import pyarrow.compute as pc
+
+            out = [
+                pc.if_else(pc.is_in(c, pa.array(sorted(na_values))), None, c)
+                if pa.types.is_string(c.type) or pa.types.is_large_string(c.type)
+                else c
+                for c in out
+            ]
+        return out
+    if not name.endswith(_CSV):
+        raise ValueError(
+            f"cannot tell the format of {path.name!r} from its name; use a .csv, .tsv or "
+            ".parquet file"
+        )
+    if path.stat().st_size == 0:
+        raise ValueError(f"{path.name} is empty; it has no header and no rows")
+    _check_text(path)
+    parse, read = _csv_options(path)
+    try:
+        with pcsv.open_csv(path, parse_options=parse, read_options=read) as head:
+            names = head.schema.names
+    except (pa.ArrowInvalid, OSError) as e:
+        raise _csv_error(path, e) from None
+    _check_columns(columns, names, path.name)
+    conv = pcsv.ConvertOptions(
+        include_columns=columns,
+        column_types={c: pa.string() for c in columns},
+        **_null_options(False, na_values),
+    )
+    try:
+        table = pcsv.read_csv(path, parse_options=parse, read_options=read, convert_options=conv)
+    except (pa.ArrowInvalid, OSError) as e:
+        if "utf8" in str(e).lower() or "utf-8" in str(e).lower():
+            raise _not_utf8(path, _find_bad_utf8(path)) from None
+        raise _csv_error(path, e) from None
+    _check_quotes(path)
+    return [table.column(c) for c in columns]
+
+
+def _check_columns(columns: list[str], names: list[str], fname: str) -> None:
+    for c in columns:
+        if c not in names:
+            raise ValueError(no_column(c, names, fname))
+        if names.count(c) > 1:
+            raise ValueError(
+                f"{fname} has {names.count(c)} columns named {c!r}; rename them so that the "
+                "one to read is unambiguous"
+            )

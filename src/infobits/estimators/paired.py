@@ -207,8 +207,8 @@ def _paired(
     notes: list[str] = []
     if j.dropped[0]:
         notes.append(
-            f"{j.dropped[0]} pairs with a missing value were dropped ({j.dropped[1]} missing "
-            f"in x, {j.dropped[2]} in y); the estimate uses the {n} complete pairs"
+            f"{_pairs(j.dropped[0])} with a missing value dropped ({j.dropped[1]} missing "
+            f"in x, {j.dropped[2]} in y); the estimate uses the {_pairs(n)} complete"
         )
     if n >= HUGE:
         if level is not None:
@@ -280,6 +280,10 @@ def _paired(
         alphabet_size=kx_ky,
         notes=tuple(notes),
     )
+
+
+def _pairs(n: int) -> str:
+    return f"{n} pair" if n == 1 else f"{n} pairs"
 
 
 def _exact_total(c: np.ndarray) -> int:
