@@ -208,7 +208,8 @@ def _paired(
     if j.dropped[0]:
         notes.append(
             f"{_pairs(j.dropped[0])} with a missing value dropped ({j.dropped[1]} missing "
-            f"in x, {j.dropped[2]} in y); the estimate uses the {_pairs(n)} complete"
+            f"in x, {j.dropped[2]} in y); the estimate uses the {n} complete "
+            + ("pair" if n == 1 else "pairs")
         )
     if n >= HUGE:
         if level is not None:
