@@ -18,9 +18,11 @@ from .counting import (
     _check_types,
     _count_chunk,
     _count_numpy,
+    _is_missing_object,
     _merge,
     _Merger,
     _progress,
+    na_mask,
     no_column,
 )
 
@@ -224,15 +226,33 @@ def _count_dask(data: Any, column: str | None) -> ValueCounts:
 # ----------------------------------------------------------------------------- paired
 
 
-def library_labels(v: Any, name: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """One side of paired samples held by a data library, as a 1-D array of labels and
-    the mask of its real nulls (pandas NA, NaN, Arrow and Polars nulls), or ``None``
-    when ``v`` is no such object. Dask collections are computed first: pairs need both
-    sides row by row."""
+def library_labels(v: Any, name: str, na: frozenset[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """One side of paired samples held by a data library, as integer codes of its labels
+    (equal labels, equal codes) and the mask of its missing entries: real nulls (pandas
+    NA, NaN, Arrow and Polars nulls) and the strings in ``na``. ``None`` when ``v`` is no
+    such object. The library encodes the labels itself, so only the distinct values
+    pass through Python. Dask collections are computed first: pairs need both sides row
+    by row."""
     mod = type(v).__module__ or ""
     if mod.startswith("dask"):
         v = v.compute()
         mod = type(v).__module__ or ""
+    if mod.startswith("polars"):
+        import polars as pl
+
+        if not isinstance(v, pl.Series):
+            raise TypeError(
+                f"{name} is a Polars {type(v).__name__}; pass one column (a Series), e.g. df['a']"
+            )
+        try:
+            v = v.to_arrow()
+        except ImportError:  # Polars without PyArrow: its own NumPy view, nulls masked
+            miss = v.is_null().to_numpy()
+            if v.dtype.is_float():
+                miss = miss | v.is_nan().fill_null(False).to_numpy()
+            a = v.to_numpy()
+            return a, np.asarray(miss, dtype=bool) | na_mask(a, na)
+        mod = "pyarrow"
     if mod.startswith("pandas"):
         import pandas as pd
 
@@ -242,23 +262,11 @@ def library_labels(v: Any, name: str) -> tuple[np.ndarray, np.ndarray] | None:
             raise TypeError(
                 f"{name} is a pandas {type(v).__name__}; pass one column (a Series), e.g. df['a']"
             )
-        miss = v.isna().to_numpy(dtype=bool)
-        plain = isinstance(v.dtype, np.dtype) and v.dtype.kind in "iufb"
-        a = v.to_numpy() if plain else v.to_numpy(dtype=object)
-        return a, miss
-    if mod.startswith("polars"):
-        import polars as pl
-
-        if not isinstance(v, pl.Series):
-            raise TypeError(
-                f"{name} is a Polars {type(v).__name__}; pass one column (a Series), e.g. df['a']"
-            )
-        miss = v.is_null().to_numpy()
-        if v.dtype.is_float():
-            miss = miss | v.is_nan().fill_null(False).to_numpy()
-        return v.to_numpy(), np.asarray(miss, dtype=bool)
+        codes, uniques = pd.factorize(v, use_na_sentinel=True)
+        return _coded(np.asarray(codes), np.asarray(uniques, dtype=object), name, na)
     if mod.startswith("pyarrow"):
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         if isinstance(v, pa.ChunkedArray):
             v = v.combine_chunks()
@@ -269,6 +277,23 @@ def library_labels(v: Any, name: str) -> tuple[np.ndarray, np.ndarray] | None:
             )
         if pa.types.is_dictionary(v.type):
             v = v.dictionary_decode()
-        miss = v.is_null().to_numpy(zero_copy_only=False)
-        return v.to_numpy(zero_copy_only=False), np.asarray(miss, dtype=bool)
+        if pa.types.is_floating(v.type):  # NaN is missing too, not a label
+            v = pc.if_else(pc.is_nan(v), None, v)
+        enc = v.dictionary_encode()
+        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        uniques = np.asarray(enc.dictionary.to_pylist(), dtype=object)
+        return _coded(np.asarray(codes, dtype=np.int64), uniques, name, na)
     return None
+
+
+def _coded(
+    codes: np.ndarray, uniques: np.ndarray, name: str, na: frozenset[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 for a null) and the distinct labels they index, checked for mixed types,
+    as (codes, missing mask) with the labels named in ``na`` missing too."""
+    bad = _is_missing_object(uniques) | na_mask(uniques, na)
+    _check_types(uniques[~bad], name)
+    miss = codes < 0
+    if bad.any():
+        miss |= np.isin(codes, np.flatnonzero(bad))
+    return codes, miss

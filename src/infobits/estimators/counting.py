@@ -11,6 +11,7 @@ stays light.
 from __future__ import annotations
 
 import os
+import sys
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,6 +288,10 @@ def is_missing(v: Any) -> bool:
 
 
 def _is_missing_object(a: np.ndarray) -> np.ndarray:
+    """:func:`is_missing` of every entry of a 1-D object array."""
+    pd = sys.modules.get("pandas")
+    if pd is not None:  # vectorised; and without pandas loaded there is no pd.NA to find
+        return np.asarray(pd.isna(a), dtype=bool)
     return np.fromiter((is_missing(v) for v in a), dtype=bool, count=a.size)
 
 

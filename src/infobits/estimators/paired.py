@@ -104,13 +104,13 @@ def _label_array(v: Any) -> np.ndarray:
 
 def _side(v: Any, name: str, na: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
     """One side of the pairs: its labels and the mask of its missing entries."""
-    got = library_labels(v, name)
-    a, miss = got if got is not None else (_label_array(v), None)
+    got = library_labels(v, name, na)
+    if got is not None:
+        return got
+    a = _label_array(v)
     if a.ndim != 1:
         return a, np.zeros(a.shape, dtype=bool)
-    if miss is None:
-        miss = np.zeros(a.size, dtype=bool)
-    return a, miss | na_mask(a, na)
+    return a, na_mask(a, na)
 
 
 def _joint_of(x: Any, y: Any, na: frozenset[str] = frozenset()) -> _Joint:
