@@ -388,3 +388,17 @@ def test_bad_combinations_of_paired_options_are_one_line_errors(tmp_path, capsys
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("infobits: error: ") and says in err
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [(b"", "standard input is empty"), (b"a\n1\n", "'v' is not in standard input")],
+)
+def test_errors_about_standard_input_name_it(capsys, monkeypatch, data, says):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code = main(["estimate", "-", "-c", "v"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1 and says in err

@@ -4,8 +4,9 @@ Mutual information and conditional entropy are drawn from contingency tables (sm
 and up to 1e308 a cell) and from paired samples, including the bigrams of real text
 (a character and the next one), with holes and ``na_values``, held by lists, pandas,
 Arrow, Polars and Dask; the plug-in and Miller–Madow values are compared with their
-formulas in mpmath, and the pairs dropped with the count reported. The nearest-neighbour estimators (Kozachenko–Leonenko, KSG,
-Wang–Kulkarni–Verdú, Leonenko–Pronzato–Savani) are compared with the same formulas
+formulas in mpmath, and the pairs dropped with the count reported. The nearest-neighbour
+estimators (Kozachenko–Leonenko, KSG, Wang–Kulkarni–Verdú, Leonenko–Pronzato–Savani)
+are compared with the same formulas
 evaluated with a brute-force neighbour search in NumPy. ``count_values`` is compared
 with :class:`collections.Counter`.
 """

@@ -70,12 +70,21 @@ def _readable(path: Path) -> Iterator[Path]:
     if str(path) != _STDIN:
         yield path
         return
+    if sys.stdin is None or sys.stdin.isatty():
+        raise CLIError(
+            "- reads a CSV from standard input, but standard input is a terminal; pipe or "
+            "redirect the data in (infobits estimate - -c COLUMN < data.csv)"
+        )
     tmp = Path(tempfile.mkdtemp(prefix="infobits-stdin-"))
     try:
         dest = tmp / "stdin.csv"
         with dest.open("wb") as out:
             shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
-        yield dest
+        try:
+            yield dest
+        except (ValueError, TypeError, OSError) as e:  # name the input as the user knows it
+            text = str(e).replace(repr(str(dest)), "standard input")
+            raise CLIError(_one_line(text.replace(dest.name, "standard input"))) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
