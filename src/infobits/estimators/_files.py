@@ -331,7 +331,7 @@ def _null_options(as_text: bool, na_values: frozenset[str]) -> dict[str, Any]:
 # decimals ("0.25", "1e-3") as floats, and anything else stays text, so that "02134" and
 # "2134" stay two labels and "nan" stays a word.
 
-_INT = re.compile(r"-?(0|[1-9][0-9]*)")
+_INT = re.compile(r"0|-?[1-9][0-9]*")
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _NUMBERISH = re.compile(r"\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*")
 
