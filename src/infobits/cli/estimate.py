@@ -10,6 +10,7 @@ JSON. ``-`` reads a CSV from standard input.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import shutil
@@ -333,6 +334,17 @@ def _check_combination(
     return m
 
 
+def _named_notes(e: Estimate, x: str, y: str) -> Estimate:
+    """The estimator's notes speak of x and y; name the columns instead."""
+    pattern = r"\((\d+) missing in x, (\d+) in y\)"
+
+    def named(mt: re.Match[str]) -> str:  # a function: a column name may hold a backslash
+        return f"({mt[1]} missing in {x!r}, {mt[2]} in {y!r})"
+
+    notes = tuple(re.sub(pattern, named, n) for n in e.notes)
+    return dataclasses.replace(e, notes=notes)
+
+
 def _estimate(
     file: Path,
     column: list[str],
@@ -385,6 +397,8 @@ def _estimate(
                 what = f"{column[0]!r} given {other!r} of {name}"
                 with _in_option_words(repr(other), repr(column[0])):
                     e = estimate_conditional_entropy(x, y, **common)
+            xy = (column[0], other) if m == "mi" else (other, column[0])
+            e = _named_notes(e, *xy)
             missing = [int(e.missing or 0)]
         elif m == "entropy":
             vc = _count(path, column[0], as_text, na_values)
