@@ -213,11 +213,11 @@ def test_damage_deep_inside_a_gzip_file_is_named_in_its_error(tmp_path, capsys, 
 
     import pyarrow.csv as pcsv
 
-    from infobits.estimators import _counting
+    from infobits.estimators import _files
 
     # small read blocks, so that the damage lies past the block the header is read from
     monkeypatch.setattr(
-        _counting,
+        _files,
         "_csv_options",
         lambda path: (pcsv.ParseOptions(delimiter=","), pcsv.ReadOptions(block_size=1 << 12)),
     )
@@ -246,3 +246,159 @@ def test_a_damaged_parquet_row_group_is_named_in_its_error(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("infobits: error: cannot read rg.parquet as Parquet")
+
+
+# ----------------------------------------------------------------------------- paired columns
+
+
+def _pairs_csv(path, n=600, seed=0, missing_every=0):
+    """x in {a..e}, y depends on x (with noise); every ``missing_every``-th x is empty."""
+    rng = np.random.default_rng(seed)
+    xs = rng.choice(list("abcde"), n)
+    ys = [f"{'pqr'[('abcde'.index(x) + int(rng.integers(0, 2))) % 3]}" for x in xs]
+    rows = []
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        rows.append(f"{'' if missing_every and i % missing_every == 0 else x},{y}")
+    path.write_text("x,y\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def _reference(path):
+    """Plug-in MI and H(Y|X) in nats from the CSV itself, with math.fsum: pairs with an
+    empty field dropped."""
+    import csv
+    import math
+    from collections import Counter
+
+    with open(path, newline="") as fh:
+        rows = [(r["x"], r["y"]) for r in csv.DictReader(fh)]
+    pairs = [(x, y) for x, y in rows if x != "" and y != ""]
+    n = len(pairs)
+    nxy = Counter(pairs)
+    nx = Counter(x for x, _ in pairs)
+    ny = Counter(y for _, y in pairs)
+    mi = math.fsum(c / n * math.log(c * n / (nx[x] * ny[y])) for (x, y), c in nxy.items())
+    h = math.fsum(c / n * math.log(nx[x] / c) for (x, _), c in nxy.items())
+    return mi, h, len(rows) - n
+
+
+@pytest.mark.parametrize("missing_every", [0, 7])
+def test_mi_and_conditional_entropy_match_an_fsum_reference(tmp_path, capsys, missing_every):
+    f = _pairs_csv(tmp_path / "p.csv", missing_every=missing_every)
+    mi, h, dropped = _reference(f)
+    assert mi > 0.1 and h > 0.1  # a test that can fail: neither is trivially 0
+    base = ["estimate", str(f), "--method", "plugin", "--ci", "0", "--base", "nats", "--json"]
+    assert main([*base, "--column", "x", "--with", "y", "--measure", "mi"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["quantity"] == "mutual_information" and out["value"] == pytest.approx(mi, 1e-12)
+    assert out["missing"] == dropped and out["n"] == 600 - dropped
+    argv = [*base, "--column", "y", "--given", "x", "--measure", "conditional-entropy"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["quantity"] == "conditional_entropy" and out["value"] == pytest.approx(h, 1e-12)
+    assert out["missing"] == dropped
+
+
+def test_the_text_report_counts_the_pairs_dropped(tmp_path, capsys):
+    f = _pairs_csv(tmp_path / "p.csv", missing_every=10)
+    argv = ["estimate", str(f), "-c", "x", "--with", "y", "--measure", "mi", "--ci", "0"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "N=540 pairs" in out and "60 pairs with a missing value dropped" in out
+
+
+def test_dash_reads_standard_input(tmp_path, capsys, monkeypatch):
+    import io
+    import sys
+
+    f = _pairs_csv(tmp_path / "p.csv", missing_every=9)
+    argv = ["-c", "x", "--with", "y", "--measure", "mi", "--json", "--seed", "4"]
+    assert main(["estimate", str(f), *argv]) == 0
+    from_file = json.loads(capsys.readouterr().out)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(f.read_bytes())))
+    assert main(["estimate", "-", *argv]) == 0
+    from_stdin = json.loads(capsys.readouterr().out)
+    assert from_stdin["data"].endswith("of standard input")
+    for key in ("value", "interval", "n", "missing", "support"):
+        assert from_stdin[key] == from_file[key]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"v\na\nb\na\n")))
+    assert main(["estimate", "-", "-c", "v", "--method", "plugin", "--ci", "0"]) == 0
+    assert "0.9183 bits" in capsys.readouterr().out  # H(2/3, 1/3) = 0.918296 bits
+
+
+def test_intervals_say_what_kind_they_are_and_why_the_estimate_may_sit_at_an_edge(tmp_path, capsys):
+    rng = np.random.default_rng(5)  # independent columns: MI is 0, clipped at its bound
+    a, b = rng.integers(0, 6, 300), rng.integers(0, 6, 300)
+    rows = [f"{u},{v}" for u, v in zip(a, b, strict=True)]
+    f = tmp_path / "i.csv"
+    f.write_text("x,y\n" + "\n".join(rows) + "\n")
+    argv = ["estimate", str(f), "-c", "x", "--with", "y", "--measure", "mi", "--seed", "1"]
+    assert main([*argv, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    why = out["interval_explanation"]
+    assert why.startswith("basic bootstrap interval") and "need not" in why
+    lo, hi = out["interval"]
+    if out["value"] in (lo, hi):
+        assert "edge" in why
+    assert main(argv) == 0
+    assert "interval: basic bootstrap interval" in capsys.readouterr().out
+    g = _csv(tmp_path / "k.csv", ["a", "b", "a", "c"] * 30)
+    assert main(["estimate", str(g), "-c", "v", "-k", "3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["interval_explanation"].startswith("posterior")
+
+
+def test_na_strings_are_labels_unless_named_and_codes_keep_leading_zeros(tmp_path, capsys):
+    f = tmp_path / "c.csv"
+    f.write_text("country,zip\nNA,02134\nNZ,2134\nNA,02134\nnull,2134\nN/A,02134\n,2134\n")
+    assert main(["estimate", str(f), "-c", "country", "--ci", "0", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["support"] == 4 and out["n"] == 5 and out["missing"] == [1]
+    argv = ["estimate", str(f), "-c", "country", "--ci", "0", "--json"]
+    assert main([*argv, "--na-values", "NA", "--na-values", "null"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["support"] == 2 and out["n"] == 2 and out["missing"] == [4]
+    assert main(["estimate", str(f), "-c", "zip", "--ci", "0", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["support"] == 2 and out["n"] == 6  # "02134" and "2134" are two labels
+    argv = ["estimate", str(f), "-c", "country", "--with", "zip", "--measure", "mi"]
+    assert main([*argv, "--ci", "0", "--json", "--na-values", "NA"]) == 0
+    assert json.loads(capsys.readouterr().out)["missing"] == 3
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (["-c", "x", "--with", "y"], "add --measure mi"),
+        (["-c", "x", "--with", "y", "--measure", "entropy"], "add --measure mi"),
+        (["-c", "y", "--given", "x", "--measure", "mi"], "--with"),
+        (["-c", "y", "--given", "x"], "conditional-entropy"),
+        (["-c", "x", "--measure", "mi"], "--with COLUMN"),
+        (["-c", "y", "--measure", "conditional-entropy"], "--given COLUMN"),
+        (["-c", "x", "--with", "nope", "--measure", "mi"], "'nope' is not in"),
+        (["-c", "nope", "--given", "x", "--measure", "conditional-entropy"], "'nope' is not in"),
+        (["-c", "x", "--with", "x", "--measure", "mi"], "both name 'x'"),
+        (["-c", "x", "--with", "y", "--given", "y", "--measure", "mi"], "do not go together"),
+        (["-c", "x", "--with", "y", "--measure", "mi", "-k", "5"], "pair (K_x, K_y)"),
+        (["-c", "x", "-c", "y", "--with", "y", "--measure", "mi"], "--column once"),
+    ],
+)
+def test_bad_combinations_of_paired_options_are_one_line_errors(tmp_path, capsys, extra, says):
+    f = _pairs_csv(tmp_path / "p.csv", n=40)
+    code = main(["estimate", str(f), *extra])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("infobits: error: ") and says in err
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [(b"", "standard input is empty"), (b"a\n1\n", "'v' is not in standard input")],
+)
+def test_errors_about_standard_input_name_it(capsys, monkeypatch, data, says):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code = main(["estimate", "-", "-c", "v"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1 and says in err

@@ -168,3 +168,47 @@ def test_value_counts_repr_and_totals():
     assert isinstance(vc, ValueCounts)
     assert (vc.total, vc.support, vc.missing) == (3, 2, 1)
     assert "2 distinct values" in repr(vc)
+
+
+# ----------------------------------------------------------------------------- text and missing
+
+
+def test_csv_text_that_looks_like_a_null_is_a_label_unless_named(tmp_path):
+    f = tmp_path / "c.csv"
+    rows = ["NA", "NZ", "nan", "null", "N/A", "None", "", "NA"]
+    f.write_text("country,k\n" + "".join(f"{c},{i}\n" for i, c in enumerate(rows)))
+    vc = ib.count_values(f, column="country")
+    assert vc.to_dict() == {"NA": 2, "NZ": 1, "nan": 1, "null": 1, "N/A": 1, "None": 1}
+    assert vc.missing == 1  # only the empty field
+    vc = ib.count_values(f, column="country", na_values=["NA", "N/A"])
+    assert vc.missing == 4 and "NA" not in vc.to_dict()
+
+
+def test_csv_codes_keep_their_leading_zeros_and_plain_numbers_stay_numbers(tmp_path):
+    f = tmp_path / "z.csv"
+    f.write_text("zip,n,x\n02134,3,0.5\n2134,-1,1.25\n02134,3,0.50\n")
+    assert ib.count_values(f, column="zip").to_dict() == {"02134": 2, "2134": 1}
+    assert ib.count_values(f, column="n").to_dict() == {-1: 1, 3: 2}
+    assert ib.count_values(f, column="x").to_dict() == {0.5: 2, 1.25: 1}
+
+
+def test_a_csv_column_of_numbers_and_a_null_marker_names_na_values(tmp_path):
+    f = tmp_path / "m.csv"
+    f.write_text("v\n1\n2\nNA\n2\n")
+    with pytest.raises(ValueError, match=r"na_values=\['NA'\]"):
+        ib.count_values(f, column="v")
+    vc = ib.count_values(f, column="v", na_values="NA")
+    assert vc.to_dict() == {1: 1, 2: 2} and vc.missing == 1
+
+
+def test_na_values_apply_to_in_memory_text_too():
+    vc = ib.count_values(["NA", "NZ", "NA", None], na_values=["NA"])
+    assert vc.to_dict() == {"NZ": 1} and vc.missing == 3
+    e = ib.estimate_entropy(["NA", "NZ", "NA", None], method="plugin", na_values=["NA"])
+    assert e.missing == 3 and e.value == 0.0
+
+
+def test_counting_is_a_public_module():
+    from infobits.estimators import counting
+
+    assert counting.count_values is ib.count_values and counting.ValueCounts is ValueCounts

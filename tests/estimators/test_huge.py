@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import infobits as ib
+from infobits.estimators._common import entropy_kernel as _entropy_kernel
 from infobits.estimators._huge import cross_entropy_huge, entropy_for_kl_huge, entropy_huge
-from infobits.estimators.api import _entropy_kernel
 from infobits.estimators.discrete import cross_entropy_kernel, entropy_for_kl, frequencies
 
 ROWS = np.array(

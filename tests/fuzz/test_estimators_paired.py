@@ -2,9 +2,11 @@
 
 Mutual information and conditional entropy are drawn from contingency tables (small
 and up to 1e308 a cell) and from paired samples, including the bigrams of real text
-(a character and the next one); the plug-in and Miller–Madow values are compared with
-their formulas in mpmath. The nearest-neighbour estimators (Kozachenko–Leonenko, KSG,
-Wang–Kulkarni–Verdú, Leonenko–Pronzato–Savani) are compared with the same formulas
+(a character and the next one), with holes and ``na_values``, held by lists, pandas,
+Arrow, Polars and Dask; the plug-in and Miller–Madow values are compared with their
+formulas in mpmath, and the pairs dropped with the count reported. The nearest-neighbour
+estimators (Kozachenko–Leonenko, KSG, Wang–Kulkarni–Verdú, Leonenko–Pronzato–Savani)
+are compared with the same formulas
 evaluated with a brute-force neighbour search in NumPy. ``count_values`` is compared
 with :class:`collections.Counter`.
 """
@@ -117,6 +119,69 @@ def test_bigrams_of_text(n: int, data: Any, method: str) -> None:
         f"estimators: estimate_{quantity}",
         lambda: fn(*args, method=method, base="nats"),
         lambda e: _close(e.value, ref, n, 1e-10),
+    )
+
+
+def _container(kind: str, v: list[Any]) -> Any:
+    """The labels ``v`` (None for missing) as one library writes them."""
+    import pandas as pd
+
+    if kind == "pandas string":
+        return pd.Series(v, dtype="string")
+    if kind == "pandas object NaN":
+        return pd.Series([math.nan if e is None else e for e in v], dtype=object)
+    if kind == "arrow":
+        import pyarrow as pa
+
+        return pa.chunked_array(
+            [pa.array(v[: len(v) // 2], pa.string()), pa.array(v[len(v) // 2 :], pa.string())]
+        )
+    if kind == "polars":
+        import polars as pl
+
+        return pl.Series(v, dtype=pl.String)
+    if kind == "dask":
+        import dask.dataframe as dd
+
+        return dd.from_pandas(pd.Series(v, dtype="string"), npartitions=2)
+    return v
+
+
+CONTAINERS = ["list", "pandas string", "pandas object NaN", "arrow", "polars", "dask"]
+
+
+@fuzz(fast=10, long=500)
+@given(st.integers(20, 300), st.data(), st.sampled_from(CONTAINERS))
+def test_bigrams_with_missing_values_in_every_container(n: int, data: Any, kind: str) -> None:
+    i = data.draw(st.integers(0, len(TEXT) - n - 1))
+    x: list[Any] = list(TEXT[i : i + n])
+    y: list[Any] = list(TEXT[i + 1 : i + n + 1])
+    holes = data.draw(st.lists(st.integers(0, n - 1), max_size=n // 3))
+    na = data.draw(st.sampled_from([None, ["e"], ["e", " "]]))
+    for j in holes:
+        (x if j % 2 else y)[j] = None
+    gone = set(na or [])
+    kept = [(a, b) for a, b in zip(x, y, strict=True) if a is not None and b is not None]
+    kept = [(a, b) for a, b in kept if a not in gone and b not in gone]
+    assume(kept)
+    labels_x, labels_y = sorted({a for a, _ in kept}), sorted({b for _, b in kept})
+    pairs = Counter(kept)
+    t = [[float(pairs[a, b]) for b in labels_y] for a in labels_x]
+    quantity = data.draw(st.sampled_from(["mutual_information", "conditional_entropy"]))
+    ref = ref_paired(t, quantity, "plugin")
+    fn = getattr(ib, f"estimate_{quantity}")
+    cx, cy = _container(kind, x), _container(kind, y)
+    args = (cx, cy) if quantity == "mutual_information" else (cy, cx)
+
+    def accept(e: Any) -> bool | str:
+        if e.missing != n - len(kept):
+            return f"{e.missing} pairs reported dropped, but {n - len(kept)} were"
+        return bool(_close(e.value, ref, len(kept), 1e-10))
+
+    check_valid(
+        f"estimators: estimate_{quantity}",
+        lambda: fn(*args, method="plugin", base="nats", na_values=na),
+        accept,
     )
 
 

@@ -7,16 +7,12 @@ cross-entropy, KL divergence, mutual information or conditional entropy, with a
 standard error and, on request, a posterior or bootstrap interval.
 """
 
-from ._counting import ValueCounts, count_values
-from .api import (
-    estimate_conditional_entropy,
-    estimate_cross_entropy,
-    estimate_differential_entropy,
-    estimate_entropy,
-    estimate_kl_divergence,
-    estimate_mutual_information,
-)
+from .counting import ValueCounts, count_values
+from .differential import estimate_differential_entropy
+from .entropy import estimate_entropy
+from .paired import estimate_conditional_entropy, estimate_mutual_information
 from .result import Estimate
+from .two_sample import estimate_cross_entropy, estimate_kl_divergence
 
 __all__ = [
     "Estimate",

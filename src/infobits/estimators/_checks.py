@@ -9,18 +9,31 @@ passes every ``<`` comparison, so each check is written to refuse it explicitly.
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .nsb import MAX_NSB_ALPHABET
+
+if TYPE_CHECKING:
+    from ._common import CountRows
+
 __all__ = [
+    "BOOTSTRAP_REPLICATES",
     "MAX_BOOT",
     "MAX_BOOT_CELLS",
+    "check_alphabet",
+    "check_alphabet_pair",
+    "check_boot_size",
     "check_ci",
+    "check_method",
     "check_n_boot",
     "check_neighbors",
+    "check_nsb_alphabet",
+    "check_options",
     "check_positive",
     "check_prior_mass",
     "check_seed",
@@ -138,3 +151,109 @@ def check_prior_mass(k: Any, a: float, name: str) -> None:
 def check_neighbors(k: Any) -> int:
     """``k``, the number of nearest neighbours: a whole number >= 1."""
     return whole_number(k, "k", 1)
+
+
+def check_alphabet(
+    k: Any, rows: CountRows, name: str, needed: bool, method: str
+) -> np.ndarray | None:
+    sup = rows.support
+    if k is None:
+        if needed:
+            raise ValueError(
+                f"method={method!r} needs the alphabet size: pass alphabet_size=K (the number "
+                "of possible symbols, seen or not), or use method='chao_wang_jost', which "
+                "does not need it"
+            )
+        return None
+    if isinstance(k, int) and not isinstance(k, bool) and k >= 2**63:
+        # beyond int64 NumPy would make an object array and the check below would call
+        # a perfectly whole number not whole; as a float it is exact enough for log K
+        if k > 2**1023:
+            raise ValueError(f"alphabet_size={_shown(k)} is too large; it must be below 2**1023")
+        k = float(k)
+    ka = np.asarray(k)
+    if ka.dtype.kind not in "iuf":
+        raise TypeError(
+            f"alphabet_size must be a positive whole number (an int, or an array of them "
+            f"per row), got {_shown(k)}"
+        )
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(ka) | (ka != np.floor(ka)) | (ka < 1) | (ka > 2.0**1023)
+    if np.any(bad):
+        v = ka.reshape(-1)[int(np.argmax(bad.reshape(-1)))]
+        raise ValueError(
+            f"alphabet_size must be a positive whole number below 2**1023, got {v!r}"
+            + (f" (in {_shown(k)})" if ka.ndim else "")
+        )
+    try:
+        ka = np.broadcast_to(ka, rows.batch)
+    except ValueError:
+        raise ValueError(
+            f"alphabet_size has shape {ka.shape}, which does not match the {rows.batch} rows "
+            f"of {name}; give one K, or one per row"
+        ) from None
+    ka = ka.reshape(-1).astype(np.float64)
+    short = ka < np.maximum(sup, 1)
+    if short.any():
+        i = int(np.argmax(short))
+        where = f" in row {i}" if rows.batch else ""
+        raise ValueError(
+            f"alphabet_size={int(ka[i])} is smaller than the {int(sup[i])} distinct symbols "
+            f"seen in {name}{where}; it must count every possible symbol"
+        )
+    return ka
+
+
+def check_nsb_alphabet(method: str, k: Any) -> None:
+    if method == "nsb" and k is not None and np.any(np.asarray(k) > MAX_NSB_ALPHABET):
+        raise ValueError(
+            f"alphabet_size={float(np.max(k)):.3g} is beyond what method='nsb' can integrate "
+            f"over (at most {MAX_NSB_ALPHABET:g}); use method='chao_wang_jost', which "
+            "needs no alphabet size"
+        )
+
+
+def check_method(method: str, allowed: tuple[str, ...], what: str) -> None:
+    if method != "auto" and method not in allowed:
+        raise ValueError(
+            f"method={method!r} is not a {what} method; use one of "
+            + ", ".join(repr(m) for m in ("auto", *allowed))
+        )
+
+
+#: bootstrap replicates for count data when n_boot is not given
+BOOTSTRAP_REPLICATES = 1000
+
+
+def check_options(
+    ci: Any, n_boot: Any, seed: Any, default: int = BOOTSTRAP_REPLICATES
+) -> tuple[float | None, int, Any]:
+    """Check ``ci``, ``n_boot`` and ``seed``; return them (n_boot with its default)."""
+    return check_ci(ci), check_n_boot(n_boot, default), check_seed(seed)
+
+
+def check_alphabet_pair(alphabet_size: Any) -> tuple[int, int] | None:
+    """``alphabet_size=(K_x, K_y)`` checked: two whole numbers >= 1 whose product is
+    below 2**1023."""
+    if alphabet_size is None:
+        return None
+    if not (isinstance(alphabet_size, tuple | list) and len(alphabet_size) == 2):
+        raise ValueError(
+            f"alphabet_size must be a pair (K_x, K_y) for two variables, got "
+            f"{_shown(alphabet_size)}"
+        )
+    out = []
+    for v, which in zip(alphabet_size, ("K_x", "K_y"), strict=True):
+        ok = isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_)
+        if isinstance(v, float | np.floating) and math.isfinite(v) and float(v).is_integer():
+            ok, v = True, int(v)
+        if not ok or v < 1:
+            raise ValueError(
+                f"alphabet_size=(K_x, K_y) needs whole numbers >= 1, but {which} is {_shown(v)}"
+            )
+        out.append(int(v))
+    if out[0] * out[1] >= 2**1023:
+        raise ValueError(
+            f"alphabet_size={tuple(out)}: the joint alphabet K_x·K_y must be below 2**1023"
+        )
+    return out[0], out[1]

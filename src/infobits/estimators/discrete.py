@@ -2,10 +2,10 @@
 
 Each kernel takes a 2-D float array of counts, shape ``(rows, bins)`` (zero bins allowed,
 unseen symbols need no bin), and returns the estimate for every row in nats, vectorised
-over rows; none of them loops in Python over rows or bins. The public functions in
-:mod:`infobits.estimators.api` turn samples into counts and call these kernels. Every
-formula is written out, with its reference, in the kernel's docstring and in
-``docs/estimators.md``.
+over rows; none of them loops in Python over rows or bins. The public estimators
+(:mod:`.entropy`, :mod:`.two_sample`, :mod:`.paired`) turn samples into counts and call
+these kernels. Every formula is written out, with its reference, in the kernel's
+docstring and in ``docs/estimators.md``.
 
 Notation: n_i the count of symbol i, N = Σ n_i, m the number of symbols seen
 (n_i > 0), f_1 and f_2 the numbers of symbols seen once and twice, K the alphabet size,

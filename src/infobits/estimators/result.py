@@ -50,6 +50,9 @@ class Estimate:
         n: the number of samples (per row for 2-D counts; a pair for two samples).
         support: the number of distinct symbols observed (``None`` for continuous data).
         alphabet_size: the alphabet size used, if known.
+        missing: how many samples were dropped as missing (None, NaN, nulls, and the
+            strings named in ``na_values``); for paired samples, the pairs dropped
+            because either side is missing. ``None`` where not counted.
         notes: plain-language caveats about this estimate (for example, that a
             bootstrap interval is too narrow when many symbols are unseen).
 
@@ -75,6 +78,7 @@ class Estimate:
     n: Any = None
     support: Any = None
     alphabet_size: Any = None
+    missing: Any = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def __float__(self) -> float:
@@ -107,6 +111,7 @@ class Estimate:
             "n": _plain(self.n),
             "support": _plain(self.support),
             "alphabet_size": _plain(self.alphabet_size),
+            "missing": _plain(self.missing),
             "notes": list(self.notes),
         }
 

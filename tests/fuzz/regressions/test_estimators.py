@@ -331,3 +331,40 @@ def test_nsb_with_an_alphabet_up_to_1e300_stays_finite_and_beyond_is_refused():
     assert 0 <= e.interval[0] <= e.value <= e.interval[1] <= math.log2(1e300)
     with pytest.raises(ValueError, match="alphabet_size"):
         ib.estimate_entropy(ib.counts([5, 3, 1]), method="nsb", alphabet_size=1e303)
+
+
+# ----------------------------------------------------------------------------- issue 11, item 4
+
+
+def test_issue11_item4_a_nullable_string_column_with_na_no_longer_mixes_types():
+    # "x mixes types": pd.NA was taken for a label of its own type
+    pd = pytest.importorskip("pandas")
+    x = pd.Series(["a", "b", pd.NA, "a"], dtype="string")
+    y = pd.Series(["u", "v", "u", "u"], dtype="string")
+    e = ib.estimate_mutual_information(x, y, method="plugin")
+    # three complete pairs (a,u) (b,v) (a,u): I = H(X) = H(2/3, 1/3)
+    h = -(2 / 3) * math.log2(2 / 3) - (1 / 3) * math.log2(1 / 3)
+    assert e.value == pytest.approx(h) and e.missing == 1
+    c = ib.estimate_conditional_entropy(y, x, method="plugin")
+    assert c.value == pytest.approx(0.0, abs=1e-12) and c.missing == 1
+
+
+def test_issue11_item4_namibia_is_not_missing_and_zip_codes_keep_their_zeros(tmp_path):
+    f = tmp_path / "places.csv"
+    f.write_text("country,zip\nNA,02134\nNZ,2134\nNA,2134\n")
+    assert ib.count_values(f, column="country").to_dict() == {"NA": 2, "NZ": 1}
+    assert ib.count_values(f, column="zip").to_dict() == {"02134": 1, "2134": 2}
+    argv = ["estimate", str(f), "-c", "zip", "--method", "plugin", "--ci", "0", "--json"]
+    assert main(argv) == 0
+
+
+def test_issue11_item4_a_dask_string_column_with_missing_values_in_mi():
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    df = pd.DataFrame(
+        {"x": pd.Series(["a", None, "b", "a"], dtype="string"), "y": ["u", "v", "v", "u"]}
+    )
+    frame = dd.from_pandas(df, npartitions=2)
+    e = ib.estimate_mutual_information(frame["x"], frame["y"], method="plugin")
+    h = -(2 / 3) * math.log2(2 / 3) - (1 / 3) * math.log2(1 / 3)
+    assert e.value == pytest.approx(h) and e.missing == 1
