@@ -445,10 +445,11 @@ def read_columns(
     :func:`estimate_conditional_entropy` take as they are. Memory grows with the rows
     (pairs cannot be counted one column at a time).
 
-    >>> import infobits as ib, pathlib, tempfile
-    >>> f = pathlib.Path(tempfile.mkdtemp()) / "z.csv"
-    >>> _ = f.write_text("zip,city\\n02134,Boston\\n2134,Elsewhere\\nNA,Windhoek\\n")
-    >>> x, y = read_columns(f, ["zip", "city"])
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     f = pathlib.Path(d) / "z.csv"
+    ...     _ = f.write_text("zip,city\\n02134,Boston\\n2134,Elsewhere\\nNA,Windhoek\\n")
+    ...     x, y = read_columns(f, ["zip", "city"])
     >>> x.to_pylist()
     ['02134', '2134', 'NA']
     """
