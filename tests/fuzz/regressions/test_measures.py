@@ -242,7 +242,6 @@ def test_conditional_entropy_of_a_deterministic_table_is_exactly_zero() -> None:
     assert float(ib.conditional_entropy(ib.counts(table))) == 0.0
 
 
-@xfail("9: conditional entropy of a deterministic table of logits is 5.9e-17, not 0")
 def test_conditional_entropy_of_deterministic_logits_is_exactly_zero() -> None:
     z = [[0.0, -np.inf], [-np.inf, 1.0]]  # Y = X
     lp = mp_logprobs(np.array(z).ravel(), "logits")
@@ -351,21 +350,18 @@ def _nats(name: str, args: list[tuple[str, list[float]]]) -> mpmath.mpf:
     return mp_measure(name, *(mp_logprobs(np.array(v), k) for k, v in args))
 
 
-@found("item 7's class: cross-entropy against logits near certainty is 0.0, not 4.2e-18")
 def test_cross_entropy_against_logits_near_certainty() -> None:
     got = ib.cross_entropy([0.0, 1.0], ib.logits([0.0, 40.0]), base="nats")
     ref = _nats("cross_entropy", [("probs", [0.0, 1.0]), ("logits", [0.0, 40.0])])
     assert close(got, ref, 1e-12)  # log1p(e^-40) = 4.2484e-18 (KL gets it right)
 
 
-@found("item 7's class: cross-entropy against counts near certainty is 0.0, not 1e-20")
 def test_cross_entropy_against_counts_near_certainty() -> None:
     got = ib.cross_entropy([0.0, 1.0], ib.counts([1.0, 1e20]), base="nats")
     ref = _nats("cross_entropy", [("probs", [0.0, 1.0]), ("counts", [1.0, 1e20])])
     assert close(got, ref, 1e-12)
 
 
-@found("item 7's class: float32 cross-entropy against logits [0, 12] is 0.9% off")
 def test_float32_cross_entropy_against_logits_near_certainty() -> None:
     p = np.array([0.0, 1.0], dtype=np.float32)
     z = np.array([0.0, 12.0], dtype=np.float32)
@@ -374,14 +370,12 @@ def test_float32_cross_entropy_against_logits_near_certainty() -> None:
     assert close(got, ref, 1e-5)  # 6.1442e-6; infobits gives 6.1989e-6
 
 
-@found("item 7's class: self-information of the likely outcome of logits [0, -50] is -0.0")
 def test_self_information_of_logits_near_certainty() -> None:
     got = ib.self_information(ib.logits([0.0, -50.0]), base="nats")
     ref = -mp_logprobs(np.array([0.0, -50.0]), "logits")[0]  # log1p(e^-50) = 1.9287e-22
     assert close(got[0], ref, 1e-12)
 
 
-@found("item 7's class: self-information of the likely outcome of counts [1e20, 1] is -0.0")
 def test_self_information_of_counts_near_certainty() -> None:
     got = ib.self_information(ib.counts([1e20, 1.0]), base="nats")
     ref = -mp_logprobs(np.array([1e20, 1.0]), "counts")[0]  # ≈ 1e-20
@@ -406,7 +400,6 @@ def test_mi_of_log_probs_with_a_masked_cell() -> None:
     assert float(got) == 0.0
 
 
-@found("MI of float32 logits with a cell 110 below is inf on NumPy, not ~0")
 def test_mi_of_float32_logits_with_an_underflowing_cell() -> None:
     z = np.array([[0.0, -np.inf], [-np.inf, -110.0]], dtype=np.float32)
     got = ib.mutual_information(ib.logits(z))
@@ -445,7 +438,6 @@ def test_mi_where_the_product_of_marginals_underflows(lib: Any) -> None:
         pytest.param(xps.asarray, id="array_api_strict"),
     ],
 )
-@found("joint measures of logits near -1e9 on the array-API engine lose ulp(1e9) ≈ 1e-7")
 def test_joint_measures_of_large_equal_logits(lib: Any) -> None:
     z = [[-1e9, -1e9], [-1e9, -1e9]]  # the uniform table: I = 0, H(Y|X) = 1 bit
     assert float(ib.mutual_information(ib.logits(lib(z)))) == 0.0  # 5.5e-9 today
@@ -470,7 +462,6 @@ def test_float32_cross_entropy_of_logits_near_1e4_on_array_api_strict() -> None:
     assert close(got, ref, 1e-5)  # 1.4791306; infobits gives 1.4794922 (NumPy 1.4791305)
 
 
-@found("MI of counts [[7, 1], [3.4e38, 3.4e38]] is 1.2e-14 nats, above the 1e-14 floor")
 def test_mi_of_nearly_independent_huge_counts() -> None:
     c = np.array([[7.0, 1.0], [3.4e38, 3.4e38]])
     lp = mp_logprobs(c.ravel(), "counts")
@@ -493,7 +484,6 @@ def test_keepdims_must_be_a_bool() -> None:
         ib.entropy([[0.5, 0.5], [0.25, 0.75]], keepdims="no")  # type: ignore[arg-type]
 
 
-@xfail("4: float32 JS with a subnormal log-probability facing a zero is inf")
 def test_float32_js_of_a_subnormal_log_probability_against_a_zero() -> None:
     p = np.array([1.0, 0.0], dtype=np.float32)
     lq = np.array([0.0, -102.9], dtype=np.float32)  # q[1] = e^-102.9 ≈ 2e-45, subnormal
@@ -508,7 +498,6 @@ def test_empty_q_against_one_outcome_names_q() -> None:
         ib.cross_entropy(np.array([1.0]), np.zeros(0))
 
 
-@xfail("9 (found by fuzzing on float64 probabilities): KL([1e-17, 1], [5e-17, 1]) < 0")
 def test_kl_of_probabilities_near_zero_is_not_negative() -> None:
     # Σ p log p/q of these exact floats is -1.6e-17; they sum to 1 only within rounding,
     # and the divergence of the distributions they stand for is >= 0.
@@ -516,7 +505,6 @@ def test_kl_of_probabilities_near_zero_is_not_negative() -> None:
     assert 0.0 <= got <= 1e-14
 
 
-@found("item 7's class: float32 H(Y | X) of counts near certainty is 4.8e-4 off")
 def test_float32_conditional_entropy_of_counts_near_certainty() -> None:
     c = np.array([[0.0, 0.0, 0.0, 0.0], [0.0, 1.87443466e10, 3.48169175e10, 8.39275449e13]])
     c32 = c.astype(np.float32)
