@@ -190,8 +190,9 @@ def check_flag(value: Any, name: str) -> bool:
     TypeError: check=None is not True or False; pass check=True (validate) or check=False
     """
     if not isinstance(value, bool | np.bool_):
+        what = " (validate)" if name == "check" else ""
         raise TypeError(
-            f"{name}={value!r} is not True or False; pass {name}=True (validate) or {name}=False"
+            f"{name}={value!r} is not True or False; pass {name}=True{what} or {name}=False"
         )
     return bool(value)
 
@@ -242,6 +243,14 @@ def outcome_layout(
     nd = len(bshape)
     neg = tuple(a - nd for a in norm_axes(axis, nd, names[0] if len(names) == 1 else "inputs"))
     for name, shape in zip(names, shapes, strict=True):
+        # An empty outcome axis first: one outcome broadcasts against none, and the
+        # mismatch would blame the argument that has it.
+        if any(-a <= len(shape) and shape[a] == 0 for a in neg):
+            raise DistributionError(
+                f"{name} has an empty outcome axis (shape {shape}, axis {axis}); "
+                "a distribution needs at least one outcome"
+            )
+    for name, shape in zip(names, shapes, strict=True):
         for a in neg:
             if -a > len(shape):
                 raise DistributionError(
@@ -252,11 +261,6 @@ def outcome_layout(
                 raise DistributionError(
                     f"{name} has {shape[a]} outcome(s) along axis {a + nd} but the broadcast "
                     f"shape has {bshape[a]}; every distribution needs the same outcomes"
-                )
-            if shape[a] == 0:
-                raise DistributionError(
-                    f"{name} has an empty outcome axis (shape {shape}, axis {axis}); "
-                    "a distribution needs at least one outcome"
                 )
     return bshape, neg
 

@@ -11,6 +11,7 @@ them, and they report in nats by default so that they drop into code written for
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -294,7 +295,15 @@ def kl_divergence_loss(
     Knowledge in a Neural Network", 2015 (KL to soft targets as a loss).
     """
     _check_reduction(reduction)
-    per = kl_divergence(p_target, q_pred, base=base, axis=axis, check=check)
+    try:
+        per = kl_divergence(p_target, q_pred, base=base, axis=axis, check=check)
+    except (TypeError, ValueError) as err:
+        # The measure words its errors for its own arguments, p and q.
+        if err.args and isinstance(err.args[0], str):
+            names = {"p": "p_target", "q": "q_pred"}
+            msg = re.sub(r"\b([pq])\b", lambda m: names[m[1]], err.args[0])
+            err.args = (msg, *err.args[1:])
+        raise
     if reduction == "none":
         return per
     if _backend.is_numpy(per):

@@ -122,7 +122,11 @@ class Arg:
             if self.kind is Kind.LOG_PROBS:
                 out = v
             elif self.kind is Kind.LOGITS:
-                out = _backend.log_softmax(xp, v, self.axes)
+                # The largest logit subtracted first, exactly, in the input dtype: large
+                # float32 logits (1e4) would otherwise round log Σ e^z to their ulp.
+                m = xp.max(v, axis=self.axes, keepdims=True)
+                m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
+                out = _backend.log_softmax(xp, v - m, self.axes)
             else:
                 out = xp.where(self.pos(), self.lsafe(), _const(xp, v, -math.inf))
             self._cache["lfull"] = out
@@ -537,7 +541,8 @@ def perplexity(p: Any, q: Any, *, axis: int, keepdims: bool, check: bool) -> Any
         h = entropy(p, base="nats", axis=axis, keepdims=keepdims, check=check)
     else:
         h = cross_entropy(p, q, base="nats", axis=axis, keepdims=keepdims, check=check)
-    return _backend.namespace(h).exp(h)
+    with np.errstate(over="ignore"):  # beyond the dtype's range, inf is the answer
+        return _backend.namespace(h).exp(h)
 
 
 def _table(pxy: Any, axes: Sequence[int], check: bool) -> tuple[Any, Arg, tuple[int, int]]:
@@ -574,7 +579,16 @@ def mutual_information(
 ) -> Any:
     xp, pa, ax = _table(pxy, axes, check)
     prob = pa.prob()
-    prod = xp.sum(prob, axis=ax[1], keepdims=True) * xp.sum(prob, axis=ax[0], keepdims=True)
-    t, d = _kl_terms(xp, prob, prob > 0, prod, prod > 0)  # underflowed logits are zeros
+    px, py = xp.sum(prob, axis=ax[1], keepdims=True), xp.sum(prob, axis=ax[0], keepdims=True)
+    prod = px * py
+    pos = prob > 0  # underflowed logits are zeros
+    t, d = _kl_terms(xp, prob, pos, prod, prod > 0)
+    # Where p(x)·p(y) underflows to 0 under a positive p(x, y) ([[1, 0], [0, 1e-310]]),
+    # the term p·log(p/(p(x)p(y))) - p comes from logs (d is p there).
+    under = pos & ~(prod > 0)
+    one = _const(xp, prob, 1.0)
+    ls = xp.log(xp.where(under, prob, one))
+    lq = xp.log(xp.where(under, px, one)) + xp.log(xp.where(under, py, one))
+    t = xp.where(under, prob * (ls - lq) - prob, t)
     nats = xp.sum(t, axis=ax, keepdims=keepdims) + xp.sum(d, axis=ax, keepdims=keepdims)
     return _finish(xp, xp.maximum(nats, _const(xp, nats, 0.0)), base, pa)

@@ -35,9 +35,12 @@ def engine(*xs: Any) -> ModuleType:
     return _array_api
 
 
-def options(base: Base, axis: Any, check: Any, *, axis_name: str = "axis") -> None:
+def options(
+    base: Base, axis: Any, check: Any, keepdims: Any = False, *, axis_name: str = "axis"
+) -> None:
     """The options every measure takes, checked before any array is touched: a bad
-    ``base``, ``axis`` or ``check`` fails at once, with a message naming it."""
+    ``base``, ``axis``, ``check`` or ``keepdims`` fails at once, with a message naming it."""
     log_of_base(base)
     check_axis(axis, axis_name)
     check_flag(check, "check")
+    check_flag(keepdims, "keepdims")

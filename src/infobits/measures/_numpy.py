@@ -260,7 +260,8 @@ def perplexity(p: Any, q: Any, *, axis: Axis, keepdims: bool, check: bool) -> An
         h = entropy(p, base="nats", axis=axis, keepdims=keepdims, check=check)
     else:
         h = cross_entropy(p, q, base="nats", axis=axis, keepdims=keepdims, check=check)
-    return np.exp(h)
+    with np.errstate(over="ignore"):  # beyond the dtype's range, inf is the answer
+        return np.exp(h)
 
 
 def self_information(q: Any, *, base: Base, axis: Axis, check: bool) -> Any:
@@ -307,12 +308,18 @@ def mutual_information(
     pxy: Any, *, base: Base, axes: Sequence[int], keepdims: bool, check: bool
 ) -> Any:
     d, ax = _table(pxy, axes, check)
-    prob = d.probs()
-    # In log space: the product p(x)p(y) of two tiny marginals underflows to 0.
+    prob, lp = d.probs(), d.logp()
+    # In log space: the product p(x)p(y) of two tiny marginals underflows to 0, and so
+    # can a marginal itself (logits [-inf, -800]): there, log p(x) is a logsumexp.
     with np.errstate(divide="ignore"):
-        lq = np.log(prob.sum(axis=ax[1], keepdims=True)) + np.log(
-            prob.sum(axis=ax[0], keepdims=True)
-        )
-    t, s = kl_terms_log(np.exp(lq), lq, d.logp())
+        lpx = np.log(prob.sum(axis=ax[1], keepdims=True))
+        lpy = np.log(prob.sum(axis=ax[0], keepdims=True))
+    if (lpx == -np.inf).any() or (lpy == -np.inf).any():
+        lpx = np.where(lpx == -np.inf, logsumexp(lp, (ax[1],)), lpx)
+        lpy = np.where(lpy == -np.inf, logsumexp(lp, (ax[0],)), lpy)
+    lq = lpx + lpy
+    with np.errstate(under="ignore"):
+        q = np.exp(lq)
+    t, s = kl_terms_log(q, lq, lp)
     nats = np.maximum(kl_total(t, s, ax), 0.0)
     return _finish(nats, base, [d], d.values.shape, ax if keepdims else None)

@@ -50,7 +50,7 @@ def cross_entropy(
     Reference: T. M. Cover, J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
     2006, §5.4 (wrong code).
     """
-    options(base, axis, check)
+    options(base, axis, check, keepdims)
     return engine(p, q).cross_entropy(p, q, base=base, axis=axis, keepdims=keepdims, check=check)
 
 
@@ -96,7 +96,7 @@ def kl_divergence(
     Reference: S. Kullback, R. A. Leibler, "On Information and Sufficiency", 1951;
     Cover & Thomas 2006, §2.3.
     """
-    options(base, axis, check)
+    options(base, axis, check, keepdims)
     return engine(p, q).kl_divergence(p, q, base=base, axis=axis, keepdims=keepdims, check=check)
 
 
@@ -128,7 +128,7 @@ def js_divergence(
     Reference: J. Lin, "Divergence measures based on the Shannon entropy", IEEE Trans.
     Inf. Theory 37(1), 1991.
     """
-    options(base, axis, check)
+    options(base, axis, check, keepdims)
     return engine(p, q).js_divergence(p, q, base=base, axis=axis, keepdims=keepdims, check=check)
 
 
@@ -153,5 +153,5 @@ def js_distance(
     Reference: D. M. Endres, J. E. Schindelin, "A new metric for probability
     distributions", IEEE Trans. Inf. Theory 49(7), 2003.
     """
-    options(base, axis, check)
+    options(base, axis, check, keepdims)
     return engine(p, q).js_distance(p, q, base=base, axis=axis, keepdims=keepdims, check=check)

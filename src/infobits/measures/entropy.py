@@ -54,7 +54,7 @@ def entropy(
 
     Reference: C. E. Shannon, "A Mathematical Theory of Communication", 1948, §6.
     """
-    options(base, axis, check)
+    options(base, axis, check, keepdims)
     return engine(p).entropy(p, base=base, axis=axis, keepdims=keepdims, check=check)
 
 

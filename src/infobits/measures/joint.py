@@ -15,8 +15,8 @@ from ._dispatch import engine, options
 __all__ = ["conditional_entropy", "joint_entropy", "mutual_information"]
 
 
-def _table_options(base: Base, axes: Any, check: Any) -> None:
-    options(base, axes, check, axis_name="axes")
+def _table_options(base: Base, axes: Any, check: Any, keepdims: Any) -> None:
+    options(base, axes, check, keepdims, axis_name="axes")
     if not isinstance(axes, tuple | list) or len(axes) != 2:
         raise ValueError(f"axes must name two axes (X, Y) of the joint table, got {axes!r}")
 
@@ -47,7 +47,7 @@ def joint_entropy(
 
     Reference: Cover & Thomas 2006, §2.2.
     """
-    _table_options(base, axes, check)
+    _table_options(base, axes, check, keepdims)
     return engine(pxy).joint_entropy(pxy, base=base, axes=axes, keepdims=keepdims, check=check)
 
 
@@ -79,7 +79,7 @@ def conditional_entropy(
 
     Reference: Cover & Thomas 2006, §2.2.
     """
-    _table_options(base, axes, check)
+    _table_options(base, axes, check, keepdims)
     return engine(pxy).conditional_entropy(
         pxy, base=base, axes=axes, keepdims=keepdims, check=check
     )
@@ -113,5 +113,5 @@ def mutual_information(
 
     Reference: Cover & Thomas 2006, §2.4.
     """
-    _table_options(base, axes, check)
+    _table_options(base, axes, check, keepdims)
     return engine(pxy).mutual_information(pxy, base=base, axes=axes, keepdims=keepdims, check=check)

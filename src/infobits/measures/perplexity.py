@@ -44,5 +44,5 @@ def perplexity(
     Reference: F. Jelinek et al., "Perplexity—a measure of the difficulty of speech
     recognition tasks", J. Acoust. Soc. Am. 62, 1977.
     """
-    options(2, axis, check)
+    options(2, axis, check, keepdims)
     return engine(p, q).perplexity(p, q, axis=axis, keepdims=keepdims, check=check)

@@ -382,7 +382,6 @@ def test_self_information_of_counts_near_certainty() -> None:
     assert close(got[0], ref, 1e-12)
 
 
-@found("MI of logits whose diagonal cell underflows (gap > 745) is inf on NumPy, not ~0")
 def test_mi_of_logits_with_an_underflowing_cell() -> None:
     z = [[0.0, -np.inf], [-np.inf, -800.0]]
     ref = mp_joint(
@@ -394,7 +393,6 @@ def test_mi_of_logits_with_an_underflowing_cell() -> None:
     assert close(got, ref, 1e-12, 1e-300)
 
 
-@found("MI of log-probabilities with a -1e9 cell is inf on NumPy, not ~0")
 def test_mi_of_log_probs_with_a_masked_cell() -> None:
     got = ib.mutual_information(ib.log_probs([[0.0, -np.inf], [-np.inf, -1e9]]))
     assert float(got) == 0.0
@@ -406,7 +404,6 @@ def test_mi_of_float32_logits_with_an_underflowing_cell() -> None:
     assert 0.0 <= float(got) <= 1e-40
 
 
-@found("a perplexity beyond the float64 range warns (overflow in exp) instead of giving inf")
 def test_perplexity_that_overflows_is_inf_without_a_warning() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -418,11 +415,12 @@ def test_perplexity_that_overflows_is_inf_without_a_warning() -> None:
     "lib",
     [
         pytest.param(lambda t: torch.tensor(t, dtype=torch.float64), id="torch"),
-        pytest.param(jnp.asarray, id="jax"),
+        pytest.param(
+            jnp.asarray, id="jax", marks=xfail("5: JAX flushes the subnormal p(x, y) to 0")
+        ),
         pytest.param(xps.asarray, id="array_api_strict"),
     ],
 )
-@found("MI on the array-API engine is inf where p(x)·p(y) underflows ([[1, 0], [0, 1e-310]])")
 def test_mi_where_the_product_of_marginals_underflows(lib: Any) -> None:
     table = [[1.0, 0.0], [0.0, 1e-310]]
     lp = mp_logprobs(np.array(table).ravel(), "probs")
@@ -444,7 +442,6 @@ def test_joint_measures_of_large_equal_logits(lib: Any) -> None:
     assert close(ib.conditional_entropy(ib.logits(lib(z))), mpmath.mpf(1), 1e-12)
 
 
-@found("float32 MI of logits near 1e4 on the array-API engine is 0.16% off")
 def test_float32_mi_of_logits_near_1e4_on_torch() -> None:
     z = np.array([[10000.0, 10000.0], [9970.0, 10000.234375]], dtype=np.float32)
     lp = mp_logprobs(z.ravel(), "logits")
@@ -453,7 +450,6 @@ def test_float32_mi_of_logits_near_1e4_on_torch() -> None:
     assert close(got, ref, 1e-5)
 
 
-@found("array-api-strict float32 cross-entropy against logits near 1e4 is 2.4e-4 off")
 def test_float32_cross_entropy_of_logits_near_1e4_on_array_api_strict() -> None:
     p = np.array([0.25, 0.25, 0.5], dtype=np.float32)
     z = np.array([10000.0, 10000.5, 9999.0], dtype=np.float32)
@@ -469,7 +465,6 @@ def test_mi_of_nearly_independent_huge_counts() -> None:
     assert close(ib.mutual_information(ib.counts(c), base="nats"), ref, 1e-12, 1e-14)
 
 
-@found("kl_divergence_loss's errors name p and q, not its arguments p_target and q_pred")
 def test_kl_divergence_loss_errors_name_its_arguments() -> None:
     z = torch.zeros(2, 3)
     with pytest.raises(ValueError, match=r"\bp_target\b"):
@@ -478,7 +473,6 @@ def test_kl_divergence_loss_errors_name_its_arguments() -> None:
         ib.losses.kl_divergence_loss(torch.full((2, 3), 1 / 3), torch.full((2, 3), 0.5))
 
 
-@found("keepdims='no' (or 2) is taken as True; keepdims must be a bool (item 10's class)")
 def test_keepdims_must_be_a_bool() -> None:
     with pytest.raises((TypeError, ValueError), match="keepdims"):
         ib.entropy([[0.5, 0.5], [0.25, 0.75]], keepdims="no")  # type: ignore[arg-type]
@@ -492,7 +486,6 @@ def test_float32_js_of_a_subnormal_log_probability_against_a_zero() -> None:
     assert close(got, ref, 1e-5, 1e-7)  # ≈ ln 2 / 2 · e^-102.9 ≈ 0
 
 
-@found("an empty q against a p of one outcome blames p ('p has 1 outcome(s) ... has 0')")
 def test_empty_q_against_one_outcome_names_q() -> None:
     with pytest.raises(ValueError, match=r"\bq\b"):
         ib.cross_entropy(np.array([1.0]), np.zeros(0))
@@ -511,3 +504,110 @@ def test_float32_conditional_entropy_of_counts_near_certainty() -> None:
     lp = mp_logprobs(c32.astype(np.float64).ravel(), "counts")
     ref = mp_joint([lp[:4], lp[4:]], "conditional_entropy")  # 0.00574295 nats
     assert close(ib.conditional_entropy(ib.counts(c32), base="nats"), ref, 1e-5)
+
+
+@pytest.mark.parametrize(
+    "lib",
+    [
+        pytest.param(np.asarray, id="numpy"),
+        pytest.param(lambda t: torch.tensor(t, dtype=torch.float64), id="torch"),
+        pytest.param(jnp.asarray, id="jax"),
+        pytest.param(xps.asarray, id="array_api_strict"),
+    ],
+)
+def test_mi_where_the_product_of_normal_marginals_underflows(lib: Any) -> None:
+    # The class of the example above without a subnormal input: p(x)p(y) = 1e-400.
+    table = [[1.0, 0.0], [0.0, 1e-200]]
+    lp = mp_logprobs(np.array(table).ravel(), "probs")
+    ref = bits(mp_joint([lp[:2], lp[2:]], "mutual_information"))  # 6.64e-198 bits
+    assert close(ib.mutual_information(lib(table)), ref, 1e-12)
+
+
+@pytest.mark.parametrize(
+    "lib",
+    [
+        pytest.param(np.asarray, id="numpy"),
+        pytest.param(torch.tensor, id="torch"),
+        pytest.param(xps.asarray, id="array_api_strict"),
+    ],
+)
+def test_mi_of_log_probs_with_a_masked_cell_on_every_library(lib: Any) -> None:
+    lp = lib(np.array([[0.0, -np.inf], [-np.inf, -1e9]]))
+    assert float(ib.mutual_information(ib.log_probs(lp))) == 0.0
+
+
+@pytest.mark.parametrize(
+    "lib",
+    [
+        pytest.param(torch.tensor, id="torch"),
+        pytest.param(jnp.asarray, id="jax"),
+        pytest.param(xps.asarray, id="array_api_strict"),
+    ],
+)
+def test_float32_kl_and_entropy_of_logits_near_1e4(lib: Any) -> None:
+    z = np.array([10000.0, 10000.5, 9999.0], dtype=np.float32)
+    zq = np.array([10000.25, 10000.0, 9999.5], dtype=np.float32)
+    lz, lq = mp_logprobs(z, "logits"), mp_logprobs(zq, "logits")
+    got = ib.kl_divergence(ib.logits(lib(z)), ib.logits(lib(zq)), base="nats")
+    assert close(got, mp_measure("kl_divergence", lz, lq), 1e-5)
+    assert close(ib.entropy(ib.logits(lib(z)), base="nats"), mp_h(lz), 1e-5)
+
+
+@pytest.mark.parametrize(
+    "lib",
+    [
+        pytest.param(np.asarray, id="numpy"),
+        pytest.param(torch.tensor, id="torch"),
+        pytest.param(xps.asarray, id="array_api_strict"),
+    ],
+)
+def test_perplexity_that_overflows_is_inf_on_every_library(lib: Any) -> None:
+    p = lib(np.array([0.5, 0.5]))
+    z = lib(np.array([0.0, -2000.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(ib.perplexity(p, ib.logits(z))) == np.inf
+
+
+_KEEPDIMS_CALLS = {
+    "entropy": lambda kd: ib.entropy([0.5, 0.5], keepdims=kd),
+    "cross_entropy": lambda kd: ib.cross_entropy([0.5, 0.5], [0.5, 0.5], keepdims=kd),
+    "kl_divergence": lambda kd: ib.kl_divergence([0.5, 0.5], [0.5, 0.5], keepdims=kd),
+    "js_divergence": lambda kd: ib.js_divergence([0.5, 0.5], [0.5, 0.5], keepdims=kd),
+    "js_distance": lambda kd: ib.js_distance([0.5, 0.5], [0.5, 0.5], keepdims=kd),
+    "perplexity": lambda kd: ib.perplexity([0.5, 0.5], keepdims=kd),
+    "joint_entropy": lambda kd: ib.joint_entropy([[0.5, 0.5], [0.0, 0.0]], keepdims=kd),
+    "conditional_entropy": lambda kd: ib.conditional_entropy([[0.5, 0.5], [0.0, 0.0]], keepdims=kd),
+    "mutual_information": lambda kd: ib.mutual_information([[0.5, 0.5], [0.0, 0.0]], keepdims=kd),
+}
+
+
+@pytest.mark.parametrize("keepdims", [None, 0, 1, 2, "no", "True"], ids=repr)
+@pytest.mark.parametrize("measure", sorted(_KEEPDIMS_CALLS))
+def test_every_keepdims_must_be_a_bool(measure: str, keepdims: object) -> None:
+    with pytest.raises(TypeError, match="keepdims"):
+        _KEEPDIMS_CALLS[measure](keepdims)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda: ib.kl_divergence([1.0], np.zeros(0)), id="kl"),
+        pytest.param(lambda: ib.js_divergence([1.0], np.zeros((2, 0))), id="js-batch"),
+        pytest.param(lambda: ib.cross_entropy(torch.ones(1), torch.zeros(0)), id="torch"),
+    ],
+)
+def test_an_empty_q_is_named_as_q(call: Any) -> None:
+    with pytest.raises(ValueError, match=r"\bq has an empty outcome axis"):
+        call()
+
+
+def test_losses_name_their_own_arguments() -> None:
+    with pytest.raises(TypeError, match=r"\bp_target\b"):
+        ib.losses.kl_divergence_loss(torch.zeros(2, 3, dtype=torch.int64), torch.ones(2, 3) / 3)
+    with pytest.raises(ValueError, match=r"p_target with shape .* and q_pred with shape"):
+        ib.losses.kl_divergence_loss(torch.ones(2, 3) / 3, torch.ones(2, 4) / 4)
+    with pytest.raises(ValueError, match=r"\btarget\b"):
+        ib.losses.cross_entropy_loss(torch.zeros(2, 3), torch.full((2, 3), 0.5))
+    with pytest.raises(ValueError, match=r"\btarget\b"):
+        ib.losses.binary_cross_entropy(logits=torch.zeros(3), target=torch.tensor([0.5, 2, 0]))
