@@ -39,6 +39,10 @@ def cross_entropy(
     Returns:
         H(p, q) in units of ``base``, of the broadcast shape without ``axis``.
 
+    JAX on the CPU flushes subnormal numbers (below 2.2e-308) to zero, so a qᵢ that small
+    is a zero there and H can be +inf where NumPy and PyTorch give a finite value; pass
+    such distributions as ``ib.log_probs`` (or ``ib.logits``) instead.
+
     >>> import infobits as ib
     >>> p = [1/8] * 8
     >>> q = [1/2, 1/4, 1/8, 1/16, 1/64, 1/64, 1/64, 1/64]

@@ -41,6 +41,10 @@ def entropy(
         The entropy in units of ``base``: shape of ``p`` without ``axis``; a scalar for
         1-D input. float32 input gives float32, float16 accumulates in float32.
 
+    JAX on the CPU flushes subnormal numbers (below 2.2e-308) to zero, so a probability
+    that small is a zero there and its term (under 2e-305 nats) is lost where NumPy and
+    PyTorch keep it; pass such distributions as ``ib.log_probs`` (or ``ib.logits``).
+
     Raises:
         DistributionError: p is not a distribution. TypeError: p is not floating point.
 
