@@ -41,17 +41,7 @@ ASARRAY: dict[str, Callable[[Any], Any]] = {
 }
 
 #: Defects whose worded error is still open in issue 10 (left out until fixed).
-KNOWN_OPEN = {
-    "axis type": "item 12",  # axis=None, 1.5, "0", True
-    "axes type": "item 12",  # axes=None, 0, 1.5, "01", True, (0, 1.0)
-    "check: not a bool": "item 10",
-    "masked array": "item 10",
-    "ragged list": "item 12",
-    # found by fuzzing: an empty q against a p of one outcome blames p
-    "empty against one outcome": "found by fuzzing",
-    # found by fuzzing (same class as item 10): keepdims="no" or 2 is taken as True
-    "keepdims: not a bool": "found by fuzzing",
-}
+KNOWN_OPEN: dict[str, str] = {}
 
 #: Argument names of each measure, in order.
 ARGS = {

@@ -231,10 +231,7 @@ def test_binary_cross_entropy_matches_torch(rows: list[tuple[float, float]]) -> 
 
 
 #: Defects whose worded error is still open (left out until fixed).
-KNOWN_OPEN = {
-    # found by fuzzing: kl_divergence_loss's errors name p and q, not p_target and q_pred
-    "kl p_target off": "found by fuzzing",
-}
+KNOWN_OPEN: dict[str, str] = {}
 
 BAD_TARGETS = [
     "class index too large",

@@ -159,9 +159,13 @@ def kl_nats(p: Distribution, q: Distribution, axes: tuple[int, ...]) -> np.ndarr
     """
     if p.kind in (Kind.PROBS, Kind.COUNTS) and q.kind in (Kind.PROBS, Kind.COUNTS):
         t, d = kl_terms(p.probs(), q.probs())
-        # Two sets of counts are normalised by construction: Σ(p - q) is 0 exactly.
-        both_counts = p.kind is Kind.COUNTS and q.kind is Kind.COUNTS
-        return kl_total(t, None if both_counts else d, axes)
+        if p.kind is Kind.COUNTS and q.kind is Kind.COUNTS:
+            # Two sets of counts are normalised by construction: over p's support,
+            # Σ(p - q) is exactly the mass of q outside it (rounded differences summed
+            # instead would leave ~1e-16, as large as a KL near 1e-15).
+            pp, qq = np.broadcast_arrays(p.probs(), q.probs())
+            d = np.where(pp > 0, 0.0, qq)
+        return kl_total(t, d, axes)
     lp, lq = p.logp(), q.logp()
     t, d = kl_terms_log(q.probs(), lq, lp)
     if p.kind is Kind.LOGITS and q.kind is Kind.LOGITS:

@@ -611,3 +611,23 @@ def test_losses_name_their_own_arguments() -> None:
         ib.losses.cross_entropy_loss(torch.zeros(2, 3), torch.full((2, 3), 0.5))
     with pytest.raises(ValueError, match=r"\btarget\b"):
         ib.losses.binary_cross_entropy(logits=torch.zeros(3), target=torch.tensor([0.5, 2, 0]))
+
+
+@pytest.mark.parametrize(
+    "lib",
+    [
+        pytest.param(np.asarray, id="numpy"),
+        pytest.param(torch.tensor, id="torch"),
+        pytest.param(jnp.asarray, id="jax"),
+        pytest.param(xps.asarray, id="array_api_strict"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("a", "b"), [([0.0, 1.0], [1.0, 1.0]), ([0.0, 1.0, 3.0], [1.0, 1.0, 1.0])], ids=str
+)
+def test_kl_of_counts_where_q_has_mass_outside_p(lib: Any, a: list[float], b: list[float]) -> None:
+    # Found by fuzzing: two sets of counts dropped Σ(p - q) over p's support, which is
+    # q's mass where p = 0: KL([0, 1] ‖ [1, 1]) came out ln 2 - 1/2, not ln 2.
+    ref = mp_kl_p(mp_logprobs(np.array(a), "counts"), mp_logprobs(np.array(b), "counts"))
+    got = ib.kl_divergence(ib.counts(lib(np.array(a))), ib.counts(lib(np.array(b))), base="nats")
+    assert close(got, ref, 1e-12)
