@@ -87,7 +87,10 @@ class Arg:
 
     def _total(self) -> Any:
         if "total" not in self._cache:
-            self._cache["total"] = self.xp.sum(self.v, axis=self.axes, keepdims=True)
+            # Counts near the dtype's maximum overflow to inf here (handled in logs); a
+            # library that computes through NumPy would warn of it.
+            with np.errstate(over="ignore"):
+                self._cache["total"] = self.xp.sum(self.v, axis=self.axes, keepdims=True)
         return self._cache["total"]
 
     def _count_logs(self) -> Any:
