@@ -59,6 +59,17 @@ __all__ = [
 _const = _backend.const
 
 
+def _constant(xp: Any, x: Any) -> Any:
+    """``x`` without a gradient, in the libraries that have one (PyTorch, JAX)."""
+    if _backend.is_torch_namespace(xp):
+        return x.detach()
+    if xp.__name__.startswith("jax"):
+        import jax
+
+        return jax.lax.stop_gradient(x)
+    return x
+
+
 @dataclass
 class Arg:
     """One checked argument in its compute dtype, with the three views the formulas use.
@@ -127,7 +138,8 @@ class Arg:
             elif self.kind is Kind.LOGITS:
                 # The largest logit subtracted first, exactly, in the input dtype: large
                 # float32 logits (1e4) would otherwise round log Σ e^z to their ulp.
-                m = xp.max(v, axis=self.axes, keepdims=True)
+                # The shift is a constant (no gradient): the result does not depend on it.
+                m = _constant(xp, xp.max(v, axis=self.axes, keepdims=True))
                 m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
                 out = _backend.log_softmax(xp, v - m, self.axes)
             else:
