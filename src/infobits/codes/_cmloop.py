@@ -50,6 +50,8 @@ def _loop(
     order: int,
     tb: int,
     decoding: bool,
+    costs: np.ndarray,
+    ver: int,
 ) -> int:
     low = regs[0]
     rng = regs[1]
@@ -206,6 +208,8 @@ def _loop(
         byte = c0 & 255
         if decoding:
             data[i] = byte
+        if costs.shape[0] > 0:
+            costs[i] = total
         # -- match model: follow the current repeat, or look for a new one
         if order >= 1:
             if mlen > 0 and np.int64(data[mptr]) == byte:
@@ -267,13 +271,49 @@ def _claim_py(th: np.ndarray, row: int, slot: int, check: int) -> int:
     return slot
 
 
+def _e8e9_py(data: np.ndarray, forward: bool) -> None:
+    """x86 call/jump transform, in place: after an E8 (call) or E9 (jmp) byte whose 32-bit
+    little-endian operand has a top byte of 0x00 or 0xFF (a near displacement), the low 24
+    bits of the operand become (operand + position) mod 2^24, so calls to one target
+    read the same wherever they are; the operand is then skipped. An E8/E9 left alone
+    blocks conversions in the next 3 bytes, whose operands overlap its top byte: so the
+    opcode and top byte that decide each step are never changed, and the inverse
+    (forward=False) takes the same steps."""
+    n = data.shape[0]
+    i = 0
+    last = np.int64(-8)  # last E8/E9 left alone
+    while i + 4 < n:
+        op = data[i]
+        if op == 0xE8 or op == 0xE9:
+            top = data[i + 4]
+            if (top == 0 or top == 0xFF) and i - last > 3:
+                a = (
+                    np.int64(data[i + 1])
+                    | (np.int64(data[i + 2]) << 8)
+                    | (np.int64(data[i + 3]) << 16)
+                )
+                if forward:
+                    a = (a + i) & 0xFFFFFF
+                else:
+                    a = (a - i) & 0xFFFFFF
+                data[i + 1] = a & 0xFF
+                data[i + 2] = (a >> 8) & 0xFF
+                data[i + 3] = (a >> 16) & 0xFF
+                i += 5
+                continue
+            last = i
+        i += 1
+
+
 _update: Any = None
 _claim: Any = None
+e8e9: Any = None
 
 
 def build(njit: Any) -> Any:
     """Compile the loop (numba caches the machine code on disk)."""
-    global _update, _claim
+    global _update, _claim, e8e9
+    e8e9 = njit(cache=True, nogil=True)(_e8e9_py)
     _update = njit(cache=True, inline="always")(_update_py)
     _claim = njit(cache=True, inline="always")(_claim_py)
     return njit(cache=True, nogil=True)(_loop)
