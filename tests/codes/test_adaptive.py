@@ -204,3 +204,19 @@ def test_byte_costs_add_up_to_the_ideal_and_to_a_bitwise_reference(version):
     for k in (1, 17, 2500):
         pk = model_params(4, len(raw), version=version)
         assert abs(c[:k].sum() - compress_bytes(raw[:k], pk)[1]) < 1e-6 * max(1.0, c[:k].sum())
+
+
+def test_version_2_word_contexts_help_on_text_with_a_large_vocabulary():
+    # words from a large vocabulary, repeated in a Zipf law: the current-word context
+    # predicts a word's tail from its head wherever it appears, whatever precedes it
+    rng = np.random.default_rng(11)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    vocab = ["".join(rng.choice(letters, int(rng.integers(4, 11)))) for _ in range(3000)]
+    w = 1 / np.arange(1, len(vocab) + 1)
+    raw = " ".join(rng.choice(vocab, 40_000, p=w / w.sum())).encode()
+    p1, p2 = model_params(5, len(raw)), model_params(5, len(raw), version=2)
+    _, ideal1 = compress_bytes(raw, p1)
+    payload, ideal2 = compress_bytes(raw, p2)
+    assert decompress_bytes(payload, len(raw), p2) == raw
+    assert ideal2 < 0.98 * ideal1
+    assert p2.memory_bytes == p1.memory_bytes + 2 * (4 << p1.table_bits)

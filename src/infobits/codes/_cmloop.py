@@ -61,12 +61,17 @@ def _loop(
     code = regs[5]
     mptr = regs[6]
     mlen = regs[7]
+    wh = regs[8]
+    pw = regs[9]
+    # version 2: two word contexts (the current word; the current and previous words)
+    nw = 2 if ver >= 2 and order >= 2 else 0
+    wrow = order - 1
     nbuf = buf.shape[0]
     n_in = mix.shape[1]
     mmask = mhash.shape[0] - 1
     shift = 32 - tb
-    hk = np.zeros(10, dtype=np.int64)
-    slots = np.zeros(10, dtype=np.int64)
+    hk = np.zeros(12, dtype=np.int64)
+    slots = np.zeros(12, dtype=np.int64)
     st = np.zeros(n_in, dtype=np.int64)
     idx = np.zeros(n_in, dtype=np.int64)
     total = cost[0]
@@ -84,7 +89,10 @@ def _loop(
             b = np.int64(data[i - k]) if i >= k else np.int64(0)
             h = ((h + b + 1) * 0x2F0B4C13 + k) & 0xFFFFFFFF
             hk[k] = h
-        for k in range(2, order + 1):
+        if nw > 0:
+            hk[order + 1] = ((wh + (c1 if wh == 0 else 0) + 1) * 0x6F4F2A35 + 101) & 0xFFFFFFFF
+            hk[order + 2] = ((wh * 0x2F0B4C13 + pw + 1) * 0x5851F42D + 211) & 0xFFFFFFFF
+        for k in range(2, order + 1 + nw):
             hh = (hk[k] * 0x9E3779B1) & 0xFFFFFFFF
             slots[k] = _claim(th, k - 2, (hh >> shift) & ~15, hh & 0xFF)
         eb = np.int64(data[mptr]) + 256 if mlen > 0 else np.int64(0)
@@ -92,7 +100,7 @@ def _loop(
         nib = np.int64(1)
         for j in range(7, -1, -1):
             if j == 3:
-                for k in range(2, order + 1):
+                for k in range(2, order + 1 + nw):
                     hh = (((hk[k] ^ (c0 * 0x5BD1E995)) & 0xFFFFFFFF) * 0x9E3779B1) & 0xFFFFFFFF
                     slots[k] = _claim(th, k - 2, (hh >> shift) & ~15, hh & 0xFF)
                 nib = np.int64(1)
@@ -105,7 +113,7 @@ def _loop(
                 idx[m] = (c1 << 8) | c0
                 st[m] = stretch[(np.int64(t1[idx[m]]) >> 20) ^ 0x800]
                 m += 1
-                for k in range(2, order + 1):
+                for k in range(2, order + 1 + nw):
                     idx[m] = slots[k] + nib
                     st[m] = stretch[(np.int64(th[k - 2, idx[m]]) >> 20) ^ 0x800]
                     m += 1
@@ -193,7 +201,7 @@ def _loop(
                 v = np.int64(t1[idx[m]])
                 t1[idx[m]] = _update(v, target, recip)
                 m += 1
-                for k in range(2, order + 1):
+                for k in range(2, order + 1 + nw):
                     v = np.int64(th[k - 2, idx[m]])
                     th[k - 2, idx[m]] = _update(v, target, recip)
                     m += 1
@@ -210,6 +218,14 @@ def _loop(
             data[i] = byte
         if costs.shape[0] > 0:
             costs[i] = total
+        if nw > 0:
+            # a word: letters (case folded), digits, '_' and any byte of a UTF-8 sequence
+            lc = byte + 32 if 65 <= byte <= 90 else byte
+            if (97 <= lc <= 122) or (48 <= lc <= 57) or lc == 95 or lc >= 128:
+                wh = ((wh + lc + 1) * 0x3D4D51CB) & 0xFFFFFFFF
+            elif wh != 0:
+                pw = wh
+                wh = 0
         # -- match model: follow the current repeat, or look for a new one
         if order >= 1:
             if mlen > 0 and np.int64(data[mptr]) == byte:
@@ -243,6 +259,8 @@ def _loop(
     regs[5] = code
     regs[6] = mptr
     regs[7] = mlen
+    regs[8] = wh
+    regs[9] = pw
     cost[0] = total
     return i
 

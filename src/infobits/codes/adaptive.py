@@ -138,6 +138,8 @@ class ModelParams:
     def memory_bytes(self) -> int:
         """Approximate memory the model's tables take."""
         hashed = max(self.order - 1, 0)
+        if self.version >= 2 and self.order >= 2:
+            hashed += 2  # the word contexts
         return hashed * (4 << self.table_bits) + (4 << 16) + (4 << 22)
 
 
@@ -182,12 +184,13 @@ class _State:
     """Model tables, mixer weights and coder registers for one stream."""
 
     def __init__(self, params: ModelParams) -> None:
-        n_in = params.order + 3 if params.order >= 1 else 2
+        nw = 2 if params.version >= 2 and params.order >= 2 else 0  # word contexts
+        n_in = params.order + 3 + nw if params.order >= 1 else 2
         self.n_in = n_in
         # zero is p = 1/2, count 0 (see _cmloop._update_py): fresh pages need no writes
         self.t0 = np.zeros(256, dtype=np.uint32)
         self.t1 = np.zeros(1 << 16, dtype=np.uint32)
-        self.th = np.zeros((max(params.order - 1, 1), 1 << params.table_bits), np.uint32)
+        self.th = np.zeros((max(params.order - 1, 1) + nw, 1 << params.table_bits), np.uint32)
         if params.order < 2:
             self.th = self.th[:, :16]
         self.tm = np.zeros(64 * 2, dtype=np.uint32)
