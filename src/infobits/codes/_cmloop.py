@@ -65,7 +65,6 @@ def _loop(
     pw = regs[9]
     # version 2: two word contexts (the current word; the current and previous words)
     nw = 2 if ver >= 2 and order >= 2 else 0
-    wrow = order - 1
     nbuf = buf.shape[0]
     n_in = mix.shape[1]
     mmask = mhash.shape[0] - 1
