@@ -95,6 +95,23 @@ def _loop(
             hh = (hk[k] * 0x9E3779B1) & 0xFFFFFFFF
             slots[k] = _claim(th, k - 2, (hh >> shift) & ~15, hh & 0xFF)
         eb = np.int64(data[mptr]) + 256 if mlen > 0 else np.int64(0)
+        # version 2: the mixer's weight set also depends on the previous byte's class
+        ccls = np.int64(0)
+        if nw > 0:
+            if c1 == 32 or c1 == 10:
+                ccls = 1
+            elif (97 <= c1 <= 122) or (65 <= c1 <= 90) or c1 >= 128:
+                ccls = 2
+            elif 48 <= c1 <= 57:
+                ccls = 3
+            elif c1 == 40 or c1 == 41 or c1 == 46 or c1 == 44 or c1 == 58 or c1 == 61:
+                ccls = 4
+            elif c1 == 34 or c1 == 39 or c1 == 95 or c1 == 35:
+                ccls = 5
+            elif c1 < 32:
+                ccls = 6
+            else:
+                ccls = 7
         c0 = np.int64(1)
         nib = np.int64(1)
         for j in range(7, -1, -1):
@@ -129,6 +146,8 @@ def _loop(
             ms = c0
             if order >= 1 and idx[m - 1] >= 0:
                 ms += 256 * (1 + (mlen >= 16) + (mlen >= 32))
+            if nw > 0:
+                ms += 1024 * ccls
             dot = np.int64(0)
             for q in range(n_in):
                 dot += st[q] * mix[ms, q]

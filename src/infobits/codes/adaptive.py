@@ -194,7 +194,9 @@ class _State:
         if params.order < 2:
             self.th = self.th[:, :16]
         self.tm = np.zeros(64 * 2, dtype=np.uint32)
-        self.mix = np.full((1024, n_in), (1 << 16) // 3, dtype=np.int64)
+        # weight sets: partial byte x match state (x previous byte's class, version 2)
+        sets = 1024 * (8 if nw else 1)
+        self.mix = np.full((sets, n_in), (1 << 16) // 3, dtype=np.int64)
         mbits = min(params.table_bits, 20)
         self.mhash = np.zeros(1 << mbits, dtype=np.int64)
         # secondary estimate: 33 interpolation knots for each order-1 context
