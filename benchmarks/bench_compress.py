@@ -14,7 +14,7 @@ coder happens to run beside it. On a small shared machine read the times as roug
 Goals (issue 12, item 3): size at most 0.93x PPMd-8's on documentation and source; wall
 time at most 2.5x PPMd-8's; on the executable no bigger than ``xz -9``.
 
-Usage: python benchmarks/bench_compress.py [--quick] [--rounds 3] [--models v2:order6,...]
+Usage: python benchmarks/bench_compress.py [--quick] [--rounds 3] [--models v1:order5,v2:order5]
 pyppmd comes with the ``bench`` extra (``pip install infobits[bench]``).
 """
 
@@ -162,7 +162,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="only the first 256 KiB of each file")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
     ap.add_argument(
-        "--models", default="v1:order5,v2:order6", help="comma-separated vN:orderK models"
+        "--models", default="v1:order5,v2:order5", help="comma-separated vN:orderK models"
     )
     args = ap.parse_args()
     models = []

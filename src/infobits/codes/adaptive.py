@@ -13,6 +13,11 @@ compiled with numba. Everything is integer arithmetic, so a stream decodes ident
 any machine. The model's ideal code length Σ log2 1/p(bit) is accumulated alongside, so
 the bits written can be checked against it.
 
+Model version 2 (``model_params(..., version=2)``) adds an x86 call transform before
+coding, two word contexts (the word being read; it and the previous word) and mixer
+weight sets chosen also by the class of the previous byte. Version 1 streams decode as
+before; a stream decodes only under the version that wrote it.
+
 The design follows PAQ/lpaq (counters with a 1/n learning rate that settles at a floor,
 nibble-bucketed hash tables, a match model, logistic mixing); see M. Mahoney, "Adaptive
 weighing of context models for lossless data compression", Florida Tech. TR CS-2005-16
@@ -297,6 +302,7 @@ def _encode(
     progress: Callable[[int], None] | None,
     costs: np.ndarray | None,
 ) -> tuple[bytes, float, np.ndarray]:
+    """Transform ``src`` in place and code it; the stream, the ideal bits, and ``src``."""
     n = src.size
     _transform(src, params, True)
     st = _State(params)
