@@ -40,7 +40,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .codes import adaptive, encode
+from .codes import adaptive, container, encode
 from .codes.crosscode import CrossCode, byte_model, crosscode
 
 __all__ = [
@@ -230,7 +230,7 @@ def text_bits(
     sym = np.frombuffer(raw, dtype=np.uint8)
     cross = None
     if model == "mix":
-        params = adaptive.model_params(MIX_ORDER, len(raw))
+        params = adaptive.model_params(MIX_ORDER, len(raw), version=container.DEFAULT_MODEL)
         payload, _ = adaptive.compress_bytes(raw, params)
         byte_bits = adaptive.byte_costs(raw, params)
         coded = 8 * len(payload)
