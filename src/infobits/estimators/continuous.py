@@ -26,6 +26,7 @@ __all__ = [
     "ksg",
     "mixed_knn",
     "standardized",
+    "tie_note",
 ]
 
 
@@ -155,14 +156,14 @@ def resolution(col: np.ndarray) -> float:
     return float(np.diff(u).min()) if u.size > 1 else 1.0
 
 
-def break_ties(a: np.ndarray, name: str, rng: np.random.Generator) -> tuple[np.ndarray, str]:
+def break_ties(a: np.ndarray, name: str, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
     """Add uniform noise of ± half its resolution to each column with repeated values.
 
     Rounded data hold the same value many times; nearest-neighbour counts then jump at
     the ties (distance 0, or many points at exactly ε_i), which biases KSG or makes it
     fail. Kraskov, Stögbauer & Grassberger (2004, §II.C) add low-amplitude noise; noise
     as wide as the rounding step spreads each value back over the interval it was rounded
-    from. Returns the points and a note ('' when no column has ties).
+    from. Returns the points and what was done to which column, for :func:`tie_note`.
     """
     out = a
     said: list[str] = []
@@ -177,9 +178,12 @@ def break_ties(a: np.ndarray, name: str, rng: np.random.Generator) -> tuple[np.n
         out[:, j] = col + rng.uniform(-h / 2, h / 2, col.size)
         where = name if a.shape[1] == 1 else f"{name}[:, {j}]"
         said.append(f"{where} ({col.size - distinct} repeated, step {h:.3g})")
-    if not said:
-        return a, ""
-    return out, (
+    return out, said
+
+
+def tie_note(said: list[str]) -> str:
+    """The note for the columns :func:`break_ties` touched."""
+    return (
         "ties broken: " + ", ".join(said) + " got uniform noise of ± half the step "
         f"(the smallest gap between its values), seed {TIE_SEED}, as Kraskov et al. (2004) "
         "advise; without it repeated values bias the neighbour counts"

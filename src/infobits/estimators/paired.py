@@ -318,14 +318,10 @@ def _prepared_points(
         px, py = cont.standardized(px), cont.standardized(py)
         notes.append(STANDARDIZED_NOTE)
     rng = np.random.default_rng(cont.TIE_SEED) if rng is None else rng
-    for name, a in (("x", px), ("y", py)):
-        b, note = cont.break_ties(a, name, rng)
-        if note:
-            notes.append(note)
-        if name == "x":
-            px = b
-        else:
-            py = b
+    px, said_x = cont.break_ties(px, "x", rng)
+    py, said_y = cont.break_ties(py, "y", rng)
+    if said_x or said_y:
+        notes.append(cont.tie_note(said_x + said_y))
     return px, py, notes
 
 
@@ -378,17 +374,20 @@ def _mixed(
     px = cont.as_points(a[keep], pname)
     notes: list[str] = []
     if dropped:
+        mx, my = (pmiss, lmiss) if pname == "x" else (lmiss, pmiss)
         notes.append(
-            f"{_pairs(dropped)} with a missing value dropped ({int(pmiss.sum())} missing in "
-            f"{pname}, {int(lmiss.sum())} in {lname}); the estimate uses the "
-            f"{int(keep.sum())} complete pairs"
+            f"{_pairs(dropped)} with a missing value dropped ({int(mx.sum())} missing in "
+            f"x, {int(my.sum())} in y); the estimate uses the {int(keep.sum())} complete "
+            + ("pair" if keep.sum() == 1 else "pairs")
         )
+    distinct = (int(np.unique(px, axis=0).shape[0]), int(np.unique(codes[keep]).size))
+    support = distinct if pname == "x" else distinct[::-1]
     if standardize:
         px = cont.standardized(px)
         notes.append(STANDARDIZED_NOTE.replace("of x and y", f"of {pname}"))
-    px, note = cont.break_ties(px, pname, np.random.default_rng(cont.TIE_SEED))
-    if note:
-        notes.append(note)
+    px, said = cont.break_ties(px, pname, np.random.default_rng(cont.TIE_SEED))
+    if said:
+        notes.append(cont.tie_note(said))
     lab_codes = codes[keep]
     notes.append(
         f"{pname} is continuous and {lname} holds labels: Ross's (2014) nearest-neighbour "
@@ -399,7 +398,7 @@ def _mixed(
         lambda i: cont.mixed_knn(px[i], lab_codes[i], k),
         (px.shape[0],),
         level, n_boot, seed, base, method="ross", quantity="mutual_information",
-        n=px.shape[0], neighbors=k, notes=notes, missing=dropped,
+        n=px.shape[0], neighbors=k, notes=notes, missing=dropped, support=support,
     )  # fmt: skip
 
 
