@@ -146,6 +146,10 @@ TIE_SEED = 20040623
 def standardized(a: np.ndarray) -> np.ndarray:
     """Each column scaled to mean 0 and standard deviation 1 (a constant column is only
     centred). KSG's max-norm mixes the columns, so their units must not decide it."""
+    # a power of two first brings each column into [-1, 1], so the variance of values
+    # near 1e308 does not overflow (and scaling a column by 2^p changes no bit)
+    top = np.abs(a).max(axis=0) if a.shape[0] else np.zeros(a.shape[1])
+    a = np.ldexp(a, -np.frexp(np.where(top > 0, top, 1.0))[1])
     sd = a.std(axis=0)
     return (a - a.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
 

@@ -310,14 +310,14 @@ STANDARDIZED_NOTE = (
 
 
 def _prepared_points(
-    px: np.ndarray, py: np.ndarray, standardize: bool, rng: np.random.Generator | None = None
+    px: np.ndarray, py: np.ndarray, standardize: bool
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Standardise (when asked) and break ties, with the notes that say so."""
     notes: list[str] = []
     if standardize:
         px, py = cont.standardized(px), cont.standardized(py)
         notes.append(STANDARDIZED_NOTE)
-    rng = np.random.default_rng(cont.TIE_SEED) if rng is None else rng
+    rng = np.random.default_rng(cont.TIE_SEED)
     px, said_x = cont.break_ties(px, "x", rng)
     py, said_y = cont.break_ties(py, "y", rng)
     if said_x or said_y:
