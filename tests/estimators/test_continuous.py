@@ -254,3 +254,26 @@ def test_cli_mi_of_a_numeric_column_against_a_label_column_uses_ross(tmp_path, c
     # a chosen discrete method keeps every value a label, as before
     assert main([*argv, "--base", "nats", "--json", "--ci", "0", "--method", "plugin"]) == 0
     assert json.loads(capsys.readouterr().out)["method"] == "plugin"
+
+
+@pytest.mark.parametrize("kind", ["pandas", "pandas-nullable", "polars", "arrow"])
+def test_ross_takes_a_float_column_of_a_data_frame(kind):
+    rng = np.random.default_rng(13)
+    cls = rng.integers(0, 2, 3000)
+    feature = rng.normal(2.0 * cls - 1.0, 1.0)
+    names = [["neg", "pos"][c] for c in cls]
+    feature[5] = np.nan
+    if kind.startswith("pandas"):
+        pd = pytest.importorskip("pandas")
+        col = pd.Series(feature, dtype="Float64" if kind == "pandas-nullable" else "float64")
+        lab = pd.Series(names)
+    elif kind == "polars":
+        pl = pytest.importorskip("polars")
+        col, lab = pl.Series(feature).fill_nan(None), pl.Series(names)
+    else:
+        pa = pytest.importorskip("pyarrow")
+        col = pa.array(feature, from_pandas=True)
+        lab = pa.array(names)
+    e = ib.estimate_mutual_information(lab, col, base="nats")
+    assert e.method == "ross" and e.missing == 1
+    assert e.value == pytest.approx(_mixture_mi(), abs=0.04)

@@ -187,6 +187,10 @@ def _paired(
             "method='ross' estimates mutual information only; for a conditional entropy "
             "use a discrete method"
         )
+    if method in ("auto", "ross") and quantity == "mutual_information":
+        fx, fy = _frame_floats(x), _frame_floats(y)
+        if _mixed_sides(fx, fy):
+            x, y = fx, fy
     if method == "ross" or (
         method == "auto" and quantity == "mutual_information" and _mixed_sides(x, y)
     ):
@@ -323,6 +327,26 @@ def _prepared_points(
     if said_x or said_y:
         notes.append(cont.tie_note(said_x + said_y))
     return px, py, notes
+
+
+def _frame_floats(v: Any) -> Any:
+    """A float column of pandas, Polars or PyArrow as a NumPy float array (nulls as NaN),
+    so that a measurement held in a data frame counts as continuous; anything else as
+    it is."""
+    mod = type(v).__module__ or ""
+    try:
+        if mod.startswith("pandas") and getattr(v, "ndim", 0) == 1 and v.dtype.kind == "f":
+            return v.to_numpy(dtype=np.float64, na_value=np.nan)
+        if mod.startswith("polars") and v.dtype.is_float():
+            return np.asarray(v.to_numpy(), dtype=np.float64)
+        if mod.startswith("pyarrow"):
+            import pyarrow as pa
+
+            if isinstance(v, pa.ChunkedArray | pa.Array) and pa.types.is_floating(v.type):
+                return np.asarray(v.to_numpy(zero_copy_only=False), dtype=np.float64)
+    except (AttributeError, TypeError, ValueError):
+        return v
+    return v
 
 
 def _is_label_side(v: Any) -> bool:
