@@ -382,6 +382,18 @@ def jvhw(c: np.ndarray, k: np.ndarray | None = None) -> tuple[np.ndarray, None]:
     (f₁ = 0) or N < d, c₁ = 0 and every symbol takes the plug-in part. Unseen symbols
     add nothing, so the alphabet size ``k`` is not used.
 
+    Args:
+        c: counts, shape ``(rows, bins)``, whole numbers >= 0, each row totalling >= 1.
+        k: the alphabet size per row; unused.
+
+    Returns:
+        ``(h, None)``: h of shape ``(rows,)``, nats.
+
+    >>> import numpy as np
+    >>> h, _ = jvhw(np.array([[10.0, 5, 3, 1, 1], [2, 2, 3, 0, 0]]))
+    >>> np.round(h, 6).tolist()  # the second row has no singletons: plug-in + 3/14
+    [1.514523, 1.293278]
+
     Reference: J. Jiao, K. Venkat, Y. Han, T. Weissman, "Minimax estimation of
     functionals of discrete distributions", IEEE Trans. Inf. Theory 61(5), 2015.
     """
