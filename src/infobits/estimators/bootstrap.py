@@ -92,8 +92,9 @@ class _Wide:
         rest = []
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
             lam = float(self.lam[a])
-            if b - a >= _TABLE and lam <= 1e4:
-                self.tables.append((a, b, *_poisson_table(lam)))
+            table = _poisson_table(lam, b - a) if b - a >= _TABLE and lam <= 1e4 else None
+            if table is not None:
+                self.tables.append((a, b, *table))
             else:
                 rest.append(np.arange(a, b))
         self.rest = np.concatenate(rest) if rest else np.empty(0, dtype=np.int64)
@@ -123,19 +124,21 @@ class _Wide:
         out[self.where] = x
 
 
-_GUIDE = 1 << 16  # cells of the guide table of an inversion
-
-
-def _poisson_table(lam: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Inversion table of Poisson(lam): its CDF, and for every guide cell
-    [j/G, (j+1)/G) how many CDF values lie below the cell and below its end.
+def _poisson_table(lam: float, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Inversion table of Poisson(lam) for a group of ``m`` bins: its CDF, and for every
+    guide cell [j/G, (j+1)/G) how many CDF values lie below the cell and below its end;
+    None where the guide would be too coarse to help.
 
     The CDF runs to k = lam + 14√lam + 40, where the upper tail is below 2**-60 and the
-    CDF is 1.0 in float64, so a uniform u < 1 always lands in it.
+    CDF is 1.0 in float64, so a uniform u < 1 always lands in it. G is a power of two of
+    at most 4m cells (the tables of a row hold at most 32 bytes a bin) and 2**16.
     """
     top = int(lam + 14 * np.sqrt(lam) + 40)
+    guide = 1 << min(16, (4 * m).bit_length() - 1)
+    if guide < 2 * (top + 1):
+        return None
     cdf = np.asarray(pdtr(np.arange(top + 1), lam))
-    edges = np.arange(_GUIDE + 1) / _GUIDE
+    edges = np.arange(guide + 1) / guide
     lo = np.searchsorted(cdf, edges[:-1], side="right").astype(np.int32)
     hi = np.searchsorted(cdf, edges[1:], side="left").astype(np.int32)
     return cdf, lo, hi
@@ -148,7 +151,7 @@ def _invert(u: np.ndarray, cdf: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> n
     guide settles it where these agree (all but about len(cdf)/G of the draws), and a
     binary search settles the rest.
     """
-    j = (u * _GUIDE).astype(np.intp)  # exact: G is a power of two
+    j = (u * lo.size).astype(np.intp)  # exact: G is a power of two
     x = lo[j]
     odd = np.flatnonzero(x != hi[j])
     if odd.size:
