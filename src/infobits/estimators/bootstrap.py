@@ -2,7 +2,10 @@
 
 Resampling n samples with replacement from the observed data is the same as drawing
 their counts from Multinomial(n, n_i/n), so a replicate costs one multinomial draw per
-row and the estimator runs once on a (replicates × rows, bins) array. The honest
+row and the estimator runs once on a (replicates × rows, bins) array. Wide rows (more
+than 4096 bins) are drawn by conditioned Poisson draws, exactly multinomial at a fraction
+of the cost of NumPy's sequential binomials, so that time stays linear in the number of
+bins, and draws are made in blocks so that memory stays bounded. The honest
 caveat lives here too: a bootstrap replicate can only contain symbols already seen, so
 when much of the probability sits on unseen symbols the bootstrap spread understates
 the real one, and its intervals are too narrow (measured in
