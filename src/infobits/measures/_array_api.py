@@ -105,14 +105,15 @@ class Arg:
             ltop = xp.where(xp.isfinite(ltop), ltop, xp.zeros_like(ltop))
             d = lc - ltop
             tops = pos & (d == 0)
-            e = xp.where(pos & ~tops, xp.exp(d), xp.zeros_like(d))
+            # expm1(d) at a top is 0 in value but carries the derivative tied counts need.
+            e = xp.where(pos & ~tops, xp.exp(d), xp.where(tops, xp.expm1(d), xp.zeros_like(d)))
             n_tops = xp.sum(xp.astype(tops, v.dtype), axis=self.axes, keepdims=True)
             rest = xp.sum(e, axis=self.axes, keepdims=True) + (n_tops - 1)
             total = self._total()
             finite = xp.isfinite(total)
             plain = lc - xp.log(xp.where(finite, total, _const(xp, v, 1.0)))
             out = xp.where(finite, plain, d - xp.log1p(rest))
-            self._cache["count_logs"] = xp.where(tops, -xp.log1p(rest) + xp.zeros_like(d), out)
+            self._cache["count_logs"] = xp.where(tops, d - xp.log1p(rest), out)
         return self._cache["count_logs"]
 
     def logp_full(self) -> Any:
