@@ -245,3 +245,25 @@ def test_bad_counts_in_a_later_chunk_are_named() -> None:
     rows[217] = 0.0
     with pytest.raises(ib.DistributionError, match=r"total 0 at p\[217, :\]"):
         ib.entropy(ib.counts(rows))
+
+
+def test_zero_probabilities_stay_on_the_blocked_path(paths: dict[str, int]) -> None:
+    # 0·log 0 = 0 is summed within the block, not by the general formulas.
+    rng = np.random.default_rng(6)
+    n = _long()
+    z = rng.standard_normal((2, n))
+    z[:, ::7] = -np.inf  # masked logits
+    want = [fsum_entropy(fsum_logsoftmax(r)) for r in z]
+    np.testing.assert_allclose(ib.entropy(ib.logits(z), base="nats"), want, rtol=1e-12)
+    p = rng.integers(0, 9, n).astype(np.float64)
+    q = np.where(p == 0, 0.0, rng.integers(1, 9, n).astype(np.float64))  # shared zeros
+    lp, lq = counts_logp(p), counts_logp(q)
+    live = p > 0
+    kl = math.fsum((np.exp(lp[live]) * (lp[live] - lq[live])).tolist())
+    ce = -math.fsum((np.exp(lp[live]) * lq[live]).tolist())
+    got_kl = ib.kl_divergence(ib.counts(p), ib.counts(q), base="nats")
+    assert got_kl == pytest.approx(kl, rel=1e-12)
+    assert ib.cross_entropy(ib.counts(p), ib.counts(q), base="nats") == pytest.approx(ce, rel=1e-12)
+    lz = lp  # log-probabilities with -inf
+    assert ib.entropy(ib.log_probs(lz), base="nats") == pytest.approx(fsum_entropy(lz), rel=1e-12)
+    assert paths["general"] == 0
