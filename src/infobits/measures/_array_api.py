@@ -366,7 +366,10 @@ def _kl_nats(xp: Any, pa: Arg, qa: Arg, axes: tuple[int, ...], keepdims: bool) -
         t, d = _kl_terms(xp, pa.prob(), pa.pos(), qa.prob(), qa.pos())
         total = xp.sum(t, axis=axes, keepdims=keepdims)
         if pa.kind is Kind.COUNTS and qa.kind is Kind.COUNTS:
-            return total  # both normalised by construction: Σ(p - q) is 0 exactly
+            # Both normalised by construction, Σ(p - q) = 0: the terms' d (kept where
+            # p > 0) sums to the q-mass where p = 0, a sum without cancellation.
+            rest = xp.where(pa.pos(), _const(xp, t, 0.0), qa.prob())
+            return total + xp.sum(rest, axis=axes, keepdims=keepdims)
         return total + xp.sum(d, axis=axes, keepdims=keepdims)
     # Σ(p - q) is 0 by definition for a softmax, or the other side's own sum minus one:
     # summing rounded differences would leave ~1e-16, as large as a KL near 1e-15.

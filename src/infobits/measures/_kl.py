@@ -159,9 +159,11 @@ def kl_nats(p: Distribution, q: Distribution, axes: tuple[int, ...]) -> np.ndarr
     """
     if p.kind in (Kind.PROBS, Kind.COUNTS) and q.kind in (Kind.PROBS, Kind.COUNTS):
         t, d = kl_terms(p.probs(), q.probs())
-        # Two sets of counts are normalised by construction: Σ(p - q) is 0 exactly.
-        both_counts = p.kind is Kind.COUNTS and q.kind is Kind.COUNTS
-        return kl_total(t, None if both_counts else d, axes)
+        if p.kind is Kind.COUNTS and q.kind is Kind.COUNTS:
+            # Both normalised by construction, Σ(p - q) = 0: d (kept where p > 0) sums
+            # to the q-mass where p = 0, which is summed instead, without cancellation.
+            d = np.where(p.probs() > 0, 0.0, np.broadcast_to(q.probs(), t.shape))
+        return kl_total(t, d, axes)
     lp, lq = p.logp(), q.logp()
     t, d = kl_terms_log(q.probs(), lq, lp)
     if p.kind is Kind.LOGITS and q.kind is Kind.LOGITS:
