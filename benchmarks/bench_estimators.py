@@ -164,13 +164,42 @@ def speed(vectors: int, repeats: int) -> None:
         print(f"  {m:<16}{1e6 * t / vectors:>12.2f}{t / anchor:>18.2f}")
 
 
+def bootstrap_memory(sizes: list[int], n_boot: int | None) -> None:
+    """Peak traced memory and time of a bootstrap interval on Zipf counts, N = 10^7."""
+    import time
+    import tracemalloc
+
+    print(f"\nBootstrap memory and time: ci=0.95, Zipf counts, N = 10^7, n_boot = {n_boot or 1000}")
+    print(f"  {'K':>9}{'support':>10}{'peak MiB':>10}{'seconds':>9}")
+    for k in sizes:
+        p = 1 / np.arange(1, k + 1)
+        c = np.random.default_rng(SEED).multinomial(10**7, p / p.sum())
+        c = c[c > 0].astype(np.float64)
+        tracemalloc.start()
+        t = time.perf_counter()
+        ib.estimate_entropy(ib.counts(c), ci=0.95, n_boot=n_boot, seed=1)
+        dt = time.perf_counter() - t
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        print(f"  {k:>9}{c.size:>10}{peak:>10.1f}{dt:>9.1f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repetitions and vectors")
     ap.add_argument(
         "--only", choices=["accuracy", "coverage", "speed"], help="run one part of the benchmark"
     )
+    ap.add_argument(
+        "--bootstrap-memory",
+        action="store_true",
+        help="only: peak memory and time of a bootstrap at K = 10^4, 10^5, 10^6",
+    )
+    ap.add_argument("--n-boot", type=int, default=None, help="replicates for --bootstrap-memory")
     args = ap.parse_args()
+    if args.bootstrap_memory:
+        bootstrap_memory([10**4, 10**5, 10**6], args.n_boot)
+        return
     reps = 50 if args.quick else 200
     sizes = [100, 500, 2000]
     if args.only in (None, "accuracy"):

@@ -191,7 +191,10 @@ def log_softmax(xp: Any, z: Any, axes: tuple[int, ...]) -> Any:
     m = xp.max(z, axis=axes, keepdims=True)
     s = z - xp.where(xp.isfinite(m), m, xp.zeros_like(m))
     top = s == 0
-    e = xp.where(top, xp.zeros_like(s), xp.exp(s))
+    # At a top entry s is exactly 0, so e^s - 1 = expm1(s) adds nothing to ``rest``'s
+    # value, and s adds nothing to the result; both carry the derivative that tied
+    # largest logits need (without them the gradient at z = [0, 0] came out 0).
+    e = xp.where(top, xp.expm1(s), xp.exp(s))
     n_top = xp.sum(xp.astype(top, s.dtype), axis=axes, keepdims=True)
     rest = xp.sum(e, axis=axes, keepdims=True) + (n_top - 1)
-    return xp.where(top, -xp.log1p(rest) + xp.zeros_like(s), fused)
+    return xp.where(top, s - xp.log1p(rest), fused)

@@ -40,7 +40,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .codes import adaptive, encode
+from .codes import adaptive, container, encode
 from .codes.crosscode import CrossCode, byte_model, crosscode
 
 __all__ = [
@@ -195,30 +195,6 @@ def adaptive_rows(data: bytes, order: int, alpha: float = ALPHA) -> np.ndarray:
     return rows
 
 
-def _mix_byte_costs(data: bytes, params: adaptive.ModelParams) -> np.ndarray:
-    """The ``mix`` model's ideal cost of each byte, Σ over its 8 bits of log₂ 1/p(bit).
-
-    ``compress_bytes`` reports only the total, so the model's own loop is run here one
-    byte at a time, and the running total read after each byte. It is the loop
-    ``compress_bytes`` runs, in the same state, so the costs add up to its total.
-    """
-    src = np.frombuffer(data, dtype=np.uint8).copy()
-    n = src.size
-    st = adaptive._State(params)
-    out = np.zeros(2 * n + 128, dtype=np.uint8)
-    kernel = adaptive._kernel()
-    totals = np.zeros(n + 1, dtype=np.float64)
-    i = 0
-    while i < n:
-        j = adaptive._step(kernel, st, params, src, i, i + 1, out, decoding=False)
-        if j == i:  # the output buffer is nearly full: grow it
-            out = np.concatenate([out, np.zeros(out.size + 64, dtype=np.uint8)])
-            continue
-        i = j
-        totals[i] = st.cost[0]
-    return np.diff(totals)
-
-
 def text_bits(
     text: str, model: str = "order0", like: str | None = None, *, max_chars: int = MAX_CHARS
 ) -> TextBits:
@@ -254,9 +230,9 @@ def text_bits(
     sym = np.frombuffer(raw, dtype=np.uint8)
     cross = None
     if model == "mix":
-        params = adaptive.model_params(MIX_ORDER, len(raw))
+        params = adaptive.model_params(MIX_ORDER, len(raw), version=container.DEFAULT_MODEL)
         payload, _ = adaptive.compress_bytes(raw, params)
-        byte_bits = _mix_byte_costs(raw, params)
+        byte_bits = adaptive.byte_costs(raw, params)
         coded = 8 * len(payload)
     elif model == "crosscode":
         assert like is not None

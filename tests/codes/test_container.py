@@ -18,7 +18,8 @@ def test_header_records_model_length_and_checksum():
     blob, _ = pack(TEXT, 4)
     h = read_header(blob)
     assert blob[:4] == MAGIC
-    assert (h.version, h.model_name, h.original_size) == (1, "order4", len(TEXT))
+    assert (h.version, h.model, h.model_name, h.original_size) == (2, 2, "order4", len(TEXT))
+    assert h.params.version == 2
     assert h.payload_size == len(blob) - HEADER_SIZE
     assert h.crc32 == zlib.crc32(TEXT)
     assert unpack(blob) == TEXT
@@ -95,9 +96,32 @@ def test_files_of_the_first_format_still_decompress():
     assert unpack(V1_TEXT) == b"A code is a distribution, and a distribution is a code."
     assert unpack(V1_EMPTY) == b""
     assert read_header(V1_TEXT).version == 1 and not read_header(V1_TEXT).stored
-    # and a coded file is still written as version 1, byte for byte
-    assert pack(b"A code is a distribution, and a distribution is a code.", 3)[0] == V1_TEXT
-    assert pack(b"", 5, store=False)[0] == V1_EMPTY
+    # and model 1 still writes version 1, byte for byte
+    assert (
+        pack(b"A code is a distribution, and a distribution is a code.", 3, model=1)[0] == V1_TEXT
+    )
+    assert pack(b"", 5, store=False, model=1)[0] == V1_EMPTY
+
+
+def test_model_2_round_trips_and_needs_container_version_2():
+    blob, _ = pack(TEXT, 5)
+    h = read_header(blob)
+    assert (h.version, h.model, h.params.version) == (2, 2, 2)
+    assert unpack(blob) == TEXT
+    # the same bytes under model 1 are a different stream
+    assert pack(TEXT, 5, model=1)[0][HEADER_SIZE:] != blob[HEADER_SIZE:]
+    # a header that says version 1 cannot name model 2
+    head = bytearray(blob[:HEADER_SIZE])
+    head[4] = 1
+    head[-4:] = struct.pack("<I", zlib.crc32(bytes(head[:-4])))
+    with pytest.raises(ContainerError, match="unknown model"):
+        read_header(bytes(head) + blob[HEADER_SIZE:])
+
+
+@pytest.mark.parametrize("model", [0, 3, True, "2"])
+def test_pack_refuses_a_model_that_does_not_code(model):
+    with pytest.raises(ValueError, match="model"):
+        pack(TEXT, 3, model=model)
 
 
 def _stored_by_hand(raw: bytes) -> bytes:

@@ -91,3 +91,189 @@ def test_half_sample_intervals_for_ksg_and_knn_kl():
     kl = ib.estimate_kl_divergence(z[:, 0], z[:, 1] + 1, ci=0.9, n_boot=20, seed=0)
     for e in (mi, kl):
         assert e.interval_kind == "half-sample" and e.low < e.value < e.high
+
+
+# issue 11, item 5: continuous data as people have it (ties, units, class labels)
+
+GAUSS_MI = -0.5 * math.log(1 - 0.8**2)  # 0.5108 nats for ρ = 0.8
+
+
+def _correlated(n=2000, seed=11):
+    z = np.random.default_rng(seed).multivariate_normal([0, 0], [[1, 0.8], [0.8, 1]], size=n)
+    return z[:, 0], z[:, 1]
+
+
+@pytest.mark.parametrize("decimals", [1, 2])
+def test_ksg_breaks_ties_of_rounded_data_and_says_so(decimals):
+    x, y = _correlated()
+    e = ib.estimate_mutual_information(np.round(x, decimals), np.round(y, decimals), base="nats")
+    assert e.method == "ksg"
+    assert e.value == pytest.approx(GAUSS_MI, abs=0.05)
+    ties = [n for n in e.notes if n.startswith("ties broken")]
+    assert len(ties) == 1 and "x (" in ties[0] and "y (" in ties[0]
+    # the noise has a fixed seed: the same data give the same estimate
+    again = ib.estimate_mutual_information(np.round(x, decimals), np.round(y, decimals))
+    assert again.value == pytest.approx(e.value / math.log(2), rel=1e-12)
+
+
+def test_ksg_without_ties_adds_no_noise():
+    x, y = _correlated(n=500)
+    e = ib.estimate_mutual_information(x, y, base="nats")
+    assert not any(n.startswith("ties broken") for n in e.notes)
+
+
+def test_ksg_ties_in_one_dimension_of_a_point_cloud_are_named():
+    x, y = _correlated(n=800)
+    xy = np.column_stack([x, np.round(y, 1)])
+    e = ib.estimate_mutual_information(xy, np.random.default_rng(0).standard_normal(800))
+    assert any("x[:, 1]" in n for n in e.notes)
+    assert not any("x[:, 0]" in n for n in e.notes)
+
+
+def test_ksg_is_unchanged_by_scaling_a_variable_because_it_standardises():
+    x, y = _correlated(n=1500)
+    e = ib.estimate_mutual_information(x, y, base="nats")
+    scaled = ib.estimate_mutual_information(x * 1e6, y, base="nats")
+    shifted = ib.estimate_mutual_information(x * 1e-6 + 3.0, y * 250.0, base="nats")
+    assert scaled.value == pytest.approx(e.value, abs=1e-9)
+    assert shifted.value == pytest.approx(e.value, abs=1e-9)
+    assert any("standardised" in n for n in e.notes)
+    # without it, x's units swamp the max-norm and the estimate collapses
+    raw = ib.estimate_mutual_information(x * 1e6, y, base="nats", standardize=False)
+    assert raw.value < GAUSS_MI - 0.3
+    assert not any("standardised" in n for n in raw.notes)
+
+
+def _mixture_mi() -> float:
+    """I(X; Y) for X uniform on {±1}, Y | X ~ N(X, 1): H(X) − H(X | Y), by quadrature."""
+    from scipy import integrate, stats
+
+    def integrand(t: float) -> float:
+        p1, p0 = stats.norm.pdf(t, 1, 1), stats.norm.pdf(t, -1, 1)
+        q = p1 / (p1 + p0)
+        h = -sum(v * math.log(v) for v in (q, 1 - q) if v > 0)
+        return 0.5 * (p0 + p1) * h
+
+    h_x_given_y, err = integrate.quad(integrand, -15, 15, epsabs=1e-12, limit=200)
+    assert err < 1e-9
+    return math.log(2) - h_x_given_y
+
+
+def test_mixture_truth_is_the_published_shape():
+    # an independent check of the quadrature: Monte Carlo of E[log p(x|y)/p(x)]
+    rng = np.random.default_rng(5)
+    lab = rng.choice([-1.0, 1.0], 400_000)
+    t = rng.normal(lab, 1.0)
+    # log p(y|x) − log p(y) = log(2 / (1 + exp(−2 x y)))
+    mc = float(np.mean(np.log(2.0) - np.logaddexp(0.0, -2.0 * lab * t)))
+    assert mc == pytest.approx(_mixture_mi(), abs=0.003)
+
+
+@pytest.mark.parametrize("labels_first", [False, True])
+def test_auto_uses_ross_for_a_continuous_feature_against_class_labels(labels_first):
+    rng = np.random.default_rng(7)
+    cls = rng.integers(0, 2, 5000)
+    feature = rng.normal(2.0 * cls - 1.0, 1.0)
+    names = np.array(["neg", "pos"])[cls]
+    args = (names, feature) if labels_first else (feature, names)
+    e = ib.estimate_mutual_information(*args, base="nats")
+    assert e.method == "ross"
+    assert e.value == pytest.approx(_mixture_mi(), abs=0.03)
+    assert any("Ross" in n for n in e.notes)
+    # the old behaviour, every float its own symbol, gave log 2 = 0.693
+    assert e.value < 0.5
+
+
+def test_ross_handles_rounded_features_missing_values_and_intervals():
+    rng = np.random.default_rng(8)
+    cls = rng.integers(0, 2, 5000)
+    feature = np.round(rng.normal(2.0 * cls - 1.0, 1.0), 1)
+    feature[:3] = np.nan
+    labels = list(cls.astype(object))
+    labels[10] = None
+    e = ib.estimate_mutual_information(feature, labels, base="nats", ci=0.9, seed=2)
+    assert e.method == "ross" and e.missing == 4 and e.n == 4996
+    assert e.value == pytest.approx(_mixture_mi(), abs=0.03)
+    assert e.low <= e.value <= e.high
+    assert any("(3 missing in x, 1 in y)" in n for n in e.notes)
+    assert any(n.startswith("ties broken: x") for n in e.notes)
+
+
+def test_ross_of_independent_feature_is_near_zero():
+    rng = np.random.default_rng(9)
+    e = ib.estimate_mutual_information(rng.standard_normal(3000), rng.integers(0, 3, 3000))
+    assert e.method == "ross"
+    assert e.value < 0.02
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "err", "words"),
+    [
+        ({"standardize": "yes"}, TypeError, "standardize must be True or False"),
+        ({"standardize": None}, TypeError, "standardize"),
+        ({"method": "ross", "y": "both-continuous"}, ValueError, "method='ross'"),
+        ({"method": "ross", "y": "unique-labels"}, ValueError, "no label seen twice"),
+    ],
+)
+def test_bad_continuous_options_are_worded(kwargs, err, words):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(50)
+    y: object = rng.integers(0, 2, 50)
+    kind = kwargs.pop("y", None)
+    if kind == "both-continuous":
+        y = rng.standard_normal(50)
+    elif kind == "unique-labels":
+        y = np.arange(50)
+    with pytest.raises(err, match=words):
+        ib.estimate_mutual_information(x, y, **kwargs)
+
+
+def test_ross_is_for_mutual_information_only():
+    x = np.random.default_rng(0).standard_normal(50)
+    with pytest.raises(ValueError, match="method='ross' estimates mutual information only"):
+        ib.estimate_conditional_entropy([0, 1] * 25, x, method="ross")
+
+
+def test_cli_mi_of_a_numeric_column_against_a_label_column_uses_ross(tmp_path, capsys):
+    import json
+
+    from infobits.cli import main
+
+    rng = np.random.default_rng(12)
+    cls = rng.integers(0, 2, 5000)
+    feature = rng.normal(2.0 * cls - 1.0, 1.0)
+    f = tmp_path / "m.csv"
+    lines = ["height,group"] + [f"{v:.4f},{'ab'[c]}" for v, c in zip(feature, cls, strict=True)]
+    f.write_text("\n".join([*lines, ",a", "1.5,"]) + "\n")
+    argv = ["estimate", str(f), "-c", "group", "--with", "height", "--measure", "mi"]
+    assert main([*argv, "--base", "nats", "--json", "--ci", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "ross" and out["missing"] == 2 and out["n"] == 5000
+    assert out["value"] == pytest.approx(_mixture_mi(), abs=0.03)
+    assert any("(1 missing in 'group', 1 in 'height')" in n for n in out["notes"])
+    # a chosen discrete method keeps every value a label, as before
+    assert main([*argv, "--base", "nats", "--json", "--ci", "0", "--method", "plugin"]) == 0
+    assert json.loads(capsys.readouterr().out)["method"] == "plugin"
+
+
+@pytest.mark.parametrize("kind", ["pandas", "pandas-nullable", "polars", "arrow"])
+def test_ross_takes_a_float_column_of_a_data_frame(kind):
+    rng = np.random.default_rng(13)
+    cls = rng.integers(0, 2, 3000)
+    feature = rng.normal(2.0 * cls - 1.0, 1.0)
+    names = [["neg", "pos"][c] for c in cls]
+    feature[5] = np.nan
+    if kind.startswith("pandas"):
+        pd = pytest.importorskip("pandas")
+        col = pd.Series(feature, dtype="Float64" if kind == "pandas-nullable" else "float64")
+        lab = pd.Series(names)
+    elif kind == "polars":
+        pl = pytest.importorskip("polars")
+        col, lab = pl.Series(feature).fill_nan(None), pl.Series(names)
+    else:
+        pa = pytest.importorskip("pyarrow")
+        col = pa.array(feature, from_pandas=True)
+        lab = pa.array(names)
+    e = ib.estimate_mutual_information(lab, col, base="nats")
+    assert e.method == "ross" and e.missing == 1
+    assert e.value == pytest.approx(_mixture_mi(), abs=0.04)

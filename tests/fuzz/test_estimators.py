@@ -37,6 +37,7 @@ ENTROPY_METHODS = [
     "chao_shen",
     "chao_wang_jost",
     "james_stein",
+    "jvhw",
     "dirichlet",
     "nsb",
     "auto",

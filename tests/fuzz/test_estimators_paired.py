@@ -319,17 +319,141 @@ def ref_ksg(x: np.ndarray, y: np.ndarray, k: int) -> float:
     return max(0.0, float(digamma(k) + digamma(n) - np.mean(digamma(nx + 1) + digamma(ny + 1))))
 
 
-@fuzz(fast=15, long=400)
-@given(points(d=None, n_min=12), st.integers(1, 4), st.floats(-0.95, 0.95))
-def test_mutual_information_ksg(x: np.ndarray, k: int, rho: float) -> None:
+def _standard(a: np.ndarray) -> np.ndarray:
+    """Columns to mean 0 and SD 1 (a constant column centred only)."""
+    a = a.reshape(len(a), -1).astype(np.float64)
+    sd = a.std(axis=0)
+    return (a - a.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+
+
+@fuzz(fast=12, long=400)
+@given(points(d=None, n_min=12), st.integers(1, 4), st.floats(-0.95, 0.95), st.booleans())
+def test_mutual_information_ksg(x: np.ndarray, k: int, rho: float, standardize: bool) -> None:
     rng = np.random.default_rng(len(x))
     x2 = x.reshape(len(x), -1)
     y = rho * x2[:, :1] / (np.std(x2[:, :1]) or 1) + rng.standard_normal((len(x), 1))
-    ref = ref_ksg(x, y, k)
+    ref = ref_ksg(_standard(x), _standard(y), k) if standardize else ref_ksg(x, y, k)
+    check_valid(
+        "estimators: estimate_mutual_information",
+        lambda: ib.estimate_mutual_information(
+            x, y, method="ksg", k=k, base="nats", standardize=standardize
+        ),
+        lambda e: _close(e.value, mp.mpf(ref), len(x), 1e-9),
+    )
+
+
+@fuzz(fast=8, long=400)
+@given(points(d=None, n_min=12), st.integers(0, 2), st.integers(1, 4), st.integers(-20, 20))
+def test_mutual_information_ksg_with_ties(x: np.ndarray, decimals: int, k: int, p: int) -> None:
+    """Rounded data: ties are broken by noise from a fixed seed, with a note; scaling a
+    variable by a power of two (exact in floating point) leaves the estimate unchanged."""
+    x = x / (np.abs(x).max() or 1.0)
+    x = np.round(x * 4, decimals)
+    y = np.round(
+        np.random.default_rng(len(x)).standard_normal(len(x)) + x.reshape(len(x), -1)[:, 0], 1
+    )
+    tied = any(np.unique(c).size < len(c) for c in x.reshape(len(x), -1).T) or np.unique(
+        y
+    ).size < len(y)
+
+    def accept(e: Any) -> bool | str:
+        if not (math.isfinite(e.value) and e.value >= 0):
+            return "not a finite MI >= 0"
+        said = any(n.startswith("ties broken") for n in e.notes)
+        if said != tied:
+            return f"ties {'not ' if tied else ''}present but the notes say {e.notes}"
+        again = ib.estimate_mutual_information(x * 2.0**p, y, method="ksg", k=k, base="nats")
+        return again.value == e.value or f"x·2^{p} gives {again.value}"
+
     check_valid(
         "estimators: estimate_mutual_information",
         lambda: ib.estimate_mutual_information(x, y, method="ksg", k=k, base="nats"),
-        lambda e: _close(e.value, mp.mpf(ref), len(x), 1e-9),
+        accept,
+    )
+
+
+def ref_ross(x: np.ndarray, labels: np.ndarray, k: int) -> float:
+    """Ross (2014), by brute force: ψ(N) − ⟨ψ(N_y)⟩ + ⟨ψ(k_i)⟩ − ⟨ψ(m_i)⟩ over the points
+    whose label occurs more than once."""
+    x = x.reshape(len(x), -1)
+    cnt = Counter(labels.tolist())
+    keep = np.array([cnt[v] > 1 for v in labels.tolist()])
+    x, labels = x[keep], labels[keep]
+    n = len(x)
+    dist = _pairwise(x, x, np.inf)
+    np.fill_diagonal(dist, np.inf)
+    terms = []
+    for i in range(n):
+        same = np.sort(dist[i, labels == labels[i]])  # its own inf sorts last
+        n_c = int((labels == labels[i]).sum())
+        kc = min(k, n_c - 1)
+        m = int((dist[i] <= same[kc - 1]).sum())
+        terms.append((digamma(n_c), digamma(kc), digamma(m)))
+    t = np.array(terms)
+    return max(0.0, float(digamma(n) - t[:, 0].mean() + t[:, 1].mean() - t[:, 2].mean()))
+
+
+@fuzz(fast=10, long=400)
+@given(
+    points(d=None, n_min=12),
+    st.integers(1, 4),
+    st.integers(1, 4),
+    st.floats(0.0, 3.0),
+    st.booleans(),
+    st.sampled_from(["int", "str"]),
+)
+def test_mutual_information_ross(
+    x: np.ndarray, k: int, classes: int, shift: float, labels_first: bool, kind: str
+) -> None:
+    """A continuous side against labels: ``auto`` picks Ross's estimator, which matches a
+    brute-force evaluation of its formula on the standardised points."""
+    n = len(x)
+    lab = np.random.default_rng(n + classes).integers(0, classes, n)
+    lab[:2] = 0  # some label is seen twice
+    x = x + shift * lab.reshape(n, *([1] * (x.ndim - 1))) * (np.std(x) or 1.0)
+    ref = ref_ross(_standard(x), lab, k)
+    labels: Any = lab if kind == "int" else np.array([f"c{v}" for v in lab])
+    args = (labels, x) if labels_first else (x, labels)
+    if x.ndim == 2 and labels_first:
+        args = (labels, x)
+
+    def accept(e: Any) -> bool | str:
+        if e.method != "ross":
+            return f"auto picked {e.method}"
+        return _close(e.value, mp.mpf(ref), n, 1e-9)
+
+    check_valid(
+        "estimators: estimate_mutual_information",
+        lambda: ib.estimate_mutual_information(*args, k=k, base="nats"),
+        accept,
+    )
+
+
+CONTINUOUS_BAD: list[tuple[dict[str, Any], str, str]] = [
+    ({"standardize": "yes"}, "labels", "standardize"),
+    ({"standardize": 1}, "labels", "standardize"),
+    ({"standardize": None}, "floats", "standardize"),
+    ({"method": "ross"}, "floats", "method='ross'"),
+    ({"method": "ross"}, "unique", "label"),
+    ({"method": "ross", "k": 0}, "labels", "k"),
+]
+
+
+@fuzz(fast=6, long=100)
+@given(st.sampled_from(CONTINUOUS_BAD))
+def test_mutual_information_continuous_refuses_bad_options(case: tuple[Any, str, str]) -> None:
+    kw, other, word = case
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(30)
+    y = {
+        "labels": rng.integers(0, 3, 30),
+        "floats": rng.standard_normal(30),
+        "unique": np.arange(30),
+    }[other]
+    check_invalid(
+        "estimators: estimate_mutual_information",
+        lambda: ib.estimate_mutual_information(x, y, **kw),
+        mentions=[word],
     )
 
 

@@ -334,6 +334,44 @@ def _check_combination(
     return m
 
 
+def _as_floats(col: Any) -> Any:
+    """A column as float64 (NaN for its nulls) when every value present is a finite number
+    and some are not whole: a continuous measurement. ``None`` otherwise (labels)."""
+    import numpy as np
+
+    try:
+        vals = col.to_pylist() if hasattr(col, "to_pylist") else list(col)
+    except Exception:  # not a column this can read: leave it to the estimator
+        return None
+    out = np.full(len(vals), np.nan)
+    for i, v in enumerate(vals):
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, str | int | float):
+            return None
+        try:
+            f = float(v)
+        except ValueError:
+            return None
+        if not math.isfinite(f):  # "nan" or "inf" written in a CSV is a label here
+            return None
+        out[i] = f
+    fin = out[~np.isnan(out)]
+    return out if fin.size and (fin != np.round(fin)).any() else None
+
+
+def _numeric_against_labels(x: Any, y: Any) -> tuple[Any, Any]:
+    """For ``--measure mi``: when one column holds continuous numbers and the other
+    labels, the numbers go to the estimator as floats, so that ``auto`` picks the mixed
+    estimator (Ross 2014) instead of treating every float as its own symbol."""
+    fx, fy = _as_floats(x), _as_floats(y)
+    if fx is not None and fy is None:
+        return fx, y
+    if fy is not None and fx is None:
+        return x, fy
+    return x, y
+
+
 def _named_notes(e: Estimate, x: str, y: str) -> Estimate:
     """The estimator's notes speak of x and y; name the columns instead."""
     pattern = r"\((\d+) missing in x, (\d+) in y\)"
@@ -391,6 +429,8 @@ def _estimate(
             x, y = read_columns(path, [column[0], other], na_values)
             if m == "mi":
                 what = f"{column[0]!r} and {other!r} of {name}"
+                if method == "auto":
+                    x, y = _numeric_against_labels(x, y)
                 with _in_option_words(repr(column[0]), repr(other)):
                     e = estimate_mutual_information(x, y, **common)
             else:

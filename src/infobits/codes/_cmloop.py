@@ -50,6 +50,8 @@ def _loop(
     order: int,
     tb: int,
     decoding: bool,
+    costs: np.ndarray,
+    ver: int,
 ) -> int:
     low = regs[0]
     rng = regs[1]
@@ -59,12 +61,16 @@ def _loop(
     code = regs[5]
     mptr = regs[6]
     mlen = regs[7]
+    wh = regs[8]
+    pw = regs[9]
+    # version 2: two word contexts (the current word; the current and previous words)
+    nw = 2 if ver >= 2 and order >= 2 else 0
     nbuf = buf.shape[0]
     n_in = mix.shape[1]
     mmask = mhash.shape[0] - 1
     shift = 32 - tb
-    hk = np.zeros(10, dtype=np.int64)
-    slots = np.zeros(10, dtype=np.int64)
+    hk = np.zeros(12, dtype=np.int64)
+    slots = np.zeros(12, dtype=np.int64)
     st = np.zeros(n_in, dtype=np.int64)
     idx = np.zeros(n_in, dtype=np.int64)
     total = cost[0]
@@ -82,15 +88,35 @@ def _loop(
             b = np.int64(data[i - k]) if i >= k else np.int64(0)
             h = ((h + b + 1) * 0x2F0B4C13 + k) & 0xFFFFFFFF
             hk[k] = h
-        for k in range(2, order + 1):
+        if nw > 0:
+            hk[order + 1] = ((wh + (c1 if wh == 0 else 0) + 1) * 0x6F4F2A35 + 101) & 0xFFFFFFFF
+            hk[order + 2] = ((wh * 0x2F0B4C13 + pw + 1) * 0x5851F42D + 211) & 0xFFFFFFFF
+        for k in range(2, order + 1 + nw):
             hh = (hk[k] * 0x9E3779B1) & 0xFFFFFFFF
             slots[k] = _claim(th, k - 2, (hh >> shift) & ~15, hh & 0xFF)
         eb = np.int64(data[mptr]) + 256 if mlen > 0 else np.int64(0)
+        # version 2: the mixer's weight set also depends on the previous byte's class
+        ccls = np.int64(0)
+        if nw > 0:
+            if c1 == 32 or c1 == 10:
+                ccls = 1
+            elif (97 <= c1 <= 122) or (65 <= c1 <= 90) or c1 >= 128:
+                ccls = 2
+            elif 48 <= c1 <= 57:
+                ccls = 3
+            elif c1 == 40 or c1 == 41 or c1 == 46 or c1 == 44 or c1 == 58 or c1 == 61:
+                ccls = 4
+            elif c1 == 34 or c1 == 39 or c1 == 95 or c1 == 35:
+                ccls = 5
+            elif c1 < 32:
+                ccls = 6
+            else:
+                ccls = 7
         c0 = np.int64(1)
         nib = np.int64(1)
         for j in range(7, -1, -1):
             if j == 3:
-                for k in range(2, order + 1):
+                for k in range(2, order + 1 + nw):
                     hh = (((hk[k] ^ (c0 * 0x5BD1E995)) & 0xFFFFFFFF) * 0x9E3779B1) & 0xFFFFFFFF
                     slots[k] = _claim(th, k - 2, (hh >> shift) & ~15, hh & 0xFF)
                 nib = np.int64(1)
@@ -103,7 +129,7 @@ def _loop(
                 idx[m] = (c1 << 8) | c0
                 st[m] = stretch[(np.int64(t1[idx[m]]) >> 20) ^ 0x800]
                 m += 1
-                for k in range(2, order + 1):
+                for k in range(2, order + 1 + nw):
                     idx[m] = slots[k] + nib
                     st[m] = stretch[(np.int64(th[k - 2, idx[m]]) >> 20) ^ 0x800]
                     m += 1
@@ -120,6 +146,8 @@ def _loop(
             ms = c0
             if order >= 1 and idx[m - 1] >= 0:
                 ms += 256 * (1 + (mlen >= 16) + (mlen >= 32))
+            if nw > 0:
+                ms += 1024 * ccls
             dot = np.int64(0)
             for q in range(n_in):
                 dot += st[q] * mix[ms, q]
@@ -191,7 +219,7 @@ def _loop(
                 v = np.int64(t1[idx[m]])
                 t1[idx[m]] = _update(v, target, recip)
                 m += 1
-                for k in range(2, order + 1):
+                for k in range(2, order + 1 + nw):
                     v = np.int64(th[k - 2, idx[m]])
                     th[k - 2, idx[m]] = _update(v, target, recip)
                     m += 1
@@ -206,6 +234,16 @@ def _loop(
         byte = c0 & 255
         if decoding:
             data[i] = byte
+        if costs.shape[0] > 0:
+            costs[i] = total
+        if nw > 0:
+            # a word: letters (case folded), digits, '_' and any byte of a UTF-8 sequence
+            lc = byte + 32 if 65 <= byte <= 90 else byte
+            if (97 <= lc <= 122) or (48 <= lc <= 57) or lc == 95 or lc >= 128:
+                wh = ((wh + lc + 1) * 0x3D4D51CB) & 0xFFFFFFFF
+            elif wh != 0:
+                pw = wh
+                wh = 0
         # -- match model: follow the current repeat, or look for a new one
         if order >= 1:
             if mlen > 0 and np.int64(data[mptr]) == byte:
@@ -239,6 +277,8 @@ def _loop(
     regs[5] = code
     regs[6] = mptr
     regs[7] = mlen
+    regs[8] = wh
+    regs[9] = pw
     cost[0] = total
     return i
 
@@ -267,13 +307,49 @@ def _claim_py(th: np.ndarray, row: int, slot: int, check: int) -> int:
     return slot
 
 
+def _e8e9_py(data: np.ndarray, forward: bool) -> None:
+    """x86 call/jump transform, in place: after an E8 (call) or E9 (jmp) byte whose 32-bit
+    little-endian operand has a top byte of 0x00 or 0xFF (a near displacement), the low 24
+    bits of the operand become (operand + position) mod 2^24, so calls to one target
+    read the same wherever they are; the operand is then skipped. An E8/E9 left alone
+    blocks conversions in the next 3 bytes, whose operands overlap its top byte: so the
+    opcode and top byte that decide each step are never changed, and the inverse
+    (forward=False) takes the same steps."""
+    n = data.shape[0]
+    i = 0
+    last = np.int64(-8)  # last E8/E9 left alone
+    while i + 4 < n:
+        op = data[i]
+        if op == 0xE8 or op == 0xE9:
+            top = data[i + 4]
+            if (top == 0 or top == 0xFF) and i - last > 3:
+                a = (
+                    np.int64(data[i + 1])
+                    | (np.int64(data[i + 2]) << 8)
+                    | (np.int64(data[i + 3]) << 16)
+                )
+                if forward:
+                    a = (a + i) & 0xFFFFFF
+                else:
+                    a = (a - i) & 0xFFFFFF
+                data[i + 1] = a & 0xFF
+                data[i + 2] = (a >> 8) & 0xFF
+                data[i + 3] = (a >> 16) & 0xFF
+                i += 5
+                continue
+            last = i
+        i += 1
+
+
 _update: Any = None
 _claim: Any = None
+e8e9: Any = None
 
 
 def build(njit: Any) -> Any:
     """Compile the loop (numba caches the machine code on disk)."""
-    global _update, _claim
+    global _update, _claim, e8e9
+    e8e9 = njit(cache=True, nogil=True)(_e8e9_py)
     _update = njit(cache=True, inline="always")(_update_py)
     _claim = njit(cache=True, inline="always")(_claim_py)
     return njit(cache=True, nogil=True)(_loop)

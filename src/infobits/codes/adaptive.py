@@ -13,6 +13,11 @@ compiled with numba. Everything is integer arithmetic, so a stream decodes ident
 any machine. The model's ideal code length Σ log2 1/p(bit) is accumulated alongside, so
 the bits written can be checked against it.
 
+Model version 2 (``model_params(..., version=2)``) adds an x86 call transform before
+coding, two word contexts (the word being read; it and the previous word) and mixer
+weight sets chosen also by the class of the previous byte. Version 1 streams decode as
+before; a stream decodes only under the version that wrote it.
+
 The design follows PAQ/lpaq (counters with a 1/n learning rate that settles at a floor,
 nibble-bucketed hash tables, a match model, logistic mixing); see M. Mahoney, "Adaptive
 weighing of context models for lossless data compression", Florida Tech. TR CS-2005-16
@@ -33,7 +38,9 @@ from . import _deps
 
 __all__ = [
     "MAX_ORDER",
+    "MODEL_VERSIONS",
     "ModelParams",
+    "byte_costs",
     "compress_bytes",
     "decompress_bytes",
     "max_decoded_bytes",
@@ -42,6 +49,11 @@ __all__ = [
 
 #: Highest context order a model may use (``--model order0`` .. ``order8``).
 MAX_ORDER = 8
+
+#: Model versions a stream can be written with. A stream decodes only under the version
+#: that wrote it; every version stays readable. 1: the original model. 2: adds the x86
+#: call transform (see :func:`_transform`) and the levers listed in ``_cmloop``.
+MODEL_VERSIONS = (1, 2)
 
 #: Bytes coded per call of the compiled loop; between calls, progress is reported.
 _CHUNK = 1 << 20
@@ -118,39 +130,49 @@ _COST = np.array([0.0] + [-math.log2(p / 4096) for p in range(1, 4097)], dtype=n
 
 @dataclass(frozen=True)
 class ModelParams:
-    """What the decoder must know to rebuild the model: the highest context order and
-    the log2 size of each hashed table (entries of 4 bytes)."""
+    """What the decoder must know to rebuild the model: the highest context order, the
+    log2 size of each hashed table (entries of 4 bytes) and the model version (one of
+    :data:`MODEL_VERSIONS`; 1 unless asked, so the parameters of older files mean what
+    they meant)."""
 
     order: int
     table_bits: int
+    version: int = 1
 
     @property
     def memory_bytes(self) -> int:
         """Approximate memory the model's tables take."""
         hashed = max(self.order - 1, 0)
+        if self.version >= 2 and self.order >= 2:
+            hashed += 2  # the word contexts
         return hashed * (4 << self.table_bits) + (4 << 16) + (4 << 22)
 
 
-def model_params(order: int, n_bytes: int) -> ModelParams:
+def model_params(order: int, n_bytes: int, version: int = 1) -> ModelParams:
     """Parameters for an ``order``-N model on ``n_bytes`` of input: the hashed tables grow
     with the input (32 entries a byte: two 16-entry buckets per byte), from 2^12 up to
     2^22 entries each.
 
     >>> model_params(5, 1000)
-    ModelParams(order=5, table_bits=15)
+    ModelParams(order=5, table_bits=15, version=1)
     >>> model_params(5, 10**8).table_bits
     22
+    >>> model_params(5, 1000, version=2).version
+    2
     """
+    if isinstance(version, bool) or version not in MODEL_VERSIONS:
+        raise ValueError(f"model version {version!r} is not known; use one of {MODEL_VERSIONS}")
     if isinstance(order, bool) or not isinstance(order, int | np.integer):
         raise TypeError(f"order must be a whole number 0..{MAX_ORDER}, got {order!r}")
     if not 0 <= order <= MAX_ORDER:
         raise ValueError(f"order {order} is out of range; use order0 .. order{MAX_ORDER}")
     order = int(order)
     tb = min(22, max(12, math.ceil(math.log2(max(n_bytes, 1) * 32))))
-    return ModelParams(order=order, table_bits=tb)
+    return ModelParams(order=order, table_bits=tb, version=int(version))
 
 
 _KERNEL: Any = None
+_NO_COSTS = np.zeros(0, dtype=np.float64)
 
 
 def _kernel() -> Any:
@@ -167,16 +189,19 @@ class _State:
     """Model tables, mixer weights and coder registers for one stream."""
 
     def __init__(self, params: ModelParams) -> None:
-        n_in = params.order + 3 if params.order >= 1 else 2
+        nw = 2 if params.version >= 2 and params.order >= 2 else 0  # word contexts
+        n_in = params.order + 3 + nw if params.order >= 1 else 2
         self.n_in = n_in
         # zero is p = 1/2, count 0 (see _cmloop._update_py): fresh pages need no writes
         self.t0 = np.zeros(256, dtype=np.uint32)
         self.t1 = np.zeros(1 << 16, dtype=np.uint32)
-        self.th = np.zeros((max(params.order - 1, 1), 1 << params.table_bits), np.uint32)
+        self.th = np.zeros((max(params.order - 1, 1) + nw, 1 << params.table_bits), np.uint32)
         if params.order < 2:
             self.th = self.th[:, :16]
         self.tm = np.zeros(64 * 2, dtype=np.uint32)
-        self.mix = np.full((1024, n_in), (1 << 16) // 3, dtype=np.int64)
+        # weight sets: partial byte x match state (x previous byte's class, version 2)
+        sets = 1024 * (8 if nw else 1)
+        self.mix = np.full((sets, n_in), (1 << 16) // 3, dtype=np.int64)
         mbits = min(params.table_bits, 20)
         self.mhash = np.zeros(1 << mbits, dtype=np.int64)
         # secondary estimate: 33 interpolation knots for each order-1 context
@@ -200,9 +225,11 @@ def _step(
     buf: np.ndarray,
     *,
     decoding: bool,
+    costs: np.ndarray | None = None,
 ) -> int:
     """Run the compiled loop over bytes ``i:end`` of ``data``; the same loop encodes
-    into ``buf`` or decodes from it, so the model's updates cannot drift apart."""
+    into ``buf`` or decodes from it, so the model's updates cannot drift apart. If
+    ``costs`` is given, ``costs[k]`` receives the running ideal total after byte k."""
     return int(
         kernel(
             data,
@@ -225,6 +252,8 @@ def _step(
             params.order,
             params.table_bits,
             decoding,
+            _NO_COSTS if costs is None else costs,
+            params.version,
         )
     )
 
@@ -253,21 +282,64 @@ def compress_bytes(
     from ._bytes import as_buffer
 
     src = np.frombuffer(as_buffer(data), dtype=np.uint8).copy()  # the loop needs writable
+    payload, total, _ = _encode(src, params, progress, None)
+    return payload, total
+
+
+def _transform(src: np.ndarray, params: ModelParams, forward: bool) -> None:
+    """The reversible preprocessing of a model version, in place (version 2: the x86
+    call transform of ``_cmloop._e8e9_py``, which leaves most text unchanged)."""
+    if params.version >= 2:
+        _kernel()
+        from . import _cmloop
+
+        _cmloop.e8e9(src, forward)
+
+
+def _encode(
+    src: np.ndarray,
+    params: ModelParams,
+    progress: Callable[[int], None] | None,
+    costs: np.ndarray | None,
+) -> tuple[bytes, float, np.ndarray]:
+    """Transform ``src`` in place and code it; the stream, the ideal bits, and ``src``."""
     n = src.size
+    _transform(src, params, True)
     st = _State(params)
     out = np.zeros(n + n // 8 + 64, dtype=np.uint8)
     kernel = _kernel()
     i = 0
     while i < n:
         end = min(n, i + _CHUNK)
-        j = _step(kernel, st, params, src, i, end, out, decoding=False)
+        j = _step(kernel, st, params, src, i, end, out, decoding=False, costs=costs)
         if j < end:  # output buffer nearly full (incompressible input): grow it
             out = np.concatenate([out, np.zeros(out.size // 2 + 64, dtype=np.uint8)])
         i = j
         if progress is not None:
             progress(i)
     pos = _flush(st.regs, out)
-    return out[:pos].tobytes(), float(st.cost[0])
+    return out[:pos].tobytes(), float(st.cost[0]), src
+
+
+def byte_costs(data: bytes | bytearray | memoryview, params: ModelParams) -> np.ndarray:
+    """The model's ideal cost of each byte in bits, Σ over its 8 bits of log₂ 1/p(bit),
+    shape (n,): exactly the steps :func:`compress_bytes` takes, so the costs add up to its
+    ideal total (to float rounding). Under version 2 the costs are those of the bytes the
+    model sees after the x86 call transform, which leaves byte positions in place.
+
+    >>> raw = b"abracadabra, abracadabra"
+    >>> c = byte_costs(raw, model_params(3, len(raw)))
+    >>> c.shape, bool(abs(c.sum() - compress_bytes(raw, model_params(3, len(raw)))[1]) < 1e-6)
+    ((24,), True)
+    >>> bool(c[-5:].mean() < c[:5].mean())  # the repeat is cheaper than the first copy
+    True
+    """
+    from ._bytes import as_buffer
+
+    src = np.frombuffer(as_buffer(data), dtype=np.uint8).copy()
+    totals = np.zeros(src.size, dtype=np.float64)
+    _encode(src, params, None, totals)
+    return np.diff(totals, prepend=0.0)
 
 
 def _flush(regs: np.ndarray, out: np.ndarray) -> int:
@@ -365,4 +437,6 @@ def decompress_bytes(
             f"the coded stream ran out after {i} of {n} bytes were decoded (it is truncated "
             "or damaged, or n is wrong)"
         )
-    return dst[:n].tobytes()
+    dst = dst[:n].copy()
+    _transform(dst, params, False)
+    return dst.tobytes()

@@ -46,15 +46,21 @@ __all__ = [
 #: First four bytes of every file: not text, not a common format's magic.
 MAGIC = b"\x89IBZ"
 #: The newest format version this reader knows; it refuses newer ones. Version 1 holds
-#: coded payloads only; version 2 adds stored ones. A writer uses the oldest version that
-#: can hold its file, so a coded file still opens in an infobits that reads version 1.
+#: payloads coded by model 1 only; version 2 adds stored payloads and model 2. A writer
+#: uses the oldest version that can hold its file, so a file coded by model 1 still opens
+#: in an infobits that reads version 1.
 VERSION = 2
-#: The version each model kind needs.
-_VERSION_OF = {1: 1, 0: 2}
-#: Model kinds: 1 is the context-mixing byte model of :mod:`.adaptive`; 0 means the
-#: payload is the original bytes, stored because coding would not have shrunk them.
+#: Model kinds: 1 and 2 are the context-mixing byte models of :mod:`.adaptive` (its
+#: model versions 1 and 2); 0 means the payload is the original bytes, stored because
+#: coding would not have shrunk them.
 MODEL_CM = 1
+MODEL_CM2 = 2
 MODEL_STORED = 0
+#: The model ``pack`` codes with unless asked: model 2 (word contexts, an x86 call
+#: transform, mixer weights chosen by the previous byte's class).
+DEFAULT_MODEL = MODEL_CM2
+#: The container version each model kind needs.
+_VERSION_OF = {MODEL_CM: 1, MODEL_STORED: 2, MODEL_CM2: 2}
 
 _HEADER = struct.Struct("<4sBBBBQQIII")
 HEADER_SIZE = _HEADER.size  # 36
@@ -110,14 +116,16 @@ def pack(
     progress: Callable[[int], None] | None = None,
     *,
     store: bool = True,
+    model: int = DEFAULT_MODEL,
 ) -> tuple[bytes, float]:
     """Compress ``data`` into a complete container; return it and the model's ideal bits.
 
     When the coded payload would not be smaller than ``data`` (already-compressed or
     random bytes, or no bytes at all), ``data`` itself is stored: the file is then never
     more than :data:`HEADER_SIZE` bytes longer than its input. ``store=False`` keeps the
-    coded payload all the same (a version 1 file, as infobits wrote before it could
-    store). The ideal is the model's either way.
+    coded payload all the same. ``model`` is the context-mixing model, 2 (the default)
+    or 1 (the model of the first release, whose files are container version 1). The
+    ideal is the model's either way.
 
     >>> blob, ideal = pack(b"to be or not to be, that is the question", order=3)
     >>> blob[:4] == MAGIC, unpack(blob) == b"to be or not to be, that is the question"
@@ -130,12 +138,14 @@ def pack(
 
     Reference: ``docs/container-format.md``.
     """
+    if isinstance(model, bool) or model not in (MODEL_CM, MODEL_CM2):
+        raise ValueError(f"model={model!r} is not a coding model; use 1 or 2")
     raw = as_buffer(data)
-    params = model_params(order, len(raw))
+    params = model_params(order, len(raw), version=model)
     payload, ideal = compress_bytes(raw, params, progress)
     if store and len(payload) >= len(raw):
         return _head(MODEL_STORED, ModelParams(0, 0), raw, raw) + raw, ideal
-    return _head(MODEL_CM, params, raw, payload) + payload, ideal
+    return _head(model, params, raw, payload) + payload, ideal
 
 
 def read_header(blob: bytes | bytearray | memoryview, name: str = "the input") -> Header:
@@ -161,7 +171,12 @@ def read_header(blob: bytes | bytearray | memoryview, name: str = "the input") -
             f"{name} uses container version {version}; this infobits reads versions 1 "
             f"to {VERSION} (upgrade infobits)"
         )
-    coded = model == MODEL_CM and order <= MAX_ORDER and 12 <= tbits <= 22
+    coded = (
+        model in (MODEL_CM, MODEL_CM2)
+        and version >= _VERSION_OF[model]
+        and order <= MAX_ORDER
+        and 12 <= tbits <= 22
+    )
     stored = model == MODEL_STORED and version >= 2 and order == tbits == 0
     if not (coded or stored):
         raise ContainerError(
@@ -178,7 +193,8 @@ def read_header(blob: bytes | bytearray | memoryview, name: str = "the input") -
         raise ContainerError(
             f"{name} is corrupted: its header claims {size} bytes from a {psize}-byte payload"
         )
-    return Header(version, model, ModelParams(order, tbits), size, psize, crc, pcrc)
+    params = ModelParams(order, tbits, version=model if coded else 1)
+    return Header(version, model, params, size, psize, crc, pcrc)
 
 
 def _restore(h: Header, payload: bytes, name: str, progress: Callable[[int], None] | None) -> bytes:

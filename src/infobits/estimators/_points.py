@@ -62,7 +62,7 @@ def point_estimate(
     # Differential entropy may be negative; a kNN KL or KSG MI below 0 is noise.
     quantity = str(fields.get("quantity", ""))
     neighbors = fields.pop("neighbors", 0)
-    notes: list[str] = []
+    notes: list[str] = list(fields.pop("notes", ()))
     if not math.isfinite(value):
         raise ValueError(
             f"the {quantity.replace('_', ' ')} estimate is not finite: the points are so far "

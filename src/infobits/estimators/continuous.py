@@ -17,7 +17,17 @@ import numpy as np
 from scipy.spatial import cKDTree
 from scipy.special import digamma, gammaln
 
-__all__ = ["as_points", "cross_entropy_knn", "kl_divergence_knn", "kozachenko_leonenko", "ksg"]
+__all__ = [
+    "as_points",
+    "break_ties",
+    "cross_entropy_knn",
+    "kl_divergence_knn",
+    "kozachenko_leonenko",
+    "ksg",
+    "mixed_knn",
+    "standardized",
+    "tie_note",
+]
 
 
 def as_points(x: object, name: str) -> np.ndarray:
@@ -127,3 +137,96 @@ def cross_entropy_knn(x: np.ndarray, y: np.ndarray, k: int = 1) -> float:
     _, nu = _cross_dists(x, y, k)
     d = x.shape[1]
     return float(_log_ball(d) + math.log(y.shape[0]) - digamma(k) + d * np.mean(np.log(nu)))
+
+
+#: the fixed seed of the noise that breaks ties, so an estimate is reproducible
+TIE_SEED = 20040623
+
+
+def standardized(a: np.ndarray) -> np.ndarray:
+    """Each column scaled to mean 0 and standard deviation 1 (a constant column is only
+    centred). KSG's max-norm mixes the columns, so their units must not decide it."""
+    # a power of two first brings each column into [-1, 1], so the variance of values
+    # near 1e308 does not overflow (and scaling a column by 2^p changes no bit)
+    top = np.abs(a).max(axis=0) if a.shape[0] else np.zeros(a.shape[1])
+    a = np.ldexp(a, -np.frexp(np.where(top > 0, top, 1.0))[1])
+    sd = a.std(axis=0)
+    return (a - a.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+
+
+def resolution(col: np.ndarray) -> float:
+    """The smallest gap between distinct values of a column (1 if it holds one value)."""
+    u = np.unique(col)
+    return float(np.diff(u).min()) if u.size > 1 else 1.0
+
+
+def break_ties(a: np.ndarray, name: str, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
+    """Add uniform noise of ± half its resolution to each column with repeated values.
+
+    Rounded data hold the same value many times; nearest-neighbour counts then jump at
+    the ties (distance 0, or many points at exactly ε_i), which biases KSG or makes it
+    fail. Kraskov, Stögbauer & Grassberger (2004, §II.C) add low-amplitude noise; noise
+    as wide as the rounding step spreads each value back over the interval it was rounded
+    from. Returns the points and what was done to which column, for :func:`tie_note`.
+    """
+    out = a
+    said: list[str] = []
+    for j in range(a.shape[1]):
+        col = a[:, j]
+        distinct = np.unique(col).size
+        if distinct == col.size:
+            continue
+        h = resolution(col)
+        if out is a:
+            out = a.copy()
+        out[:, j] = col + rng.uniform(-h / 2, h / 2, col.size)
+        where = name if a.shape[1] == 1 else f"{name}[:, {j}]"
+        said.append(f"{where} ({col.size - distinct} repeated, step {h:.3g})")
+    return out, said
+
+
+def tie_note(said: list[str]) -> str:
+    """The note for the columns :func:`break_ties` touched."""
+    return (
+        "ties broken: " + ", ".join(said) + " got uniform noise of ± half the step "
+        f"(the smallest gap between its values), seed {TIE_SEED}, as Kraskov et al. (2004) "
+        "advise; without it repeated values bias the neighbour counts"
+    )
+
+
+def mixed_knn(x: np.ndarray, labels: np.ndarray, k: int = 3) -> float:
+    """Ross (2014): MI between continuous points x (n, d) and integer class labels.
+
+    Î(X; Y) = ψ(N) − ⟨ψ(N_y)⟩ + ψ(k) − ⟨ψ(m_i)⟩: for each point, d_i is the distance
+    to its k-th nearest neighbour among the points of its own class (N_y of them), and
+    m_i the number of points of any class within d_i (the neighbour included). A class
+    with fewer than k + 1 points uses k = N_y − 1; points alone in their class carry no
+    neighbour and are left out (Ross 2014, eq. 2 and the text after it).
+    """
+    n = x.shape[0]
+    if labels.shape[0] != n:
+        raise ValueError(f"x has {n} points but y has {labels.shape[0]}; MI needs pairs")
+    _, inv, cnt = np.unique(labels, return_inverse=True, return_counts=True)
+    inv = inv.ravel()
+    keep = cnt[inv] > 1
+    if keep.sum() < 2:
+        raise ValueError(
+            "y has no label seen twice, so no point has a neighbour of its own class; "
+            "the mixed estimator needs repeated labels (is y really discrete?)"
+        )
+    x, inv = x[keep], inv[keep]
+    n = x.shape[0]
+    cnt = np.bincount(inv)
+    radius = np.empty(n)
+    kk = np.empty(n)
+    for c in np.flatnonzero(cnt):
+        idx = np.flatnonzero(inv == c)
+        kc = min(k, idx.size - 1)
+        dist, _ = cKDTree(x[idx]).query(x[idx], k=kc + 1, p=np.inf)
+        radius[idx] = dist[:, -1]
+        kk[idx] = kc
+    _no_ties(radius, "x")
+    m = cKDTree(x).query_ball_point(x, radius, p=np.inf, return_length=True) - 1
+    return float(
+        digamma(n) - np.mean(digamma(cnt[inv])) + np.mean(digamma(kk)) - np.mean(digamma(m))
+    )

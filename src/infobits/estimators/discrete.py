@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 from scipy.special import digamma, xlogy
 
+from .jvhw import jvhw
+
 __all__ = [
     "ENTROPY_METHODS",
     "NEEDS_ALPHABET",
@@ -322,7 +324,8 @@ def james_stein(c: np.ndarray, k: np.ndarray | None) -> tuple[np.ndarray, None]:
     return h, None
 
 
-#: name -> kernel; nsb and dirichlet live in :mod:`infobits.estimators.nsb`.
+#: name -> kernel; nsb and dirichlet live in :mod:`infobits.estimators.nsb`, jvhw in
+#: :mod:`infobits.estimators.jvhw`.
 ENTROPY_METHODS: dict[str, Kernel] = {
     "plugin": plugin,
     "miller_madow": miller_madow,
@@ -332,6 +335,7 @@ ENTROPY_METHODS: dict[str, Kernel] = {
     "chao_shen": chao_shen,
     "chao_wang_jost": chao_wang_jost,
     "james_stein": james_stein,
+    "jvhw": jvhw,
 }
 
 #: methods that cannot run without the alphabet size.

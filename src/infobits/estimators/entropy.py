@@ -72,6 +72,10 @@ def estimate_entropy(
     - ``chao_shen``: coverage-adjusted Horvitz–Thompson (Chao & Shen 2003).
     - ``chao_wang_jost``: Chao, Wang & Jost (2013); needs no alphabet size.
     - ``james_stein``: shrinkage toward uniform (Hausser & Strimmer 2009); needs K.
+    - ``jvhw``: Jiao, Venkat, Han & Weissman (2015), minimax rate-optimal: the plug-in
+      plus 1/(2N) per symbol for common symbols, and for rare ones (n_i below
+      4 c₁ log N) an unbiased estimate of the best degree-≍log N polynomial
+      approximation of −p log p; see :func:`infobits.estimators.jvhw.jvhw`.
     - ``dirichlet``: posterior mean under a symmetric Dirichlet(a) prior, a =
       ``concentration`` = 1/2 (Jeffreys) by default (Wolpert & Wolf 1995); K defaults to
       the symbols seen.
@@ -117,6 +121,8 @@ def estimate_entropy(
     >>> e = ib.estimate_entropy(ib.counts([10, 5, 3, 1, 1]), alphabet_size=8, base="nats")
     >>> e.method, round(e.value, 3), round(e.stderr, 3)
     ('nsb', 1.425, 0.195)
+    >>> round(ib.estimate_entropy(ib.counts([10, 5, 3, 1, 1]), method="jvhw").value, 4)
+    2.185
 
     References: Paninski 2003 (bias of the plug-in); the papers named above; Archer,
     Park & Pillow 2014 for the Dirichlet posterior moments.

@@ -172,20 +172,44 @@ def _paired(
     concentration: float,
     k_neighbors: int,
     na_values: Any = None,
+    standardize: Any = True,
 ) -> Estimate:
     level, nb, seed = check_options(ci, n_boot, seed)
     concentration = check_positive(concentration, "concentration")
     k_neighbors = check_neighbors(k_neighbors)
+    if not isinstance(standardize, bool | np.bool_):
+        raise TypeError(
+            f"standardize must be True or False, got {standardize!r}; True scales each "
+            "column to standard deviation 1 before the neighbour search (the default)"
+        )
+    if method == "ross" and quantity != "mutual_information":
+        raise ValueError(
+            "method='ross' estimates mutual information only; for a conditional entropy "
+            "use a discrete method"
+        )
+    if method in ("auto", "ross") and quantity == "mutual_information":
+        fx, fy = _frame_floats(x), _frame_floats(y)
+        if _mixed_sides(fx, fy):
+            x, y = fx, fy
+    if method == "ross" or (
+        method == "auto" and quantity == "mutual_information" and _mixed_sides(x, y)
+    ):
+        return _mixed(x, y, k_neighbors, bool(standardize), level, n_boot, seed, base, na_values)
     if method == "ksg" or (
         method == "auto" and quantity == "mutual_information" and is_continuous(x, y)
     ):
         px, py = cont.as_points(x, "x"), cont.as_points(y, "y")
+        if px.shape[0] != py.shape[0]:
+            raise ValueError(
+                f"x has {px.shape[0]} points but y has {py.shape[0]}; MI needs pairs (x_i, y_i)"
+            )
+        px, py, pnotes = _prepared_points(px, py, bool(standardize))
         return point_estimate(
             cont.ksg(px, py, k_neighbors),
             lambda i: cont.ksg(px[i], py[i], k_neighbors),
             (px.shape[0],),
             level, n_boot, seed, base, method="ksg", quantity=quantity, n=px.shape[0],
-            neighbors=k_neighbors,
+            neighbors=k_neighbors, notes=pnotes,
         )  # fmt: skip
     kx_ky = check_alphabet_pair(alphabet_size)
     method = resolve_entropy_method(method, kx_ky)
@@ -283,6 +307,125 @@ def _paired(
     )
 
 
+STANDARDIZED_NOTE = (
+    "each column of x and y was standardised (mean 0, standard deviation 1) before the "
+    "neighbour search, so the units do not weigh on the max-norm; standardize=False keeps them"
+)
+
+
+def _prepared_points(
+    px: np.ndarray, py: np.ndarray, standardize: bool
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Standardise (when asked) and break ties, with the notes that say so."""
+    notes: list[str] = []
+    if standardize:
+        px, py = cont.standardized(px), cont.standardized(py)
+        notes.append(STANDARDIZED_NOTE)
+    rng = np.random.default_rng(cont.TIE_SEED)
+    px, said_x = cont.break_ties(px, "x", rng)
+    py, said_y = cont.break_ties(py, "y", rng)
+    if said_x or said_y:
+        notes.append(cont.tie_note(said_x + said_y))
+    return px, py, notes
+
+
+def _frame_floats(v: Any) -> Any:
+    """A float column of pandas, Polars or PyArrow as a NumPy float array (nulls as NaN),
+    so that a measurement held in a data frame counts as continuous; anything else as
+    it is."""
+    mod = type(v).__module__ or ""
+    try:
+        if mod.startswith("pandas") and getattr(v, "ndim", 0) == 1 and v.dtype.kind == "f":
+            return v.to_numpy(dtype=np.float64, na_value=np.nan)
+        if mod.startswith("polars") and v.dtype.is_float():
+            return np.asarray(v.to_numpy(), dtype=np.float64)
+        if mod.startswith("pyarrow"):
+            import pyarrow as pa
+
+            if isinstance(v, pa.ChunkedArray | pa.Array) and pa.types.is_floating(v.type):
+                return np.asarray(v.to_numpy(zero_copy_only=False), dtype=np.float64)
+    except (AttributeError, TypeError, ValueError):
+        return v
+    return v
+
+
+def _is_label_side(v: Any) -> bool:
+    if is_continuous(v) or isinstance(v, Tagged) or v is None:
+        return False
+    try:
+        return bool(np.ndim(v) == 1)
+    except Exception:  # a column of a data-frame library, for one
+        return hasattr(v, "__len__")
+
+
+def _mixed_sides(x: Any, y: Any) -> bool:
+    """One side holds continuous points, the other labels."""
+    return (is_continuous(x) and _is_label_side(y)) or (is_continuous(y) and _is_label_side(x))
+
+
+def _mixed(
+    x: Any,
+    y: Any,
+    k: int,
+    standardize: bool,
+    level: float | None,
+    n_boot: int | None,
+    seed: Any,
+    base: Base,
+    na_values: Any,
+) -> Estimate:
+    """MI between a continuous side and a side of labels (Ross 2014)."""
+    if is_continuous(x) and not is_continuous(y):
+        pts, lab, pname, lname = x, y, "x", "y"
+    elif is_continuous(y) and not is_continuous(x):
+        pts, lab, pname, lname = y, x, "y", "x"
+    else:
+        raise ValueError(
+            "method='ross' needs one side of continuous points (floats) and one of labels, "
+            f"but {'both sides look continuous' if is_continuous(x) else 'neither side is'}; "
+            "use method='ksg' for two continuous sides, or 'auto'"
+        )
+    a = np.asarray(pts, dtype=np.float64)
+    lv, lmiss = _side(lab, lname, check_na_values(na_values))
+    if lv.ndim != 1:
+        raise ValueError(f"{lname} must be a 1-D array of labels, got shape {lv.shape}")
+    if a.shape[0] != lv.size:
+        raise ValueError(f"x has {len(x)} samples but y has {len(y)}; they must be paired")
+    codes, lmiss = _labels(lv, lmiss, lname)
+    pmiss = np.isnan(a) if a.ndim == 1 else np.isnan(a).any(axis=tuple(range(1, a.ndim)))
+    keep = ~(lmiss | pmiss)
+    dropped = int((~keep).sum())
+    px = cont.as_points(a[keep], pname)
+    notes: list[str] = []
+    if dropped:
+        mx, my = (pmiss, lmiss) if pname == "x" else (lmiss, pmiss)
+        notes.append(
+            f"{_pairs(dropped)} with a missing value dropped ({int(mx.sum())} missing in "
+            f"x, {int(my.sum())} in y); the estimate uses the {int(keep.sum())} complete "
+            + ("pair" if keep.sum() == 1 else "pairs")
+        )
+    distinct = (int(np.unique(px, axis=0).shape[0]), int(np.unique(codes[keep]).size))
+    support = distinct if pname == "x" else distinct[::-1]
+    if standardize:
+        px = cont.standardized(px)
+        notes.append(STANDARDIZED_NOTE.replace("of x and y", f"of {pname}"))
+    px, said = cont.break_ties(px, pname, np.random.default_rng(cont.TIE_SEED))
+    if said:
+        notes.append(cont.tie_note(said))
+    lab_codes = codes[keep]
+    notes.append(
+        f"{pname} is continuous and {lname} holds labels: Ross's (2014) nearest-neighbour "
+        "estimator for mixed data"
+    )
+    return point_estimate(
+        cont.mixed_knn(px, lab_codes, k),
+        lambda i: cont.mixed_knn(px[i], lab_codes[i], k),
+        (px.shape[0],),
+        level, n_boot, seed, base, method="ross", quantity="mutual_information",
+        n=px.shape[0], neighbors=k, notes=notes, missing=dropped, support=support,
+    )  # fmt: skip
+
+
 def _pairs(n: int) -> str:
     return f"{n} pair" if n == 1 else f"{n} pairs"
 
@@ -313,6 +456,7 @@ def estimate_mutual_information(
     concentration: float = DEFAULT_CONCENTRATION,
     k: int = 3,
     na_values: Any = None,
+    standardize: bool = True,
 ) -> Estimate:
     r"""Estimate I(X; Y) = H(X) + H(Y) − H(X, Y) from paired samples (x_i, y_i).
 
@@ -322,7 +466,18 @@ def estimate_mutual_information(
     ``chao_wang_jost`` otherwise). A bootstrap resamples the pairs. Continuous
     (``ksg``, which ``auto`` picks for float arrays of non-integers): Kraskov,
     Stögbauer & Grassberger (2004), algorithm 1, with ``k`` neighbours,
-    Î = ψ(k) + ψ(N) − ⟨ψ(n_x + 1) + ψ(n_y + 1)⟩.
+    Î = ψ(k) + ψ(N) − ⟨ψ(n_x + 1) + ψ(n_y + 1)⟩. Mixed (``ross``, which ``auto``
+    picks when one side holds floats and the other labels): Ross (2014),
+    Î = ψ(N) − ⟨ψ(N_y)⟩ + ψ(k) − ⟨ψ(m_i)⟩, with the k-th neighbour of each point taken
+    within its own class (N_y points) and m_i the points of any class that close.
+
+    For ``ksg`` and ``ross``, each column of the points is standardised to mean 0 and
+    standard deviation 1 first (as the "Beyond Normal" benchmark's KSG does), so the
+    units do not weigh on the max-norm; ``standardize=False`` keeps them. Repeated
+    values (rounded data) are ties that bias the neighbour counts or put a neighbour at
+    distance 0: each column with ties gets uniform noise of ± half its step (the
+    smallest gap between its values) from a fixed seed, and a note says so
+    (Kraskov et al. 2004, §II.C).
 
     Args:
         x, y: paired 1-D arrays of labels, or columns of pandas, Polars, Arrow or Dask;
@@ -332,8 +487,9 @@ def estimate_mutual_information(
             ``x = ib.counts(table)``, a 2-D contingency table (X rows, Y columns), and no
             ``y``; for ``ksg``, arrays of shape (N,) or (N, d).
         alphabet_size: ``(K_x, K_y)``.
-        na_values: strings that mean missing (text is a label otherwise). Others as in
-            :func:`estimate_entropy`.
+        na_values: strings that mean missing (text is a label otherwise).
+        standardize: scale point data to unit variance first (``ksg``, ``ross``).
+            Others as in :func:`estimate_entropy`.
 
     Returns:
         an :class:`Estimate`. Bias-corrected values can come out below 0 when X and Y
@@ -345,7 +501,7 @@ def estimate_mutual_information(
     1.0
 
     Reference: Kraskov, Stögbauer & Grassberger (2004), Phys. Rev. E 69, 066138;
-    Paninski (2003) for the discrete bias.
+    Ross (2014), PLoS ONE 9(2), e87357; Paninski (2003) for the discrete bias.
     """
     return _paired(
         x,
@@ -360,6 +516,7 @@ def estimate_mutual_information(
         concentration,
         k,
         na_values,
+        standardize,
     )
 
 

@@ -119,14 +119,15 @@ class Arg:
             ltop = xp.where(xp.isfinite(ltop), ltop, xp.zeros_like(ltop))
             d = lc - ltop
             tops = pos & (d == 0)
-            e = xp.where(pos & ~tops, xp.exp(d), xp.zeros_like(d))
+            # expm1(d) at a top is 0 in value but carries the derivative tied counts need.
+            e = xp.where(pos & ~tops, xp.exp(d), xp.where(tops, xp.expm1(d), xp.zeros_like(d)))
             n_tops = xp.sum(xp.astype(tops, v.dtype), axis=self.axes, keepdims=True)
             rest = xp.sum(e, axis=self.axes, keepdims=True) + (n_tops - 1)
             total = self._total()
             finite = xp.isfinite(total)
             plain = lc - xp.log(xp.where(finite, total, _const(xp, v, 1.0)))
             out = xp.where(finite, plain, d - xp.log1p(rest))
-            self._cache["count_logs"] = xp.where(tops, -xp.log1p(rest) + xp.zeros_like(d), out)
+            self._cache["count_logs"] = xp.where(tops, d - xp.log1p(rest), out)
         return self._cache["count_logs"]
 
     def logp_full(self) -> Any:
@@ -384,9 +385,10 @@ def _kl_nats(xp: Any, pa: Arg, qa: Arg, axes: tuple[int, ...], keepdims: bool) -
         t, d = _kl_terms(xp, pa.prob(), pa.pos(), qa.prob(), qa.pos())
         total = xp.sum(t, axis=axes, keepdims=keepdims)
         if pa.kind is Kind.COUNTS and qa.kind is Kind.COUNTS:
-            # Both normalised by construction: over p's support, Σ(p - q) is exactly
-            # the mass of q outside it.
-            d = xp.where(pa.pos(), _const(xp, t, 0.0), qa.prob())
+            # Both normalised by construction, Σ(p - q) = 0: the terms' d (kept where
+            # p > 0) sums to the q-mass where p = 0, a sum without cancellation.
+            rest = xp.where(pa.pos(), _const(xp, t, 0.0), qa.prob())
+            return total + xp.sum(rest, axis=axes, keepdims=keepdims)
         return total + xp.sum(d, axis=axes, keepdims=keepdims)
     # Σ(p - q) is 0 by definition for a softmax, or the other side's own sum minus one:
     # summing rounded differences would leave ~1e-16, as large as a KL near 1e-15.

@@ -92,17 +92,15 @@ def as_rows(a: np.ndarray, axes: tuple[int, ...]) -> np.ndarray | None:
 def by_rows(measure: RowMeasure, dists: Sequence[Distribution], check: bool) -> np.ndarray | None:
     """Per-row nats of ``measure`` on same-shape inputs along the same outcome axes
     (flattened into one where that needs no copy), in the batch shape, validated
-    (unless ``check=False``) from statistics of the same pass. None when the inputs do
-    not suit the blocked path (counts, shapes that differ, views that would need a
-    copy, rows of logits or log-probabilities longer than a block); the caller then
-    takes the general path."""
+    (unless ``check=False``) from statistics of the same pass. Every kind of input is
+    blocked, rows of any length. None when the inputs do not suit the blocked path
+    (shapes that differ, views that would need a copy, no rows); the caller then takes
+    the general path."""
     shape = dists[0].values.shape
     axes = dists[0].axes
     if any(d.values.shape != shape or d.axes != axes for d in dists):
         return None
     kinds = {d.kind for d in dists}
-    if not kinds <= {Kind.PROBS, Kind.LOGITS, Kind.LOG_PROBS}:
-        return None
     maybe = [as_rows(d.values, axes) for d in dists]
     rows = [r for r in maybe if r is not None]
     if len(rows) != len(dists):
@@ -217,65 +215,217 @@ def _softmax_rows(
     soft: SoftKernel,
     need: Sequence[str],
 ) -> np.ndarray | None:
-    """Rows of logits (or of log-probabilities, with probabilities beside them) that
-    fit in a block are reduced block by block, in cache: one max, one exp and one sum
-    per logit row (a fused log-softmax), one exp per log-probability row; ``soft`` combines
-    the :class:`Part`\\ s into per-row nats. Scratch is block-sized and reused, so no
-    temporary grows with the input. Validation statistics come from the same pass (a
-    logit row's max is NaN, +inf or -inf exactly when it is invalid); on any doubt
-    the full check words the error."""
+    """Rows of logits, counts or log-probabilities (with probabilities beside them),
+    reduced block by block with block-sized scratch that is reused, so no temporary
+    grows with the input; ``soft`` combines the :class:`Part`\\ s into per-row nats.
+
+    A logit row that fits in a block costs one max, one exp and one sum (a fused
+    log-softmax), a log-probability row one exp. Counts, and logit rows longer than a
+    block, take two passes: the first finds each row's largest entry and the sum of the
+    rest over it (:func:`_norm`, a running log-sum-exp rescaled chunk by chunk), the
+    second the measure, one column chunk at a time (every soft kernel is a sum of
+    per-entry terms, with each chunk's share of the mass). Validation statistics come
+    from the same passes; on any doubt the full check words the error and names its
+    position."""
     m, k = views[0].shape
-    dtype = np.result_type(*views)
-    if k > block(dtype) or m == 0:
+    if m == 0:
         return None
-    step = max(1, block(dtype) // k)
+    dtype = np.result_type(*views)
+    size = block(dtype)
+    step_c = min(k, size)
+    step_r = max(1, size // k)
+    single = step_c == k
     out = np.empty(m, dtype=np.float64)
-    empty = np.empty(0, dtype=dtype)
     suspect = False
     with np.errstate(all="ignore"):
-        for r0 in range(0, m, step):
-            r1 = min(m, r0 + step)
-            n = (r1 - r0) * k
-            parts = []
-            slot = 0
-            for d, view, wants in zip(dists, views, need, strict=True):
-                z = view[r0:r1]
-                if d.kind is Kind.LOGITS:
-                    top = z.max(axis=1, keepdims=True)
-                    if check and not np.all(np.abs(top) < np.inf):
-                        suspect = True
-                    lg = _scratch(dtype, slot)[:n].reshape(z.shape)
-                    w = _scratch(dtype, slot + 1)[:n].reshape(z.shape)
-                    slot += 2
-                    np.subtract(z, top, out=lg)
-                    np.exp(lg, out=w)
-                    s = rowsum(w)
-                    parts.append(Part(w, lg, _log_of_sum(s, w, lg), s, 1.0, True))
-                elif d.kind is Kind.LOG_PROBS:
-                    w = _scratch(dtype, slot)[:n].reshape(z.shape)
-                    slot += 1
-                    np.exp(z, out=w)
-                    mass = rowsum(w)
-                    if check and not _log_probs_fine(z, mass, d.out_dtype):
-                        suspect = True
-                    parts.append(Part(w, z, 0.0, 1.0, mass, False))
+        for r0 in range(0, m, step_r):
+            r1 = min(m, r0 + step_r)
+            rows = [v[r0:r1] for v in views]
+            norms: list[tuple[np.ndarray, np.ndarray] | None] = []
+            for i, (d, z) in enumerate(zip(dists, rows, strict=True)):
+                if d.kind is Kind.COUNTS or (d.kind is Kind.LOGITS and not single):
+                    top, rest, bad = _norm(d.kind, z, step_c, dtype, 2 * i, check)
+                    norms.append((top, rest))
+                    suspect |= bad
                 else:
-                    mass = rowsum(z)
-                    if check and not (
-                        z.min() >= 0 and np.all(np.abs(mass - 1) <= sum_tolerance(z.dtype))
-                    ):
-                        suspect = True
-                    lg = empty
-                    if wants != "p":
-                        lg = _scratch(dtype, slot)[:n].reshape(z.shape)
-                        slot += 1
-                        np.log(z, out=lg)
-                    parts.append(Part(z, lg, 0.0, 1.0, mass, True))
-            out[r0:r1] = soft(parts)
+                    norms.append(None)
+            nats = np.zeros(r1 - r0, dtype=np.float64)
+            masses = [np.zeros(r1 - r0) for _ in dists]
+            for c0 in range(0, k, step_c):
+                chunk = [z[:, c0 : c0 + step_c] for z in rows]
+                parts = []
+                for i, (d, z, wants, nm) in enumerate(zip(dists, chunk, need, norms, strict=True)):
+                    part, bad = _part(d, z, wants, nm, dtype, 2 * i, i == 0, single, check)
+                    suspect |= bad
+                    if check and not single:
+                        masses[i] += part.mass
+                    parts.append(part)
+                nats += soft(parts)
+            out[r0:r1] = nats
+            if check and not single:
+                suspect |= not all(_whole_fine(d, s) for d, s in zip(dists, masses, strict=True))
     if suspect:
         for d in dists:
             validate(d)
     return out
+
+
+def _whole_fine(d: Distribution, mass: np.ndarray) -> bool:
+    """Rows of probabilities or log-probabilities, summed over their chunks, within
+    the tolerance of 1 (logits and counts need no sum)."""
+    tol = 0.999 * sum_tolerance(d.out_dtype)
+    if d.kind is Kind.PROBS:
+        return bool(np.all(np.abs(mass - 1) <= tol))
+    if d.kind is Kind.LOG_PROBS:
+        return bool(np.all(np.abs(np.log(mass)) <= tol))
+    return True
+
+
+def _part(
+    d: Distribution,
+    z: np.ndarray,
+    wants: str,
+    norm: tuple[np.ndarray, np.ndarray] | None,
+    dtype: np.dtype,
+    slot: int,
+    first: bool,
+    single: bool,
+    check: bool,
+) -> tuple[Part, bool]:
+    """One input over one chunk of a row block as a :class:`Part`, and whether its
+    statistics cast doubt on it. ``norm`` is the row's (largest entry, rest) from
+    :func:`_norm`, for counts and for logit rows longer than a block."""
+    n = z.size
+    lg = _scratch(dtype, slot)[:n].reshape(z.shape)
+    w = _scratch(dtype, slot + 1)[:n].reshape(z.shape)
+    bad = False
+    if norm is not None:
+        top, rest = norm
+        s = 1.0 + rest
+        c = np.log1p(rest)
+        if d.kind is Kind.LOGITS:
+            np.subtract(z, top, out=lg)
+            if wants != "log":
+                np.exp(lg, out=w)
+        else:  # counts: w = c/top and log p = log c - log top - log1p(rest)
+            if wants != "log" and not single:  # one chunk: _norm left c/top in w
+                np.divide(z, top, out=w)
+            if wants != "p":
+                # The first input's log is only ever weighted by its own w, which is
+                # 0 at a zero count: a finite log there keeps the row off the redo path.
+                if first:
+                    np.maximum(z, 0.5, out=lg)
+                else:
+                    np.copyto(lg, z)
+                # log(c/top) rounds once; a positive count is >= 1, so c/top is
+                # subnormal (and its log short of digits) only where top > 1/tiny.
+                if np.all(top <= _huge(dtype)):
+                    np.divide(lg, top, out=lg)
+                    np.log(lg, out=lg)
+                else:
+                    np.log(lg, out=lg)
+                    np.subtract(lg, np.log(top), out=lg)
+        mass = 1.0 if single or wants == "log" else rowsum(w) / s
+        return Part(w, lg, c, s, mass, True), bad
+    if d.kind is Kind.LOGITS:  # a row in one block: the fused log-softmax
+        top = z.max(axis=1, keepdims=True)
+        bad = check and not np.all(np.abs(top) < np.inf)
+        np.subtract(z, top, out=lg)
+        np.exp(lg, out=w)
+        s = rowsum(w)
+        return Part(w, lg, _log_of_sum(s, w, lg), s, 1.0, True), bad
+    if d.kind is Kind.LOG_PROBS:
+        np.exp(z, out=w)
+        mass = rowsum(w)
+        if check:
+            if single:
+                bad = not _log_probs_fine(z, mass, d.out_dtype)
+            else:
+                bad = not bool(z.max() <= 0.999 * sum_tolerance(d.out_dtype))
+        return Part(w, z, 0.0, 1.0, mass, False), bad
+    mass = rowsum(z)
+    if check:
+        bad = not bool(z.min() >= 0)
+        if single:
+            bad = bad or not np.all(np.abs(mass - 1) <= sum_tolerance(d.out_dtype))
+    if wants == "p":
+        lg = lg[:, :0]
+    else:
+        np.log(z, out=lg)
+    return Part(z, lg, 0.0, 1.0, mass, True), bad
+
+
+_HUGE: dict[np.dtype, float] = {}
+
+
+def _huge(dtype: np.dtype) -> float:
+    """1 / the smallest normal number of ``dtype`` (np.finfo is slow to ask)."""
+    big = _HUGE.get(dtype)
+    if big is None:
+        big = _HUGE[dtype] = 1.0 / float(np.finfo(dtype).smallest_normal)
+    return big
+
+
+def _norm(
+    kind: Kind, z: np.ndarray, step: int, dtype: np.dtype, slot: int, check: bool
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Per row of ``z``: the largest entry ``top`` (rows, 1), and ``rest`` (rows,) such
+    that the normaliser is top·(1 + rest) for counts and e^top·(1 + rest) for logits;
+    and whether the statistics cast doubt on the rows. One pass over column chunks of
+    ``step``: each chunk's own (max, rest), rescaled to the running max as it grows.
+    Keeping ``rest`` apart lets log1p(rest) keep the digits near certainty that
+    log(1 + rest) would lose, and a count total such as 1e308 + 1e308 is never formed.
+    For counts in one chunk, scratch ``slot`` + 1 is left holding c/top."""
+    logits = kind is Kind.LOGITS
+    top: np.ndarray | None = None
+    rest = np.empty(0)
+    bad = False
+    for c0 in range(0, z.shape[1], step):
+        c = z[:, c0 : c0 + step]
+        w = _scratch(dtype, slot + 1)[: c.size].reshape(c.shape)
+        tc = c.max(axis=1, keepdims=True)
+        if logits:
+            bad = bad or (check and not np.all(tc < np.inf))  # NaN or +inf
+            np.subtract(c, np.where(tc > -np.inf, tc, 0.0), out=w)
+            np.exp(w, out=w)
+        else:
+            if check and not bad:
+                lg = _scratch(dtype, slot)[: c.size].reshape(c.shape)
+                np.floor(c, out=lg)
+                bad = not (bool(c.min() >= 0) and np.all(tc < np.inf) and np.array_equal(lg, c))
+            np.divide(c, np.where(tc > 0, tc, 1.0), out=w)
+        rc = _rest(rowsum(w), w)
+        if top is None:
+            top, rest = tc, rc
+            continue
+        up = (tc > top)[:, 0]
+        hi = np.maximum(top, tc)
+        lo = np.minimum(top, tc)[:, 0]
+        h = hi[:, 0]
+        if logits:
+            f = np.where(h > -np.inf, np.exp(lo - h), 0.0)
+        else:
+            f = np.where(h > 0, lo / np.where(h > 0, h, 1.0), 0.0)
+        rest = np.where(up, rc + (rest + 1) * f, rest + (rc + 1) * f)
+        top = hi
+    assert top is not None
+    if check:  # all -inf logits, or counts that total 0
+        bad = bad or not np.all(top > (-np.inf if logits else 0.0))
+    return top, rest, bad
+
+
+def _rest(s: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Σⱼ w[i, j] - 1 per row, for rows whose largest entry is 1 (row sums ``s``).
+    Near certainty the sum is retaken without one largest entry, so that its digits
+    survive; a row of zeros gives -1."""
+    rest = s - 1.0
+    near = s < 1.0 + _NEAR_CERTAIN
+    if near.any():
+        wn = w[near]
+        tops = wn == 1.0
+        wn[tops] = 0.0
+        rest[near] = rowsum(wn) + (tops.sum(axis=1) - 1)
+    return rest
 
 
 def _log_probs_fine(lp: np.ndarray, mass: np.ndarray, dtype: np.dtype) -> bool:

@@ -174,12 +174,30 @@ def _kl_kernel(
     return [kl, rowsum(p), rowsum(q)], _low(kl, [q], float(p.min()))
 
 
+def _wdot(w: np.ndarray, lg: np.ndarray, own: bool) -> np.ndarray:
+    """Σⱼ w·lg per row, with 0·log 0 = 0: a row made NaN by a zero weight facing an
+    infinite log is summed again without those entries (in place where ``lg`` is block
+    scratch, ``own``; else in copies of those rows), rather than sent to the general
+    formulas, which would build full-size temporaries."""
+    out = rowdot(w, lg)
+    bad = np.isnan(out)
+    if bad.any():
+        if own:
+            lg[w == 0] = 0.0
+            out[bad] = rowdot(w, lg)[bad]
+        else:
+            wb, lb = w[bad], lg[bad]
+            lb[wb == 0] = 0.0
+            out[bad] = rowdot(wb, lb)
+    return out
+
+
 def _kl_soft(parts: list[Part]) -> np.ndarray:
     p, q = parts
     # Into block scratch, never into a caller's log-probabilities.
     out = q.log if q.scratch_log else p.log if p.scratch_log else None
     diff = np.subtract(p.log, q.log, out=out)
-    return rowdot(p.w, diff) / p.s + (q.c - p.c) * p.mass
+    return _wdot(p.w, diff, out is not None) / p.s + (q.c - p.c) * p.mass
 
 
 def _kl_redo(nats: np.ndarray) -> np.ndarray:
@@ -190,14 +208,14 @@ def _kl_redo(nats: np.ndarray) -> np.ndarray:
 
 ENTROPY = RowMeasure(
     probs=_entropy_kernel,
-    soft=lambda P: P[0].c * P[0].mass - rowdot(P[0].w, P[0].log) / P[0].s,
+    soft=lambda P: P[0].c * P[0].mass - _wdot(P[0].w, P[0].log, P[0].scratch_log) / P[0].s,
     need=("both",),
     redo=lambda h: ~np.isfinite(h),  # a zero probability made 0·log 0 = NaN there
     careful=_entropy_nats,
 )
 CROSS_ENTROPY = RowMeasure(
     probs=_ce_kernel,
-    soft=lambda P: P[1].c * P[0].mass - rowdot(P[0].w, P[1].log) / P[0].s,
+    soft=lambda P: P[1].c * P[0].mass - _wdot(P[0].w, P[1].log, P[1].scratch_log) / P[0].s,
     need=("p", "log"),
     redo=np.isnan,  # 0·log 0 where p = q = 0
     careful=_ce_nats,
