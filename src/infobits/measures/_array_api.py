@@ -350,7 +350,8 @@ def _kl_terms(xp: Any, p: Any, ppos: Any, q: Any, qpos: Any) -> tuple[Any, Any]:
     zero, one = _const(xp, p, 0.0), _const(xp, p, 1.0)
     both = ppos & qpos
     ps, qs = xp.where(both, p, one), xp.where(both, q, one)
-    u = (ps - qs) / qs
+    with np.errstate(over="ignore"):  # p/q beyond the range: the logs below take over
+        u = (ps - qs) / qs
     small = xp.abs(u) < SERIES_U
     mid = (u >= -0.5) & (u <= 1.0)
     us = xp.where(small, u, zero)

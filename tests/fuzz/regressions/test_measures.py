@@ -640,3 +640,14 @@ def test_array_api_strict_counts_whose_total_overflows_do_not_warn() -> None:
         warnings.simplefilter("error")
         got = ib.entropy(ib.counts(xps.asarray(c)), base="nats")
     assert close(got, mp_h(mp_logprobs(c, "counts")), 1e-12)
+
+
+def test_array_api_strict_float32_kl_against_a_subnormal_q_does_not_warn() -> None:
+    # Found by fuzzing: p/q overflowed inside NumPy and warned (the value was right).
+    p = np.array([0.0, 1.0], dtype=np.float32)
+    q = np.array([1.0, 1.00000022e-39], dtype=np.float32)
+    ref = mp_kl_p(mp_logprobs(p, "probs"), mp_logprobs(q, "probs"))  # 89.8 nats
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = ib.kl_divergence(xps.asarray(p), xps.asarray(q), base="nats")
+    assert close(got, ref, 1e-5)
