@@ -168,7 +168,9 @@ class Arg:
                 out = v
             elif self.kind is Kind.COUNTS:
                 total = self._total()
-                finite = xp.isfinite(total)
+                # Near the top of the range 1/total is subnormal, which JAX on the CPU
+                # flushes to 0 (it divides by multiplying): there, from the logs.
+                finite = total < xp.finfo(v.dtype).max / 16
                 safe = xp.where(finite, total, _const(xp, v, 1.0))
                 out = xp.where(
                     finite, v / safe, xp.exp(self.lsafe()) * xp.astype(self.pos(), v.dtype)

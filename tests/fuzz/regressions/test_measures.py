@@ -651,3 +651,13 @@ def test_array_api_strict_float32_kl_against_a_subnormal_q_does_not_warn() -> No
         warnings.simplefilter("error")
         got = ib.kl_divergence(xps.asarray(p), xps.asarray(q), base="nats")
     assert close(got, ref, 1e-5)
+
+
+def test_float32_jax_counts_near_the_top_of_the_range() -> None:
+    # Found by fuzzing: 1/8.5e37 is subnormal in float32 and JAX flushed it, so the
+    # counts [0, 0, 0, 8.5e37] became probabilities [0, 0, 0, 0].
+    c = np.array([0.0, 0.0, 0.0, 8.50706019e37], dtype=np.float32)
+    z = np.zeros(4, dtype=np.float32)
+    ref = mp_js(mp_logprobs(z, "logits"), mp_logprobs(c.astype(np.float64), "counts"))
+    got = ib.js_divergence(ib.logits(jnp.asarray(z)), ib.counts(jnp.asarray(c)), base="nats")
+    assert close(got, ref, 1e-5)
