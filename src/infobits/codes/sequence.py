@@ -51,6 +51,7 @@ from .stream import (
     _coder_failure,
     _least_bits,
     _symbols,
+    _two_columns,
     _zero_probability,
 )
 
@@ -320,13 +321,6 @@ def _checked_row(o: Any, t0: int, k: int) -> None:
         )
 
 
-def _coder_rows(w: np.ndarray) -> np.ndarray:
-    """constriction needs two outcomes or more; one-outcome rows get an empty second."""
-    if w.shape[1] > 1:
-        return w
-    return np.concatenate([w, np.zeros_like(w)], axis=1)
-
-
 def codelength(symbols: Any, model: Any) -> float:
     """Σ_t -log2 q(x_t | x_<t) under a sequence model, in bits (math.fsum)."""
     s = _integers(symbols)
@@ -356,7 +350,7 @@ def encode(symbols: Any, model: Any, check: bool) -> bytes:
     def flush() -> None:
         nonlocal pending
         if pending:
-            enc.encode(np.concatenate(pend_s), cat, _coder_rows(np.concatenate(pend_w)))
+            enc.encode(np.concatenate(pend_s), cat, _two_columns(np.concatenate(pend_w)))
             pend_w.clear()
             pend_s.clear()
             pending = 0
@@ -415,7 +409,7 @@ def decode(data: Any, model: Any, n: Any) -> np.ndarray:
         if t == 0:
             k = o.rows.shape[1]
         _checked_row(o, t, k)
-        w = _coder_rows(o.weights)
+        w = _two_columns(o.weights)
         spent += float(_least_bits(w)[0])
         if spent > cap:
             raise ValueError(
