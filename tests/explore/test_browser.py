@@ -302,6 +302,17 @@ def text_seq(pg: Page) -> int:
     return int(pg.evaluate("Number(document.body.dataset.textSeq || 0)"))
 
 
+def _english() -> dict[str, str]:
+    import json
+
+    from infobits.explore._app import STATIC
+
+    return json.loads((STATIC / "i18n.json").read_text(encoding="utf-8"))["en"]
+
+
+EN = _english()
+
+
 def shade(bits: float) -> str:
     """The colour the page gives a character: white to (214, 39, 40) over 0..16 bits."""
     f = min(max(bits, 0.0), 16.0) / 16.0
@@ -331,6 +342,7 @@ def test_text_view_shades_each_character_by_the_librarys_bits(page: Page, model:
     ref = text_bits(text, model)
     spans = page.locator("#text-shaded span.ch")
     assert spans.count() == len(text)
+    assert page.text_content("#text-model-description") == EN[f"text.about.{model}"]
     got = page.evaluate(
         "() => [...document.querySelectorAll('#text-shaded span.ch')].map(s => "
         "[s.dataset.char, Number(s.dataset.bits), getComputedStyle(s).backgroundColor])"

@@ -593,6 +593,7 @@ function showTextError(message) {
 function scheduleText(delay = 250) {
   updateTextCount();
   $("text-like-box").hidden = $("text-model").value !== "crosscode";
+  $("text-model-description").textContent = t(`text.about.${$("text-model").value}`);
   clearTimeout(textView.timer);
   textView.timer = setTimeout(refreshText, delay);
 }
