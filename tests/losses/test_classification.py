@@ -253,3 +253,21 @@ def test_probability_target_loss_is_entropy_plus_divergence(c: int, n: int, seed
     h = torch.tensor(ib.entropy(p.numpy()))
     kl = torch.tensor(ib.kl_divergence(p.numpy(), ib.logits(z.numpy())))
     torch.testing.assert_close(loss, h + kl, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["weight", "pos_weight"])
+@pytest.mark.parametrize("shape", [(4,), (2, 3), (3, 1)])
+def test_binary_weights_that_do_not_fit_the_logits_are_refused_by_name(name, shape):
+    torch = pytest.importorskip("torch")
+    z, y = torch.randn(3), torch.tensor([0.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match=rf"^{name} has shape \({shape[0]},"):
+        ib.losses.binary_cross_entropy(logits=z, target=y, **{name: torch.ones(shape)})
+
+
+def test_binary_weights_that_broadcast_match_torch():
+    torch = pytest.importorskip("torch")
+    z, y = torch.randn(2, 3), torch.rand(2, 3)
+    w, c = torch.rand(3), torch.rand(1, 3) + 0.5
+    got = ib.losses.binary_cross_entropy(logits=z, target=y, weight=w, pos_weight=c)
+    want = torch.nn.functional.binary_cross_entropy_with_logits(z, y, weight=w, pos_weight=c)
+    assert float(got) == pytest.approx(float(want), rel=1e-6)

@@ -312,6 +312,19 @@ def kl_divergence_loss(
     return xp.sum(per) if reduction == "sum" else xp.mean(per)
 
 
+def _check_broadcasts(name: str, shape: tuple[int, ...], target: tuple[int, ...]) -> None:
+    """``name`` must broadcast to the logits' shape without enlarging it."""
+    try:
+        fits = np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"{name} has shape {shape}, which does not broadcast to the logits' shape {target}; "
+            f"give one {name} per item (shape {target}) or a shape that broadcasts to it"
+        )
+
+
 def binary_cross_entropy(
     *,
     logits: Any,
@@ -360,6 +373,9 @@ def binary_cross_entropy(
             f"target has shape {tuple(y.shape)} but logits have {tuple(z.shape)}; they must match"
         )
     y = xp.astype(y, cdt) if y.dtype != cdt else y
+    for name, w in (("weight", weight), ("pos_weight", pos_weight)):
+        if w is not None:
+            _check_broadcasts(name, tuple(getattr(w, "shape", np.shape(w))), tuple(z.shape))
     if check and not _targets_in_unit_interval(xp, y):
         bad = ~((y >= 0) & (y <= 1))
         if _backend.host_bool(xp.any(bad), "target"):
