@@ -294,3 +294,28 @@ def test_invalid_loss_targets_name_the_target(defect: str, c: int, data: st.Data
         + " (torch)"
     )
     check_invalid(surface, call, mentions=[word])
+
+
+@fuzz(fast=8, long=600)
+@given(
+    st.sampled_from(["weight", "pos_weight"]),
+    st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    st.lists(st.integers(1, 5), min_size=1, max_size=3),
+)
+def test_binary_weights_of_any_shape_fit_or_are_named(
+    name: str, shape: list[int], wshape: list[int]
+) -> None:
+    z = torch.zeros(*shape, dtype=torch.float64)
+    y = torch.full(tuple(shape), 0.5, dtype=torch.float64)
+    w = torch.rand(*wshape, dtype=torch.float64) + 0.5
+    call = lambda: ib.losses.binary_cross_entropy(logits=z, target=y, **{name: w})  # noqa: E731
+    try:
+        fits = np.broadcast_shapes(tuple(wshape), tuple(shape)) == tuple(shape)
+    except ValueError:
+        fits = False
+    if fits:
+        kw = {name: w}
+        ref = F.binary_cross_entropy_with_logits(z, y, **kw)
+        check_valid("losses: binary_cross_entropy (torch)", call, lambda got: _close(got, ref))
+    else:
+        check_invalid("losses: binary_cross_entropy (torch)", call, mentions=[name])
