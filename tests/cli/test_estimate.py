@@ -402,3 +402,13 @@ def test_errors_about_standard_input_name_it(capsys, monkeypatch, data, says):
     code = main(["estimate", "-", "-c", "v"])
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and err.count("\n") == 1 and says in err
+
+
+def test_estimator_errors_name_the_cli_options_not_python_arguments(tmp_path, capsys):
+    rows = ["1.5,x", "2.25,y", "3.1,x", ",y", "4.0,", "5.5,x"]
+    f = tmp_path / "s.csv"
+    f.write_text("a,b\n" + "\n".join(rows) + "\n")
+    assert main(["estimate", str(f), "-c", "a", "--with", "b", "--measure", "mi"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("infobits: error: --ci needs") and err.rstrip().endswith("use --ci 0")
+    assert "drop ci" not in err and "smaller k" not in err

@@ -111,6 +111,9 @@ _OPTION_WORDS = [
     (r"\balphabet_size\b", "--alphabet-size"),
     (r"\bmethod='([a-z_]+)'", r"--method \1"),
     (r"\bn_boot\b", "--n-boot"),
+    (r"^ci needs\b", "--ci needs"),
+    (r"\bdrop ci, or use a smaller k\b", "use --ci 0"),
+    (r"\bdrop ci\b", "use --ci 0"),
 ]
 
 
