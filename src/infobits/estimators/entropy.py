@@ -34,7 +34,8 @@ from ._common import (
     unseen_mass,
     z_score,
 )
-from .bootstrap import bootstrap_one, percentile_interval
+from ._fingerprint import bootstrap_entropy
+from .bootstrap import percentile_interval
 from .counting import ValueCounts
 from .discrete import huge_rows, plugin, plugin_stderr
 from .nsb import DEFAULT_CONCENTRATION
@@ -174,7 +175,7 @@ def estimate_entropy(
                     kr = None if k_ok is None else np.tile(k_ok[which], d.shape[0] // which.size)
                     return entropy_nats(d, method, kr, concentration)[0]
 
-                reps = bootstrap_one(c_ok, stat, nb, rng)
+                reps = bootstrap_entropy(c_ok, method, stat, nb, rng)
                 se[ok], lo[ok], hi[ok] = percentile_interval(reps, level, h[ok], plugin(c_ok)[0])
                 unseen = float(np.max(unseen_mass(c_ok)))
                 if unseen > SCARCE:
