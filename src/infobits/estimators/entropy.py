@@ -169,7 +169,7 @@ def estimate_entropy(
         z = z_score(level)
         if method in ("nsb", "dirichlet", "pym"):
             kk = k if k is not None else rows.support.astype(np.float64)
-            top = np.log(kk) if method != "pym" or k is not None else np.inf
+            top = np.log(kk) if method != "pym" else np.inf  # PYM: countably many symbols
             with np.errstate(invalid="ignore"):
                 lo = np.clip(h - z * se, 0.0, top)
                 hi = np.clip(h + z * se, 0.0, top)

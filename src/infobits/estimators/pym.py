@@ -239,12 +239,19 @@ def pym_entropy(c: np.ndarray, k: np.ndarray | None = None) -> tuple[np.ndarray,
         repeated samples (N − m < 2), where the posterior of α is improper.
 
     >>> m, s = pym_entropy(np.array([[1.0, 2, 2, 4]]))
-    >>> round(float(m[0]), 2), round(float(s[0] ** 2), 2)
-    (2.15, 0.27)
+    >>> round(float(m[0]), 4), round(float(s[0] ** 2), 4)
+    (2.244, 0.3933)
+
+    The mean agrees with mpmath's adaptive quadrature of the same posterior to 1e-9.
+    The README of the authors' reference implementation gives 2.1476 (variance
+    0.2715) for these counts. Its conditional posterior mean, its PY prior variance
+    and its prior q(γ) are the ones used here (checked numerically in the tests), but
+    it integrates only over a box around the
+    posterior's mode sized from a Gaussian fit there; on nine samples the posterior in
+    α is wide and heavy-tailed, and integrating all of it gives the value above.
 
     Reference: E. Archer, I. M. Park, J. W. Pillow, "Bayesian entropy estimation for
-    countable discrete distributions", JMLR 15 (2014) 2833–2868; the value above is
-    the worked example of their reference implementation's README (2.1476, 0.2715).
+    countable discrete distributions", JMLR 15 (2014) 2833–2868.
     """
     c = np.atleast_2d(np.asarray(c, dtype=np.float64))
     mean = np.empty(c.shape[0])
