@@ -108,13 +108,16 @@ class _Problem:
         first = int(v.min())
         x_min = 1.0 / (n * max(10.0, n)) if first == 1 else first / n
         self.x = _grid(x_min, fmax / n, n)
-        self.mass = 1.0 - float((self.emp_x * self.emp_h).sum())
-        # variables: z_j = x_j h(x_j) (the mass at x_j), then one slack s_i per entry of
-        # the fingerprint; |P z − F| <= s is two rows each. P is sparse: poi(Nx, i) is
-        # below 1e-300 further than 40√(Nx) + 40 from Nx.
+        # the samples the LP must explain, an exact integer (not 1 − the empirical mass)
+        self.samples = float(np.arange(lp_f.size) @ lp_f)
+        self.lam = n * self.x
+        # variables: y_j = N x_j h(x_j), the expected number of samples of the symbols at
+        # x_j, then one slack s_i per entry of the fingerprint; |P y − F| <= s is two rows
+        # each, P_ij = poi(λ_j, i)/λ_j <= 1 (λ = Nx), sparse: below 1e-300 further than
+        # 40√λ + 40 from λ. In these units every coefficient is at most 1, whatever N.
         nz, nf = self.x.size, self.f_lp.size
         rows, cols, vals = [], [], []
-        for j, lam in enumerate((n * self.x).tolist()):
+        for j, lam in enumerate(self.lam.tolist()):
             lo = max(1, int(lam - 40 * math.sqrt(lam) - 40))
             hi = min(nf, int(lam + 40 * math.sqrt(lam) + 40))
             if lo > hi:
@@ -122,7 +125,7 @@ class _Problem:
             i = np.arange(lo, hi + 1, dtype=np.float64)
             rows.append(i.astype(np.int64) - 1)
             cols.append(np.full(i.size, j))
-            vals.append(_poisson(np.float64(lam), i) / self.x[j])
+            vals.append(_poisson(np.float64(lam), i) / lam)
         p = sparse.csr_matrix(
             (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(nf, nz)
         )
@@ -141,7 +144,7 @@ class _Problem:
             a_ub = sparse.vstack([a_ub, sparse.csr_matrix(self.weights[None, :])], format="csr")
             b_ub = np.concatenate([b_ub, [bound]])
         res = linprog(
-            cost, A_ub=a_ub, b_ub=b_ub, A_eq=self.a_eq, b_eq=[self.mass], bounds=(0, None),
+            cost, A_ub=a_ub, b_ub=b_ub, A_eq=self.a_eq, b_eq=[self.samples], bounds=(0, None),
             method="highs",
         )
         if res.status != 0:  # pragma: no cover - the programs are always feasible
@@ -156,17 +159,17 @@ class _Problem:
             return self.emp_x, self.emp_h, emp, emp
         first = self._solve(self.weights, None)
         opt = float(self.weights @ first)
-        support = np.concatenate([1.0 / self.x, np.zeros(self.f_lp.size)])
-        z = self._solve(support, opt + _SLACK)[: self.nz]
+        support = np.concatenate([1.0 / self.lam, np.zeros(self.f_lp.size)])
+        y = self._solve(support, opt + _SLACK)[: self.nz]
         # the range allows the discrepancy's own sampling noise: each nonzero entry's term
         # is O(1) noise, so √(entries) above the optimum
         wide = opt + max(_SLACK, math.sqrt(np.count_nonzero(self.f_lp)))
         ent = np.concatenate([-np.log(self.x), np.zeros(self.f_lp.size)])
-        lo = float(ent @ self._solve(ent, wide))
-        hi = float(ent @ self._solve(-ent, wide))
-        keep = z > 0
+        lo = float(ent @ self._solve(ent, wide)) / self.n
+        hi = float(ent @ self._solve(-ent, wide)) / self.n
+        keep = y > 0
         x = np.concatenate([self.emp_x, self.x[keep]])
-        h = np.concatenate([self.emp_h, z[keep] / self.x[keep]])
+        h = np.concatenate([self.emp_h, y[keep] / self.lam[keep]])
         order = np.argsort(x)
         return x[order], h[order], emp + lo, emp + hi
 
