@@ -84,9 +84,20 @@ def child(k: int, method: str, n_boot: int, how: str) -> None:
 
 def rss_extra(k: int, method: str, n_boot: int, how: str) -> float:
     out = subprocess.run(
-        [sys.executable, str(Path(__file__)), "--child", str(k), how, "--method", method,
-         "--n-boot", str(n_boot)],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            str(Path(__file__)),
+            "--child",
+            str(k),
+            how,
+            "--method",
+            method,
+            "--n-boot",
+            str(n_boot),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return float(json.loads(out.stdout.strip().splitlines()[-1])["rss_extra_mib"])
 
@@ -102,10 +113,14 @@ def main() -> None:
     if args.child:
         child(int(args.child[0]), args.method, args.n_boot, args.child[1])
         return
-    print(f"Bootstrap of {args.method}: Zipf counts, N = 10^7, n_boot = {args.n_boot}, "
-          f"median of {args.repeats} (interleaved)")
-    print(f"  {'K':>9}{'support':>9}  {'way':<12}{'seconds':>9}{'ratio':>7}"
-          f"{'traced MiB':>12}{'RSS+ MiB':>10}")
+    print(
+        f"Bootstrap of {args.method}: Zipf counts, N = 10^7, n_boot = {args.n_boot}, "
+        f"median of {args.repeats} (interleaved)"
+    )
+    print(
+        f"  {'K':>9}{'support':>9}  {'way':<12}{'seconds':>9}{'ratio':>7}"
+        f"{'traced MiB':>12}{'RSS+ MiB':>10}"
+    )
     for k in args.sizes:
         c = zipf_counts(k)
         fns = [runner(c, args.method, args.n_boot, h) for h in ("vectors", "fingerprint")]
@@ -113,8 +128,11 @@ def main() -> None:
         for how, fn, t in zip(("vectors", "fingerprint"), fns, times, strict=True):
             peak = traced_peak(fn)
             rss = rss_extra(k, args.method, args.n_boot, how)
-            print(f"  {k:>9}{c.shape[1]:>9}  {how:<12}{t:>9.1f}{t / times[0]:>7.2f}"
-                  f"{peak:>12.1f}{rss:>10.1f}", flush=True)
+            print(
+                f"  {k:>9}{c.shape[1]:>9}  {how:<12}{t:>9.1f}{t / times[0]:>7.2f}"
+                f"{peak:>12.1f}{rss:>10.1f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import mpmath as mp
@@ -27,7 +28,6 @@ import infobits as ib
 from infobits.estimators import pym as P
 from infobits.estimators._fingerprint import fingerprint
 
-
 # ----------------------------------------------------------------------------- references
 
 
@@ -36,7 +36,7 @@ def _log_post(cs: list[int], d: float, s: float) -> float:
     a = math.exp(s)
     n, k = sum(cs), len(cs)
     # Γ(1+α)/Γ(α+N) and Γ(n_i−d)/Γ(1−d) as the finite products they are
-    ll = -sum(math.log(a + j) for j in range(1, n)) + sum(math.log(a + l * d) for l in range(1, k))
+    ll = -sum(math.log(a + j) for j in range(1, n)) + sum(math.log(a + i * d) for i in range(1, k))
     ll += sum(math.log(j - d) for c in cs for j in range(1, c))
     eta = digamma(a + 1) - digamma(1 - d)
     gamma = (digamma(1) - digamma(1 - d)) / eta
@@ -69,7 +69,7 @@ def _scipy_mean(cs: list[int]) -> float:
     def inner(d: float, g) -> float:
         return sum(
             integrate.quad(lambda s: g(s, d), lo, hi, epsabs=0, epsrel=1e-11, limit=200)[0]
-            for lo, hi in zip(_CUTS[:-1], _CUTS[1:])
+            for lo, hi in itertools.pairwise(_CUTS)
         )
 
     def outer(g) -> float:
@@ -93,7 +93,7 @@ def test_posterior_mean_matches_mpmath_quadrature():
         def logpost(d, s):
             a = mp.e**s
             ll = mp.loggamma(1 + a) - mp.loggamma(a + 9)
-            ll += mp.fsum(mp.log(a + l * d) for l in range(1, 4))
+            ll += mp.fsum(mp.log(a + i * d) for i in range(1, 4))
             ll += mp.fsum(mp.loggamma(c - d) - mp.loggamma(1 - d) for c in cs)
             eta = mp.digamma(a + 1) - mp.digamma(1 - d)
             return ll - eta / (mp.mpf("0.1") * (mp.digamma(a + 1) + mp.euler)) + s
@@ -166,9 +166,11 @@ def test_conditional_mean_and_prior_variance_match_the_authors_formulas():
         want = (n - k * d) / (a + n) * hp + (a + k * d) / (a + n) * hpi + hpstar
         assert row.moments(np.array([d]), np.array([a]))[0][0] == pytest.approx(want, rel=1e-12)
         m1, m2 = P.py_prior_moments(np.array([d]), np.array([a]))
-        var = (a + d) / ((a + 1) ** 2 * (1 - d)) + (1 - d) / (a + 1) * polygamma(
-            1, 2 - d
-        ) - polygamma(1, 2 + a)
+        var = (
+            (a + d) / ((a + 1) ** 2 * (1 - d))
+            + (1 - d) / (a + 1) * polygamma(1, 2 - d)
+            - polygamma(1, 2 + a)
+        )
         assert m2[0] - m1[0] ** 2 == pytest.approx(var, rel=1e-10)
 
 
@@ -178,7 +180,9 @@ def _py_distribution(d, a, rng, sticks=200_000):
     return pi / pi.sum()
 
 
-@pytest.mark.parametrize(("d", "a", "n"), [(0.3, 50.0, 2000), (0.6, 20.0, 5000), (0.0, 200.0, 1000)])
+@pytest.mark.parametrize(
+    ("d", "a", "n"), [(0.3, 50.0, 2000), (0.6, 20.0, 5000), (0.0, 200.0, 1000)]
+)
 def test_monte_carlo_pitman_yor_samples(d, a, n):
     rng = np.random.default_rng(11)
     errs, hits = [], 0

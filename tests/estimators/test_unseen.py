@@ -24,7 +24,9 @@ def _h(c, **kw):
     return ib.estimate_entropy(ib.counts(c), method="unseen", base="nats", **kw)
 
 
-@pytest.mark.parametrize(("k", "n", "tol"), [(1000, 1000, 0.03), (10**5, 10**4, 0.03), (1000, 300, 0.08)])
+@pytest.mark.parametrize(
+    ("k", "n", "tol"), [(1000, 1000, 0.03), (10**5, 10**4, 0.03), (1000, 300, 0.08)]
+)
 def test_uniform_examples_of_the_paper(k, n, tol):
     rng = np.random.default_rng(7)
     est = [
@@ -85,7 +87,9 @@ def test_only_frequent_symbols_are_taken_at_face_value():
     # every count large and isolated: the histogram is the empirical one
     c = np.array([1000.0, 3000, 6000])
     e = _h(c, ci=0.9)
-    assert e.value == pytest.approx(ib.estimate_entropy(ib.counts(c), method="plugin", base="nats").value)
+    assert e.value == pytest.approx(
+        ib.estimate_entropy(ib.counts(c), method="plugin", base="nats").value
+    )
     assert e.interval == (e.value, e.value)
 
 

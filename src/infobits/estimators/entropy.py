@@ -40,8 +40,8 @@ from .counting import ValueCounts
 from .discrete import huge_rows, plugin, plugin_stderr
 from .nsb import DEFAULT_CONCENTRATION
 from .pym import PYM_IMPROPER_NOTE, pym_open_interval
-from .unseen import UNSEEN_NOTE, unseen_range
 from .result import Estimate
+from .unseen import UNSEEN_NOTE, unseen_range
 
 __all__ = ["estimate_entropy"]
 

@@ -26,9 +26,10 @@ symbols have each count), so the cost does not grow with the alphabet.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import digamma, gammaln, polygamma
+from scipy.special import digamma, polygamma
 
 from ._fingerprint import fingerprint
+from .nsb import _log_rising
 
 __all__ = ["pym_entropy", "pym_row"]
 
@@ -47,22 +48,6 @@ def _trigamma(x: np.ndarray) -> np.ndarray:
     return np.asarray(polygamma(1, x))
 
 
-def _log_rising(x: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """ln Γ(x + n) − ln Γ(x) for x > 0, n ≥ 0; Stirling differences for x > 10⁶."""
-    x, n = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(n, dtype=np.float64))
-    out = np.asarray(gammaln(x + n) - gammaln(x), dtype=np.float64)
-    big = x > 1e6
-    if big.any():
-        xb, nb = x[big], n[big]
-        out[big] = (
-            (xb - 0.5) * np.log1p(nb / xb)
-            + nb * np.log(xb + nb)
-            - nb
-            + (1.0 / (12.0 * (xb + nb)) - 1.0 / (12.0 * xb))
-        )
-    return out
-
-
 class _Row:
     """One row's fingerprint: distinct counts v (mult f), N, m = symbols seen."""
 
@@ -76,7 +61,7 @@ class _Row:
         """log p(d, log α | n) up to a constant; d (D, 1) or (D, S), s = log α (D, S)."""
         alpha = np.exp(s)
         d = np.broadcast_to(d, s.shape)
-        ll = -_log_rising(alpha + 1, self.n - 1)
+        ll = -_log_rising(alpha + 1, np.asarray(self.n - 1))
         # Σ_{l=1}^{m-1} log(α + l d) = (m−1) log d + log Γ(α/d + m) − log Γ(α/d + 1)
         k1 = self.m - 1
         if k1 > 0:
@@ -87,7 +72,7 @@ class _Row:
                 fine = pos & (ratio < 1e280)
                 tab = np.where(
                     fine,
-                    k1 * np.log(dd) + _log_rising(np.where(fine, ratio, 1.0) + 1, k1),
+                    k1 * np.log(dd) + _log_rising(np.where(fine, ratio, 1.0) + 1, np.asarray(k1)),
                     k1 * s,
                 )
             ll = ll + tab
@@ -152,14 +137,20 @@ def py_prior_moments(d: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.n
     """
     g = 2 + theta
     mean = digamma(theta + 1) - digamma(1 - d)
-    t1 = (1 - d) / (1 + theta) * ((digamma(2 - d) - digamma(g)) ** 2 + _trigamma(2 - d) - _trigamma(g))
+    t1 = (
+        (1 - d)
+        / (1 + theta)
+        * ((digamma(2 - d) - digamma(g)) ** 2 + _trigamma(2 - d) - _trigamma(g))
+    )
     lv = digamma(1 - d) - digamma(g)  # E[log V] under Beta(1 − d, θ + d + 1)
     t2 = (theta + d) / (1 + theta) * (lv * (digamma(theta + d + 1) - digamma(g)) - _trigamma(g))
     t3 = (theta + d) / (1 + theta) * lv * (digamma(1 - d) - digamma(1 + theta + d))
     return mean, t1 + t2 + t3
 
 
-def _box(lp: np.ndarray, grid: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _box(
+    lp: np.ndarray, grid: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Per row of ``lp`` (rows, G) on ``grid`` (rows, G): the span of points within _DROP
     of the row's peak, widened by one step, inside [lo, hi]."""
     g = lp.shape[1]

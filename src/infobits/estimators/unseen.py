@@ -122,10 +122,10 @@ class _Problem:
             hi = min(nf, int(lam + 40 * math.sqrt(lam) + 40))
             if lo > hi:
                 continue
-            i = np.arange(lo, hi + 1, dtype=np.float64)
-            rows.append(i.astype(np.int64) - 1)
-            cols.append(np.full(i.size, j))
-            vals.append(_poisson(np.float64(lam), i) / lam)
+            cnt = np.arange(lo, hi + 1, dtype=np.float64)
+            rows.append(cnt.astype(np.int64) - 1)
+            cols.append(np.full(cnt.size, j))
+            vals.append(_poisson(np.asarray(lam), cnt) / lam)
         p = sparse.csr_matrix(
             (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(nf, nz)
         )
@@ -144,7 +144,12 @@ class _Problem:
             a_ub = sparse.vstack([a_ub, sparse.csr_matrix(self.weights[None, :])], format="csr")
             b_ub = np.concatenate([b_ub, [bound]])
         res = linprog(
-            cost, A_ub=a_ub, b_ub=b_ub, A_eq=self.a_eq, b_eq=[self.samples], bounds=(0, None),
+            cost,
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=self.a_eq,
+            b_eq=[self.samples],
+            bounds=(0, None),
             method="highs",
         )
         if res.status != 0:  # pragma: no cover - the programs are always feasible
