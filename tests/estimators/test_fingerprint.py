@@ -51,6 +51,15 @@ def test_fingerprint_estimates_equal_the_count_kernels(rows, method):
     np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("method", sorted(F.FINGERPRINT_METHODS))
+def test_fingerprint_estimates_on_large_samples(method):
+    rows = [_zipf_counts(5000, n, seed=n) for n in (50, 5000, 10**6)]
+    width = max(r.size for r in rows)
+    c = np.array([np.pad(r, (0, width - r.size)) for r in rows])
+    want = ENTROPY_METHODS[method](c, None)[0]
+    np.testing.assert_allclose(F.entropy_of_profile(F.profile(c), method), want, rtol=1e-11)
+
+
 def _zipf_counts(k, n, seed=0):
     p = 1 / np.arange(1, k + 1)
     c = np.random.default_rng(seed).multinomial(n, p / p.sum()).astype(np.float64)

@@ -4,7 +4,7 @@ The fingerprint of a row of counts says, for every count value v ≥ 1, how many
 were seen exactly v times: F_v = #{i : n_i = v}. Entropy does not depend on which
 symbol is which, so most estimators are functions of the fingerprint alone: the
 plug-in log N − (1/N) Σ_v F_v v log v, and likewise Miller–Madow, Grassberger, Zhang,
-Chao–Shen, Chao–Wang–Jost and the jackknife. A row of 10^6 symbols drawn 10^7 times has
+Chao–Shen, Chao–Wang–Jost, the jackknife and JVHW. A row of 10^6 symbols drawn 10^7 times has
 a few thousand distinct counts (at most √(2N)), so evaluating an estimator on its
 fingerprint costs a few thousand terms where the count vector costs a million.
 
@@ -30,6 +30,7 @@ from scipy.special import digamma, xlogy
 
 from .bootstrap import _WIDE, _Wide, bootstrap_one
 from .discrete import _cwj_tail, _g, grassberger_g
+from .jvhw import _coefficient_table, jvhw_c1, jvhw_order
 
 __all__ = ["FINGERPRINT_METHODS", "Profile", "bootstrap_entropy", "entropy_of_profile", "profile"]
 
@@ -109,7 +110,8 @@ def entropy_of_profile(p: Profile, method: str) -> np.ndarray:
     plug-in log N − (1/N) Σ F_v v log v; Miller–Madow adds (m − 1)/(2N); Grassberger
     log N − (1/N) Σ F_v v G(v); Zhang Σ F_v (v/N)(ψ(N) − ψ(v)); Chao–Shen
     Σ F_v (−p̃ log p̃)/(1 − (1 − p̃)^N), p̃ = (1 − f₁/N) v/N; Chao–Wang–Jost its eq. (7)
-    with the sum over v < N; the jackknife as in ``discrete.jackknife``.
+    with the sum over v < N; the jackknife as in ``discrete.jackknife``; JVHW as in
+    :func:`infobits.estimators.jvhw.jvhw`, each rare count value corrected once.
     """
     n = p.sum(p.m * p.v)
     if method == "plugin":
@@ -146,12 +148,53 @@ def entropy_of_profile(p: Profile, method: str) -> np.ndarray:
         e = _g(nm1)[p.r] + np.log(n[p.r] / p.v) - _g(p.v - 1) - h[p.r]
         w = p.m * p.v / n[p.r]
         return np.where(n <= 1, h, h + p.sum(w * e))
+    if method == "jvhw":
+        return _jvhw(p, n, f1)
     raise ValueError(f"method {method!r} has no fingerprint form here")
+
+
+def _jvhw(p: Profile, n: np.ndarray, f1: np.ndarray) -> np.ndarray:
+    """JVHW (see :func:`infobits.estimators.jvhw.jvhw`) from the fingerprint: the plug-in
+    part is the plug-in + m/(2N); each rare count value x (x < NΔ) is corrected once,
+    by F_x (ĝ(x) − L(x))."""
+    order = jvhw_order(n)
+    c1 = jvhw_c1(n, f1, order)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = np.where(c1 > 0, 4 * c1 * np.log(n) / n, 0.0)
+    h = _plugin(p, n) + p.sum(p.m) * 0.5 / n
+    rare = p.v < (n * delta)[p.r]
+    if not rare.any():
+        return h
+    r, x, mult = p.r[rare], p.v[rare], p.m[rare]
+    nr, dr, dg = n[r], delta[r], order[r]
+    ratio = np.clip(2 * x / (nr * dr) - 1, 0.0, 1.0)
+    table = _coefficient_table()
+    row = dg - 1
+    term = dr.copy()
+    poly = table[row, 0] * term
+    for q in range(int(dg.max())):
+        live = q < dg
+        term = np.where(live, term * (x - q) / (dr * np.where(live, nr - q, 1.0)), 0.0)
+        poly = poly + table[row, q + 1] * term
+    poly = poly - (x / nr) * np.log(dr)
+    lx = -(x / nr) * np.log(x / nr) + 0.5 / nr
+    poly = np.where(np.isfinite(poly), poly, lx)
+    val = np.maximum(ratio * lx + (1 - ratio) * poly, 0.0)
+    return h + np.bincount(r, weights=(val - lx) * mult, minlength=p.rows)
 
 
 #: Methods whose bootstrap replicates are estimated from fingerprints.
 FINGERPRINT_METHODS = frozenset(
-    {"plugin", "miller_madow", "grassberger", "zhang", "chao_shen", "chao_wang_jost", "jackknife"}
+    {
+        "plugin",
+        "miller_madow",
+        "grassberger",
+        "zhang",
+        "chao_shen",
+        "chao_wang_jost",
+        "jackknife",
+        "jvhw",
+    }
 )
 
 
