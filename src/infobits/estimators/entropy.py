@@ -182,6 +182,8 @@ def estimate_entropy(
             lo, hi = h - z * se, h + z * se
             if (~big).any():
                 h[~big], lo[~big], hi[~big] = unseen_range(c[~big])
+            # and never narrower than the sampling noise of the frequencies themselves
+            lo, hi = np.minimum(lo, h - z * se), np.maximum(hi, h + z * se)
             kind = "unseen range"
             notes.append(UNSEEN_NOTE)
         else:

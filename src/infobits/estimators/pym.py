@@ -21,6 +21,12 @@ the prior mean entropy due to the tail, q(γ) = exp(−10/(1 − γ)): the defau
 authors' reference implementation (github.com/pillowlab/PYMentropy, which integrates
 this density in (α, d) directly). Every formula works on the fingerprint (how many
 symbols have each count), so the cost does not grow with the alphabet.
+
+PYM's prior says the tail goes on for ever. On a distribution with a finite support
+that is well sampled it therefore overestimates, with a confident posterior: Zipf
+(p_i ∝ 1/i) over K = 10^6 symbols, N = 10^6 samples gives 9.62 ± 0.006 nats for a true
+9.29 (the unseen estimator gives 9.30). Its interval is calibrated when the tail is
+Pitman–Yor-like (tested on Pitman–Yor samples), not in general.
 """
 
 from __future__ import annotations

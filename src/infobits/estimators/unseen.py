@@ -233,6 +233,7 @@ def unseen_range(c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 UNSEEN_NOTE = (
     "unseen range: the least and largest entropy of the histograms whose expected "
     "fingerprint is as close to the observed one as sampling noise allows (Valiant & "
-    "Valiant); a range of explanations of this sample, not a confidence interval at "
-    "the stated level"
+    "Valiant), widened where needed to the estimate ± z times the plug-in's standard "
+    "error (the sampling noise of the frequencies of well-sampled symbols); a range of "
+    "explanations of this sample, not a confidence interval calibrated to the level"
 )
