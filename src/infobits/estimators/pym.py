@@ -25,8 +25,11 @@ symbols have each count), so the cost does not grow with the alphabet.
 PYM's prior says the tail goes on for ever. On a distribution with a finite support
 that is well sampled it therefore overestimates, with a confident posterior: Zipf
 (p_i ∝ 1/i) over K = 10^6 symbols, N = 10^6 samples gives 9.62 ± 0.006 nats for a true
-9.29 (the unseen estimator gives 9.30). Its interval is calibrated when the tail is
-Pitman–Yor-like (tested on Pitman–Yor samples), not in general.
+9.29 (the unseen estimator gives 9.30); Zipf over 10^4 symbols, N = 1000: +0.70 nats,
+and its 95% interval missed in 20 of 20 samples. Where the tail does go on, it does
+well: Zipf with s = 1.2, 1.5, 2 over 10^6-10^7 symbols, N = 1000, bias −0.16, −0.07,
+−0.03 nats, 95% interval covering in 9, 8, 8 of 10 samples. Its interval is calibrated
+when the tail is Pitman–Yor-like (tested on Pitman–Yor samples), not in general.
 """
 
 from __future__ import annotations
