@@ -38,6 +38,8 @@ ENTROPY_METHODS = [
     "chao_wang_jost",
     "james_stein",
     "jvhw",
+    "pym",
+    "unseen",
     "dirichlet",
     "nsb",
     "auto",
@@ -218,10 +220,15 @@ def _close(got: float, ref: mp.mpf | None, n: float, tol: float = 1e-11) -> bool
     return f"reference {mp.nstr(ref, 17)}, error {mp.nstr(err, 3)}"
 
 
-def _interval_ok(e: Any) -> bool | str:
+def _interval_ok(e: Any, open_top: bool = False) -> bool | str:
+    """Finite, ordered and holding the estimate; ``open_top``: [low, inf) for an
+    infinite estimate (PYM with an improper posterior)."""
     if e.interval is None:
         return True
     lo, hi = e.interval
+    if open_top:
+        ok = math.isfinite(lo) and lo >= 0 and hi == math.inf
+        return True if ok else f"interval {e.interval} is not [low, inf)"
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return f"interval {e.interval} is not finite"
     if not (lo <= e.value <= hi):
@@ -261,11 +268,21 @@ def test_entropy_of_counts(
     unit = {2: mp.log(2), "nats": mp.mpf(1), 10: mp.log(10)}[base]
     kw: dict[str, Any] = {"ci": 0.9, "n_boot": 12, "seed": 3} if with_ci else {}
 
+    # PYM's posterior is improper with fewer than two repeats: the estimate is inf, said so
+    improper = method == "pym" and not huge and n - sum(1 for v in c if v > 0) < 2
+
     def accept(e: Any) -> bool | str:
+        if improper:
+            if e.value != math.inf or not any("improper" in t for t in e.notes):
+                return f"pym with N − m < 2 gave {e.value} without the improper-posterior note"
+            return _interval_ok(e, open_top=True)
         if not math.isfinite(e.value):
             return "not finite"
         if e.value < -1e-12:
             return "negative entropy"
+        if method == "unseen" and e.interval is not None:
+            if e.interval_kind != "unseen range" and not huge:
+                return f"unseen interval kind {e.interval_kind!r}"
         if k is not None and method_ref in ("nsb", "james_stein", "dirichlet"):
             if e.value * unit > mp.log(k) + 1e-9:
                 return f"above log K = {mp.log(k)}"
@@ -319,6 +336,46 @@ def test_batched_rows_agree_with_one_row_at_a_time(rows: list[list[float]], meth
     check_valid(
         "estimators: estimate_entropy",
         lambda: ib.estimate_entropy(ib.counts(table), method=method, alphabet_size=k),
+        accept,
+    )
+
+
+@fuzz(fast=30, long=600)
+@given(st.one_of(count_vectors(), samples()), st.sampled_from(["pym", "unseen"]), st.booleans())
+def test_pym_and_unseen(x: list[Any], method: str, with_ci: bool) -> None:
+    """PYM and unseen on counts at every scale and on samples of real text: >= 0,
+    invariant to relabelling, infinite (with a note and [low, inf)) exactly where PYM's
+    posterior is improper, and the unseen range holding its estimate."""
+    if isinstance(x[0], float):
+        c = x
+        data: Any = ib.counts(x)
+    else:
+        c = [float(v) for v in Counter(x).values()]
+        data = x
+    n = _total(c)
+    huge = not n < 2.0**63
+    improper = method == "pym" and not huge and n - sum(1 for v in c if v > 0) < 2
+    kw: dict[str, Any] = {"ci": 0.9} if with_ci else {}
+    shuffled = ib.estimate_entropy(ib.counts(sorted(c)), method=method, base="nats").value
+
+    def accept(e: Any) -> bool | str:
+        if improper:
+            if e.value != math.inf or not any("improper" in t for t in e.notes):
+                return f"pym with N − m < 2 gave {e.value} without the improper-posterior note"
+            return _interval_ok(e, open_top=True)
+        if not (math.isfinite(e.value) and e.value >= 0):
+            return f"value {e.value}"
+        if not math.isclose(e.value, shuffled, rel_tol=1e-9, abs_tol=1e-12):
+            return f"relabelled counts gave {shuffled}, these {e.value}"
+        if huge:
+            verdict = _close(e.value, ref_plugin(c), n, 1e-9)
+            if verdict is not True:
+                return f"huge counts: not the plug-in: {verdict}"
+        return _interval_ok(e)
+
+    check_valid(
+        "estimators: estimate_entropy",
+        lambda: ib.estimate_entropy(data, method=method, base="nats", **kw),
         accept,
     )
 
@@ -499,7 +556,7 @@ BAD_INPUTS: list[tuple[str, Any, str]] = [
 
 
 @fuzz(fast=20, long=200)
-@given(st.sampled_from(BAD_INPUTS), st.sampled_from(["plugin", "auto", "zhang"]))
+@given(st.sampled_from(BAD_INPUTS), st.sampled_from(["plugin", "auto", "zhang", "pym", "unseen"]))
 def test_entropy_refuses_bad_inputs(case: tuple[str, Any, str], method: str) -> None:
     _, x, word = case
     check_invalid(

@@ -20,8 +20,10 @@ from ._huge import entropy_huge
 from .counting import ValueCounts, count_values
 from .discrete import ENTROPY_METHODS, HUGE, huge_rows, plugin_stderr, totals
 from .nsb import dirichlet_entropy, nsb_entropy
+from .pym import pym_entropy
+from .unseen import unseen_entropy
 
-ENTROPY_METHOD_NAMES = (*ENTROPY_METHODS, "dirichlet", "nsb")
+ENTROPY_METHOD_NAMES = (*ENTROPY_METHODS, "dirichlet", "nsb", "pym", "unseen")
 
 SCARCE = 0.05  # Good–Turing unseen mass above which a bootstrap interval is flagged
 BOOT_NOTE = (
@@ -199,6 +201,10 @@ def entropy_kernel(
     if method == "dirichlet":
         kk = k if k is not None else np.count_nonzero(c, axis=-1).astype(np.float64)
         return dirichlet_entropy(c, kk, concentration)
+    if method == "pym":
+        return pym_entropy(c)
+    if method == "unseen":
+        return unseen_entropy(c)
     return ENTROPY_METHODS[method](c, k)
 
 

@@ -34,11 +34,14 @@ from ._common import (
     unseen_mass,
     z_score,
 )
-from .bootstrap import bootstrap_one, percentile_interval
+from ._fingerprint import bootstrap_entropy
+from .bootstrap import percentile_interval
 from .counting import ValueCounts
 from .discrete import huge_rows, plugin, plugin_stderr
 from .nsb import DEFAULT_CONCENTRATION
+from .pym import PYM_IMPROPER_NOTE, pym_open_interval
 from .result import Estimate
+from .unseen import UNSEEN_NOTE, unseen_range
 
 __all__ = ["estimate_entropy"]
 
@@ -81,6 +84,14 @@ def estimate_entropy(
       the symbols seen.
     - ``nsb``: Nemenman–Shafee–Bialek (2002) posterior mean and standard deviation;
       needs K.
+    - ``pym``: Pitman–Yor mixture posterior mean and standard deviation (Archer, Park &
+      Pillow 2014), for countably many symbols with heavy tails; needs no K. The
+      posterior is improper with fewer than two repeats (N − m < 2): then the value is
+      inf, with a note. See :func:`infobits.estimators.pym.pym_entropy`.
+    - ``unseen``: Valiant & Valiant (2013/2017): the entropy of the histogram a linear
+      program recovers from the fingerprint; with ``ci`` the interval is the range of
+      entropies consistent with the fingerprint. See
+      :func:`infobits.estimators.unseen.unseen_entropy`.
     - ``auto``: ``nsb`` when ``alphabet_size`` is given, ``chao_wang_jost`` otherwise.
       At K = 1000, Zipf, N = 500 they reach an RMSE of 0.159 and 0.163 nats, against 0.65
       for the plug-in (200 repetitions, ``benchmarks/bench_estimators.py``).
@@ -139,7 +150,7 @@ def estimate_entropy(
     check_nsb_alphabet(method, k)
     c = rows.c
     big = huge_rows(c)
-    if level is not None and method not in ("nsb", "dirichlet"):
+    if level is not None and method not in ("nsb", "dirichlet", "pym", "unseen"):
         check_boot_size(nb, int(np.count_nonzero(~big)))
     h, se = entropy_nats(c, method, k, concentration)
     scale = 1.0 / log_of_base(base)
@@ -148,18 +159,33 @@ def estimate_entropy(
     kind = None
     if se is None:
         se = plugin_stderr(c)
-        if method != "plugin" and ci is None:
+        if method != "plugin" and (ci is None or method == "unseen"):
             notes.append("stderr is the plug-in's large-sample value and ignores bias")
     if big.any():
         notes.append(HUGE_NOTE)
+    if method == "pym" and np.isinf(h).any():
+        notes.append(PYM_IMPROPER_NOTE)
     if level is not None:
         z = z_score(level)
-        if method in ("nsb", "dirichlet"):
+        if method in ("nsb", "dirichlet", "pym"):
             kk = k if k is not None else rows.support.astype(np.float64)
-            lo = np.clip(h - z * se, 0.0, np.log(kk))
-            hi = np.clip(h + z * se, 0.0, np.log(kk))
+            top = np.log(kk) if method != "pym" else np.inf  # PYM: countably many symbols
+            with np.errstate(invalid="ignore"):
+                lo = np.clip(h - z * se, 0.0, top)
+                hi = np.clip(h + z * se, 0.0, top)
             kind = "posterior"
             notes.append("posterior interval: mean ± z·sd, calibrated if the prior fits")
+            if method == "pym":
+                lo, hi = pym_open_interval(c, h, lo, hi, notes)
+        elif method == "unseen":
+            # rows of 2**63 samples or more are the plug-in's, with its normal interval
+            lo, hi = h - z * se, h + z * se
+            if (~big).any():
+                h[~big], lo[~big], hi[~big] = unseen_range(c[~big])
+            # and never narrower than the sampling noise of the frequencies themselves
+            lo, hi = np.minimum(lo, h - z * se), np.maximum(hi, h + z * se)
+            kind = "unseen range"
+            notes.append(UNSEEN_NOTE)
         else:
             rng = np.random.default_rng(seed)
             se = np.array(se, dtype=np.float64)
@@ -174,7 +200,7 @@ def estimate_entropy(
                     kr = None if k_ok is None else np.tile(k_ok[which], d.shape[0] // which.size)
                     return entropy_nats(d, method, kr, concentration)[0]
 
-                reps = bootstrap_one(c_ok, stat, nb, rng)
+                reps = bootstrap_entropy(c_ok, method, stat, nb, rng)
                 se[ok], lo[ok], hi[ok] = percentile_interval(reps, level, h[ok], plugin(c_ok)[0])
                 unseen = float(np.max(unseen_mass(c_ok)))
                 if unseen > SCARCE:
