@@ -329,7 +329,10 @@ def run_study(quick: bool, reps: int | None, n_boot: int | None, procs: int) -> 
     t = time.perf_counter()
     if procs > 1:
         with multiprocessing.Pool(procs) as pool:
-            cells = pool.map(study_cell, jobs, chunksize=1)
+            cells = []
+            for job, cell in zip(jobs, pool.imap(study_cell, jobs, chunksize=1), strict=True):
+                cells.append(cell)
+                print(f"  {job[1]}, N = {job[3]}: {time.perf_counter() - t:.0f} s", flush=True)
     else:
         cells = []
         for job in jobs:
