@@ -24,6 +24,7 @@ into docs/estimators.md between the coverage markers; ``--procs`` runs cells in 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import time
 from pathlib import Path
@@ -241,12 +242,12 @@ def study_populations(ks: list[int]) -> dict[str, np.ndarray]:
     return out
 
 
-def study_variants(k_probe: int = 50) -> list[tuple[str, bool]]:
+def study_variants(methods: list[str], k_probe: int = 50) -> list[tuple[str, bool]]:
     """(method, K given) pairs this version accepts. The K-given variant is kept only
     where the alphabet size changes the answer (or the method needs it)."""
     probe = ib.counts([7, 3, 2, 1, 1])
     out = []
-    for m in STUDY_METHODS:
+    for m in methods:
         vals = {}
         for known in (False, True):
             try:
@@ -309,12 +310,14 @@ def study_cell(job: tuple) -> list[dict]:
     return out
 
 
-def run_study(quick: bool, reps: int | None, n_boot: int | None, procs: int) -> list[dict]:
+def run_study(
+    quick: bool, reps: int | None, n_boot: int | None, procs: int, methods: list[str]
+) -> list[dict]:
     ks = [1000, 10_000] if quick else STUDY_K
     sizes = [100, 1000, 5000] if quick else STUDY_SIZES
     reps = reps or (20 if quick else 100)
     n_boot = n_boot or (100 if quick else 200)
-    variants = study_variants()
+    variants = study_variants(methods)
     pops = study_populations(ks)
     print(
         f"\nCalibration study: {len(pops)} populations x N in {sizes}, {reps} draws a cell, "
@@ -473,9 +476,20 @@ def main() -> None:
     ap.add_argument(
         "--write-docs", action="store_true", help="--coverage: write the tables into the docs"
     )
+    ap.add_argument(
+        "--methods", default=",".join(STUDY_METHODS), help="--coverage: methods, comma-separated"
+    )
+    ap.add_argument("--save", type=Path, help="--coverage: also write the results as JSON here")
+    ap.add_argument("--load", type=Path, help="--coverage: render saved results, run nothing")
     args = ap.parse_args()
     if args.coverage:
-        rows = run_study(args.quick, args.reps, args.boot, args.procs)
+        if args.load:
+            rows = json.loads(args.load.read_text())
+        else:
+            methods = args.methods.split(",")
+            rows = run_study(args.quick, args.reps, args.boot, args.procs, methods)
+        if args.save:
+            args.save.write_text(json.dumps(rows, indent=1))
         print_study(rows)
         if args.write_docs:
             write_docs(study_tables(rows))
