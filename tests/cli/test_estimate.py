@@ -344,7 +344,7 @@ def test_intervals_say_what_kind_they_are_and_why_the_estimate_may_sit_at_an_edg
     assert "interval: basic bootstrap interval" in capsys.readouterr().out
     g = _csv(tmp_path / "k.csv", ["a", "b", "a", "c"] * 30)
     assert main(["estimate", str(g), "-c", "v", "-k", "3", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["interval_explanation"].startswith("posterior")
+    assert json.loads(capsys.readouterr().out)["interval_explanation"].startswith("bias-aware")
 
 
 def test_na_strings_are_labels_unless_named_and_codes_keep_leading_zeros(tmp_path, capsys):

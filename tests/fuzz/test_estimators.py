@@ -229,8 +229,14 @@ def _interval_ok(e: Any, open_top: bool = False) -> bool | str:
     if open_top:
         ok = math.isfinite(lo) and lo >= 0 and hi == math.inf
         return True if ok else f"interval {e.interval} is not [low, inf)"
-    if not (math.isfinite(lo) and math.isfinite(hi)):
+    one_sided = any(n.startswith("one-sided interval") for n in e.notes)
+    if e.interval_kind == "one-sided" and not one_sided:
+        return "a one-sided interval without its note"
+    # a one-sided interval (most samples seen once) has no upper end without K
+    if math.isnan(lo) or math.isnan(hi) or not (math.isfinite(lo) or math.isfinite(hi)):
         return f"interval {e.interval} is not finite"
+    if not (math.isfinite(lo) and math.isfinite(hi)) and not one_sided:
+        return f"interval {e.interval} is infinite without a one-sided note"
     if not (lo <= e.value <= hi):
         return f"interval {e.interval} does not contain the estimate {e.value}"
     if e.stderr is not None and not (e.stderr >= 0):

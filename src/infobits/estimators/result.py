@@ -43,7 +43,11 @@ class Estimate:
             of the plug-in, which ignores bias.
         interval: ``(low, high)`` at ``level``, or ``None`` when no ``ci`` was asked.
         level: the interval's nominal coverage, such as 0.95.
-        interval_kind: ``"posterior"`` (NSB, Dirichlet), ``"bootstrap"`` or ``None``.
+        interval_kind: ``"posterior"`` (NSB, Dirichlet), ``"bootstrap"`` (basic
+            bootstrap), ``"bias-aware"`` (``auto``'s calibrated interval),
+            ``"one-sided"`` (a lower bound: its upper end is ∞, or log K when K is
+            known, because most samples were seen once), ``"half-sample"`` (point
+            data) or ``None``. In a batch, rows may differ; the notes say which.
         method: the method that produced the value (``auto`` resolved to its choice).
         quantity: what was estimated, e.g. ``"entropy"`` or ``"kl_divergence"``.
         unit: ``"bits"``, ``"nats"``, ...
@@ -54,7 +58,9 @@ class Estimate:
             strings named in ``na_values``); for paired samples, the pairs dropped
             because either side is missing. ``None`` where not counted.
         notes: plain-language caveats about this estimate (for example, that a
-            bootstrap interval is too narrow when many symbols are unseen).
+            bootstrap interval is too narrow when many symbols are unseen, that the
+            interval is one-sided, or that the estimate lay outside the interval its
+            formula gave); for ``method="auto"`` the first note says what was chosen.
 
     ``float(est)`` gives the value of a scalar estimate.
 
