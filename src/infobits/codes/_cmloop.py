@@ -476,7 +476,7 @@ def _loop3(
             if ix >= 0:
                 tm[ix] = _update(np.int64(tm[ix]), target, recip)
             ai = actx + lo + (w >> 6)
-            g = (bit << 16) + (bit << APM_RATE) - bit - bit
+            g = 65535 if bit else 0  # 16-bit knots
             apm[ai] += (g - apm[ai]) >> APM_RATE
             c0 = (c0 << 1) | bit
             nib = (nib << 1) | bit
