@@ -1,9 +1,10 @@
 """The compiled inner loop of the adaptive byte coder (see :mod:`infobits.codes.adaptive`).
 
-One function both encodes and decodes, so that the two cannot drift apart: the decoder
-runs exactly the encoder's model updates, with the bit taken from the stream instead of
-the data. All state lives in arrays owned by the caller, so the loop can stop after any
-byte (for progress reports, or to grow the output buffer) and resume.
+``_loop`` runs models 1 and 2, ``_loop3`` model 3. Each is one function that both encodes
+and decodes, so that the two cannot drift apart: the decoder runs exactly the encoder's
+model updates, with the bit taken from the stream instead of the data. All state lives
+in arrays owned by the caller, so the loop can stop after any byte (for progress
+reports, or to grow the output buffer) and resume.
 """
 
 from __future__ import annotations

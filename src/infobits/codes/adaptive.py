@@ -20,8 +20,8 @@ of ``infobits compress``) keeps version 2's transform, word context and weight s
 is leaner: hashed counters of 16 bits (a 12-bit probability and a 4-bit count, so the
 learning rate settles at 1/16.5 rather than 1/256.5, which suits contexts that share a
 slot), orders 2, 3, 4 and 6 rather than 0 to 5, one word context rather than two. It is
-about twice as fast as version 2 and a few per cent smaller on text (below order 2 it
-codes as version 2). Version 1 streams decode as before; a stream decodes only under the
+1.4 to 2 times as fast as version 2 and 1-2% smaller on text (below order 2 it codes as
+version 2). Version 1 streams decode as before; a stream decodes only under the
 version that wrote it.
 
 The design follows PAQ/lpaq (counters with a 1/n learning rate that settles at a floor,
