@@ -5,17 +5,33 @@ The files are built from what this machine has, deterministically (sorted paths,
 4 MiB): documentation CPython's help topics, ``/usr/share/common-licenses`` and the man
 pages of section 1 (troff source, decompressed); source from
 the standard library's ``.py`` files, sorted by path; the executable is ``/usr/bin/python3``
-(or this interpreter's binary). Each coder runs as its own process, so every wall time
-includes process start (for ours, the import of infobits and of the cached compiled loop),
-the way a user meets it. Runs are interleaved (each round runs every coder once) and the
-median of the rounds is reported, because other load on the machine slows whichever
-coder happens to run beside it. On a small shared machine read the times as rough.
+(or this interpreter's binary).
+
+Two timings, both medians of interleaved rounds (each round runs every coder once, so a
+burst of other load hits them alike):
+
+- **process** (wall seconds, process start included, the way a user meets it): ours is
+  ``python -m infobits compress -f -q -o OUT SRC`` (and ``decompress``): the interpreter,
+  the imports (numba's among them), loading the cached compiled loop, reading, coding,
+  the container's checks and writing. PPMd-8 and zlib -9 are ``python -c`` scripts that
+  import their module, read, code and write; ``xz -9 -T1`` is its own binary. The fixed
+  cost of each process is measured too, on a one-byte file.
+- **in process** (wall seconds, no process start): ``adaptive.compress_bytes`` and
+  ``decompress_bytes`` against ``pyppmd.compress`` and ``decompress`` on the same bytes,
+  after a warm-up call, in this one process.
+
+A first run on a fresh machine also compiles the loop (several seconds, then cached on
+disk by numba); a warm-up process before the rounds keeps that out of the medians. On a
+small shared machine read the absolute times as rough and the ratios as what counts.
 
 Goals (issue 12, item 3): size at most 0.93x PPMd-8's on documentation and source; wall
-time at most 2.5x PPMd-8's; on the executable no bigger than ``xz -9``.
+time at most 2.5x PPMd-8's, process start included; on the executable no bigger than
+``xz -9``; decompression of the same order as compression.
 
-Usage: python benchmarks/bench_compress.py [--quick] [--rounds 3] [--models v1:order5,v2:order5]
-pyppmd comes with the ``bench`` extra (``pip install infobits[bench]``).
+Usage: python benchmarks/bench_compress.py [--quick] [--rounds 3] [--models 3:order5,2:order5]
+pyppmd comes with the ``bench`` extra (``pip install infobits[bench]``). Some pyppmd
+versions fail to decode their own PPMd8 output of more than about 1 MiB of some texts
+("Corrupted input data"); the decode column then says so.
 """
 
 from __future__ import annotations
@@ -95,19 +111,6 @@ def corpus(size: int) -> list[tuple[str, bytes]]:
     ]
 
 
-_OURS = """
-import sys
-from infobits.codes import adaptive
-raw = open(sys.argv[1], 'rb').read()
-p = adaptive.model_params({order}, len(raw), version={version})
-if sys.argv[3] == 'c':
-    open(sys.argv[2], 'wb').write(adaptive.compress_bytes(raw, p)[0])
-else:
-    n = int(sys.argv[4])
-    p = adaptive.model_params({order}, n, version={version})
-    open(sys.argv[2], 'wb').write(adaptive.decompress_bytes(raw, n, p))
-"""
-
 _PPMD = """
 import sys, pyppmd
 raw = open(sys.argv[1], 'rb').read()
@@ -124,37 +127,114 @@ f = zlib.compress if sys.argv[3] == 'c' else zlib.decompress
 open(sys.argv[2], 'wb').write(f(raw, 9) if sys.argv[3] == 'c' else f(raw))
 """
 
-
-def _python(script: str) -> list[str]:
-    return [sys.executable, "-c", script]
+PPMD = "PPMd-8 (pyppmd)"
 
 
-def coders(models: list[tuple[int, int]]) -> dict[str, list[str] | None]:
-    out: dict[str, list[str] | None] = {}
+_SRC = Path(__file__).resolve().parents[1] / "src"
+if (_SRC / "infobits").is_dir():  # run from a checkout: time its infobits, in and out of process
+    sys.path.insert(0, str(_SRC))
+
+
+def _env() -> dict[str, str]:
+    """The environment of the child processes: this one's, with infobits' source first on
+    the path when run from a checkout."""
+    env = dict(os.environ)
+    src = _SRC
+    if (src / "infobits").is_dir():
+        env["PYTHONPATH"] = os.pathsep.join([str(src), *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
+def coders(models: list[tuple[int, int]]) -> dict[str, object]:
+    """Each coder: ("ours", model, order), ("py", script) or ("xz",); None if missing."""
+    out: dict[str, object] = {}
     for version, order in models:
-        out[f"infobits v{version} order{order}"] = _python(
-            _OURS.format(order=order, version=version)
-        )
+        out[f"infobits m{version} order{order}"] = ("ours", version, order)
     try:
         import pyppmd  # noqa: F401
 
-        out["PPMd-8 (pyppmd)"] = _python(_PPMD)
+        out[PPMD] = ("py", _PPMD)
     except ImportError:
-        out["PPMd-8 (pyppmd)"] = None
-    out["xz -9"] = ["xz"] if shutil.which("xz") else None
-    out["zlib -9"] = _python(_ZLIB)
+        out[PPMD] = None
+    out["xz -9"] = ("xz",) if shutil.which("xz") else None
+    out["zlib -9"] = ("py", _ZLIB)
     return out
 
 
-def _run(cmd: list[str], src: Path, dst: Path, mode: str, n: int) -> float:
+def _ours_cmd(version: int, order: int, src: Path, dst: Path, mode: str) -> list[str]:
+    cmd = [sys.executable, "-m", "infobits", "compress" if mode == "c" else "decompress"]
+    cmd += ["-f", "-q", "-o", str(dst), str(src)]
+    if mode == "c":
+        cmd += ["--model", f"order{order}"]
+        if version != 3:
+            raise SystemExit("the command line writes model 3; time others with --inprocess-only")
+    return cmd
+
+
+def _run(spec: tuple, src: Path, dst: Path, mode: str) -> tuple[float, bool]:
+    """Wall seconds of one process, and whether it succeeded."""
+    env = _env()
     t0 = time.perf_counter()
-    if cmd == ["xz"]:
+    if spec[0] == "xz":
         flag = ["-9", "-c", "-T1"] if mode == "c" else ["-d", "-c"]
         with dst.open("wb") as f:
-            subprocess.run(["xz", *flag, str(src)], stdout=f, check=True)
+            r = subprocess.run(["xz", *flag, str(src)], stdout=f, env=env)
+    elif spec[0] == "ours":
+        r = subprocess.run(_ours_cmd(spec[1], spec[2], src, dst, mode), env=env)
     else:
-        subprocess.run([*cmd, str(src), str(dst), mode, str(n)], check=True)
-    return time.perf_counter() - t0
+        r = subprocess.run(
+            [sys.executable, "-c", spec[1], str(src), str(dst), mode],
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )
+    return time.perf_counter() - t0, r.returncode == 0
+
+
+def _inprocess(
+    raw: bytes, models: list[tuple[int, int]], rounds: int
+) -> dict[str, tuple[float, float, bool]]:
+    """Median in-process wall seconds (encode, decode) and decode success, per coder."""
+    from infobits.codes import adaptive
+
+    fns: dict[str, tuple] = {}
+    for version, order in models:
+        p = adaptive.model_params(order, len(raw), version=version)
+
+        def enc(p: adaptive.ModelParams = p) -> bytes:
+            return adaptive.compress_bytes(raw, p)[0]
+
+        def dec(blob: bytes, p: adaptive.ModelParams = p) -> bytes:
+            return adaptive.decompress_bytes(blob, len(raw), p)
+
+        fns[f"infobits m{version} order{order}"] = (enc, dec)
+    try:
+        import pyppmd
+
+        fns[PPMD] = (
+            lambda: pyppmd.compress(raw, max_order=8, mem_size=512 << 20),
+            lambda blob: pyppmd.decompress(blob, max_order=8, mem_size=512 << 20),
+        )
+    except ImportError:
+        pass
+    for version, order in models:  # warm up: load (or compile) the loop
+        p = adaptive.model_params(order, 1000, version=version)
+        adaptive.compress_bytes(b"warm up " * 125, p)
+    te: dict[str, list[float]] = {k: [] for k in fns}
+    td: dict[str, list[float]] = {k: [] for k in fns}
+    ok: dict[str, bool] = {k: True for k in fns}
+    for _ in range(rounds):
+        for name, (enc, dec) in fns.items():
+            t0 = time.perf_counter()
+            blob = enc()
+            te[name].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            try:
+                back = dec(blob)
+            except ValueError:
+                back = None
+            td[name].append(time.perf_counter() - t0)
+            ok[name] = ok[name] and back == raw
+    return {k: (statistics.median(te[k]), statistics.median(td[k]), ok[k]) for k in fns}
 
 
 def main() -> None:
@@ -162,60 +242,96 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="only the first 256 KiB of each file")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
     ap.add_argument(
-        "--models", default="v1:order5,v2:order5", help="comma-separated vN:orderK models"
+        "--models",
+        default="3:order5",
+        help="comma-separated MODEL:orderK (in process; the command line times model 3)",
     )
     args = ap.parse_args()
     models = []
     for m in args.models.split(","):
         v, o = m.strip().split(":")
-        models.append((int(v.removeprefix("v")), int(o.removeprefix("order"))))
-    table = coders(models)
+        models.append((int(v.removeprefix("m")), int(o.removeprefix("order"))))
+    table = {k: v for k, v in coders(models).items() if v is not None}
+    procs = {k: v for k, v in table.items() if not (v[0] == "ours" and v[1] != 3)}
     size = 256 << 10 if args.quick else SIZE
     print(
-        f"{os.cpu_count()} CPUs; median of {args.rounds} interleaved rounds; wall times "
-        "include process start"
+        f"{os.cpu_count()} CPUs; medians of {args.rounds} interleaved rounds; 'process' "
+        "times are whole processes (start included), 'in process' times exclude start"
     )
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
-        # compile (or load) the loop once, so no round pays numba's first compile
-        warm = d / "warm"
-        warm.write_bytes(b"warm up " * 100)
-        for name, cmd in table.items():
-            if cmd is not None and name.startswith("infobits"):
-                _run(cmd, warm, d / "warm.out", "c", 800)
+        one = d / "one"
+        one.write_bytes(b"x")
+        for spec in procs.values():  # compile (or load) the loop before any round
+            _run(spec, one, d / "one.out", "c")
+        start: dict[str, list[float]] = {k: [] for k in procs}
+        for _ in range(args.rounds):
+            for name, spec in procs.items():
+                start[name].append(_run(spec, one, d / "one.out", "c")[0])
+        print(
+            "process start (compress a 1-byte file): "
+            + ", ".join(f"{k} {statistics.median(v):.2f} s" for k, v in start.items())
+        )
         for cname, raw in corpus(size):
             n = len(raw)
             src = d / "src"
             src.write_bytes(raw)
-            times: dict[str, list[float]] = {k: [] for k, v in table.items() if v is not None}
-            dtimes: dict[str, list[float]] = {k: [] for k in times}
+            te: dict[str, list[float]] = {k: [] for k in procs}
+            td: dict[str, list[float]] = {k: [] for k in procs}
+            ok: dict[str, bool] = {k: True for k in procs}
             sizes: dict[str, int] = {}
             for _ in range(args.rounds):
-                for name in times:
-                    cmd = table[name]
-                    assert cmd is not None
+                for name, spec in procs.items():
                     out, back = d / "out", d / "back"
-                    times[name].append(_run(cmd, src, out, "c", n))
+                    t, good = _run(spec, src, out, "c")
+                    if not good:
+                        raise SystemExit(f"{name} failed to compress {cname}")
+                    te[name].append(t)
                     sizes[name] = out.stat().st_size
-                    dtimes[name].append(_run(cmd, out, back, "d", n))
-                    if back.read_bytes() != raw:
-                        raise AssertionError(f"{name} failed its round trip on {cname}")
+                    t, good = _run(spec, out, back, "d")
+                    td[name].append(t)
+                    ok[name] = ok[name] and good and back.read_bytes() == raw
+            inproc = _inprocess(raw, models, args.rounds)
+            for version, order in models:
+                from infobits.codes import adaptive
+
+                p = adaptive.model_params(order, n, version=version)
+                name = f"infobits m{version} order{order}"
+                sizes.setdefault(name, 36 + len(adaptive.compress_bytes(raw, p)[0]))
             print(f"\n{cname}: {n} bytes")
-            ref = "PPMd-8 (pyppmd)"
-            for name in times:
-                t, td = statistics.median(times[name]), statistics.median(dtimes[name])
-                line = (
-                    f"  {name:<22}{8 * sizes[name] / n:>7.3f} bits/byte  "
-                    f"enc {t:6.2f} s ({n / t / 1e6:5.2f} MB/s)  dec {td:6.2f} s"
-                )
-                if ref in times and name != ref:
-                    tr = statistics.median(times[ref])
-                    line += f"  size/PPMd {sizes[name] / sizes[ref]:.3f}  time/PPMd {t / tr:.2f}"
-                if "xz -9" in times and name != "xz -9":
-                    line += f"  size/xz {sizes[name] / sizes['xz -9']:.3f}"
+            print(
+                f"  {'':<22}{'bits/byte':>10}{'size/PPMd':>10}{'size/xz':>8}   process: "
+                f"{'enc s':>6}{'/PPMd':>6}{'dec s':>7}{'/PPMd':>6}   in process: "
+                f"{'enc s':>6}{'/PPMd':>6}{'dec s':>7}{'/PPMd':>6}"
+            )
+            names = list(dict.fromkeys([*procs, *inproc]))
+            for name in names:
+                line = f"  {name:<22}{8 * sizes[name] / n:>10.3f}"
+                line += f"{sizes[name] / sizes[PPMD]:>10.3f}" if PPMD in sizes else f"{'':>10}"
+                line += f"{sizes[name] / sizes['xz -9']:>8.3f}" if "xz -9" in sizes else f"{'':>8}"
+                line += "   process: "
+                if name in procs:
+                    e, dd = statistics.median(te[name]), statistics.median(td[name])
+                    line += f"{e:>6.2f}"
+                    line += f"{e / statistics.median(te[PPMD]):>6.2f}" if PPMD in te else " " * 6
+                    line += f"{dd:>7.2f}" if ok[name] else f"{'failed':>7}"
+                    if PPMD in td and ok[PPMD] and ok[name]:
+                        line += f"{dd / statistics.median(td[PPMD]):>6.2f}"
+                    else:
+                        line += " " * 6
+                else:
+                    line += " " * 25
+                if name in inproc:
+                    e, dd, good = inproc[name]
+                    line += f"   in process: {e:>6.2f}"
+                    if PPMD in inproc:
+                        line += f"{e / inproc[PPMD][0]:>6.2f}"
+                    line += f"{dd:>7.2f}" if good else f"{'failed':>7}"
+                    if PPMD in inproc and inproc[PPMD][2] and good:
+                        line += f"{dd / inproc[PPMD][1]:>6.2f}"
                 print(line, flush=True)
-            for name in [k for k, v in table.items() if v is None]:
-                print(f"  {name:<22}not available")
+            if PPMD in ok and not ok[PPMD]:
+                print(f"  ({PPMD} failed to decode its own output here; no decode ratio)")
 
 
 if __name__ == "__main__":

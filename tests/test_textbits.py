@@ -14,6 +14,7 @@ import pytest
 
 import infobits as ib
 from infobits.codes.adaptive import compress_bytes, decompress_bytes, model_params
+from infobits.codes.container import DEFAULT_MODEL
 from infobits.textbits import MAX_CHARS, MIX_ORDER, MODELS, adaptive_rows, text_bits, utf8_lengths
 
 mpmath.mp.dps = 40
@@ -100,7 +101,7 @@ def test_adaptive_rows_are_distributions_and_use_only_the_past():
 def test_mix_bits_add_up_to_the_compressors_ideal_prefix_by_prefix(text):
     raw = text.encode("utf-8")
     r = text_bits(text, "mix")
-    params = model_params(MIX_ORDER, len(raw), version=2)  # what `infobits compress` uses
+    params = model_params(MIX_ORDER, len(raw), version=DEFAULT_MODEL)  # `infobits compress`
     payload, ideal = compress_bytes(raw, params)
     assert math.isclose(r.ideal_bits, ideal, rel_tol=1e-12, abs_tol=1e-9)
     assert r.coded_bits == 8 * len(payload)

@@ -18,8 +18,8 @@ def test_header_records_model_length_and_checksum():
     blob, _ = pack(TEXT, 4)
     h = read_header(blob)
     assert blob[:4] == MAGIC
-    assert (h.version, h.model, h.model_name, h.original_size) == (2, 2, "order4", len(TEXT))
-    assert h.params.version == 2
+    assert (h.version, h.model, h.model_name, h.original_size) == (3, 3, "order4", len(TEXT))
+    assert h.params.version == 3
     assert h.payload_size == len(blob) - HEADER_SIZE
     assert h.crc32 == zlib.crc32(TEXT)
     assert unpack(blob) == TEXT
@@ -103,8 +103,38 @@ def test_files_of_the_first_format_still_decompress():
     assert pack(b"", 5, store=False, model=1)[0] == V1_EMPTY
 
 
-def test_model_2_round_trips_and_needs_container_version_2():
+#: Written by model 2 (the default before model 3), container version 2:
+#: pack(b"A code is a distribution, and a distribution is a code. \xe8\x10\x00\x00\x00 call
+#: call", 4).
+V2_TEXT = bytes.fromhex(
+    "8949425a0202040c47000000000000002c000000000000002e40c9ced0c6e744ae3820f0d3209e833cfe"
+    "192d2a4e3f6b31fb633af79a9379a79feca52fe3be613e6a2ad3e8ea0cda5f465414acad6a64"
+)
+
+
+def test_files_of_model_2_still_decompress_and_model_2_still_writes_them():
+    raw = b"A code is a distribution, and a distribution is a code. \xe8\x10\x00\x00\x00 call call"
+    assert unpack(V2_TEXT) == raw
+    assert (read_header(V2_TEXT).version, read_header(V2_TEXT).model) == (2, 2)
+    assert pack(raw, 4, model=2)[0] == V2_TEXT
+
+
+def test_model_3_is_the_default_and_needs_container_version_3():
     blob, _ = pack(TEXT, 5)
+    h = read_header(blob)
+    assert (h.version, h.model, h.params.version) == (3, 3, 3)
+    assert unpack(blob) == TEXT
+    assert pack(TEXT, 5, model=2)[0][HEADER_SIZE:] != blob[HEADER_SIZE:]
+    # a header that says version 2 cannot name model 3
+    head = bytearray(blob[:HEADER_SIZE])
+    head[4] = 2
+    head[-4:] = struct.pack("<I", zlib.crc32(bytes(head[:-4])))
+    with pytest.raises(ContainerError, match="unknown model"):
+        read_header(bytes(head) + blob[HEADER_SIZE:])
+
+
+def test_model_2_round_trips_and_needs_container_version_2():
+    blob, _ = pack(TEXT, 5, model=2)
     h = read_header(blob)
     assert (h.version, h.model, h.params.version) == (2, 2, 2)
     assert unpack(blob) == TEXT
@@ -118,7 +148,7 @@ def test_model_2_round_trips_and_needs_container_version_2():
         read_header(bytes(head) + blob[HEADER_SIZE:])
 
 
-@pytest.mark.parametrize("model", [0, 3, True, "2"])
+@pytest.mark.parametrize("model", [0, 4, True, "2"])
 def test_pack_refuses_a_model_that_does_not_code(model):
     with pytest.raises(ValueError, match="model"):
         pack(TEXT, 3, model=model)
@@ -167,8 +197,8 @@ def test_stored_headers_are_checked():
         unpack(crafted(order=3))
     with pytest.raises(ContainerError, match="cannot restore"):
         unpack(crafted(size=99))
-    with pytest.raises(ContainerError, match="version 3; this infobits reads versions 1 to 2"):
-        unpack(crafted(version=3))
+    with pytest.raises(ContainerError, match="version 4; this infobits reads versions 1 to 3"):
+        unpack(crafted(version=4))
 
 
 def test_every_single_bit_flip_in_a_stored_file_is_detected():

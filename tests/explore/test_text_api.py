@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 import infobits as ib
 from infobits.codes.adaptive import compress_bytes, model_params
+from infobits.codes.container import DEFAULT_MODEL
 from infobits.codes.crosscode import crosscode
 from infobits.explore import create_app
 from infobits.explore._api import MAX_TEXT_BODY
@@ -93,7 +94,7 @@ def test_every_model_sums_its_bits_and_stays_within_the_coders_bound(client, mod
 def test_mix_matches_the_compressor(client):
     text = "abracadabra " * 20
     raw = text.encode("utf-8")
-    payload, ideal = compress_bytes(raw, model_params(MIX_ORDER, len(raw), version=2))
+    payload, ideal = compress_bytes(raw, model_params(MIX_ORDER, len(raw), version=DEFAULT_MODEL))
     d = client.post("/api/text", json={"text": text, "model": "mix"}).json()
     assert d["coded_bits"] == 8 * len(payload)
     assert math.isclose(d["ideal_bits"], ideal, rel_tol=1e-12)

@@ -1,9 +1,10 @@
 """The compiled inner loop of the adaptive byte coder (see :mod:`infobits.codes.adaptive`).
 
-One function both encodes and decodes, so that the two cannot drift apart: the decoder
-runs exactly the encoder's model updates, with the bit taken from the stream instead of
-the data. All state lives in arrays owned by the caller, so the loop can stop after any
-byte (for progress reports, or to grow the output buffer) and resume.
+``_loop`` runs models 1 and 2, ``_loop3`` model 3. Each is one function that both encodes
+and decodes, so that the two cannot drift apart: the decoder runs exactly the encoder's
+model updates, with the bit taken from the stream instead of the data. All state lives
+in arrays owned by the caller, so the loop can stop after any byte (for progress
+reports, or to grow the output buffer) and resume.
 """
 
 from __future__ import annotations
@@ -27,6 +28,20 @@ MIX_SHIFT = 13
 APM_RATE = 7
 #: A match needs this many equal bytes before it predicts.
 MIN_MATCH = 6
+#: Model 3's context codes for the word contexts (orders are 2..MAX).
+WORD = 100
+WORD_PAIR = 101
+#: The class of a byte that selects the mixer's weight set (model 2 and 3): 1 space or
+#: newline, 2 letter or UTF-8, 3 digit, 4 ( ) . , : =, 5 " ' _ #, 6 other control, 7 other.
+_CLASS = np.full(256, 7, dtype=np.int64)
+_CLASS[0:32] = 6
+_CLASS[[32, 10]] = 1
+_CLASS[97:123] = 2
+_CLASS[65:91] = 2
+_CLASS[128:] = 2
+_CLASS[48:58] = 3
+_CLASS[[40, 41, 46, 44, 58, 61]] = 4
+_CLASS[[34, 39, 95, 35]] = 5
 
 
 def _loop(
@@ -283,6 +298,235 @@ def _loop(
     return i
 
 
+def _loop3(
+    data: np.ndarray,
+    start: int,
+    end: int,
+    buf: np.ndarray,
+    regs: np.ndarray,
+    cost: np.ndarray,
+    t1: np.ndarray,
+    th: np.ndarray,
+    tm: np.ndarray,
+    mix: np.ndarray,
+    mhash: np.ndarray,
+    apm: np.ndarray,
+    stretch: np.ndarray,
+    squash: np.ndarray,
+    recip: np.ndarray,
+    bitcost: np.ndarray,
+    ctx: np.ndarray,
+    tb: int,
+    decoding: bool,
+    costs: np.ndarray,
+) -> int:
+    """Model 3: the loop of model 2 made lean. The contexts are listed in ``ctx`` (an
+    order k >= 2, or WORD / WORD_PAIR), each with its own hashed table of ``2**tb``
+    counters in row ``r`` of the flat ``th``; order 1 is indexed directly, and there is
+    no order-0 input."""
+    low = regs[0]
+    rng = regs[1]
+    cache = regs[2]
+    csize = regs[3]
+    pos = regs[4]
+    code = regs[5]
+    mptr = regs[6]
+    mlen = regs[7]
+    wh = regs[8]
+    pw = regs[9]
+    nbuf = buf.shape[0]
+    nh = ctx.shape[0]
+    n_in = nh + 3
+    mmask = mhash.shape[0] - 1
+    shift = 32 - tb
+    hk = np.zeros(nh, dtype=np.int64)
+    base = np.zeros(nh, dtype=np.int64)
+    st = np.zeros(n_in, dtype=np.int64)
+    idx = np.zeros(n_in, dtype=np.int64)
+    total = cost[0]
+    want_costs = costs.shape[0] > 0
+    i = start
+    while i < end:
+        if not decoding and pos + csize + 64 > nbuf:
+            break
+        if decoding and pos > nbuf:
+            break
+        c1 = np.int64(data[i - 1]) if i >= 1 else np.int64(0)
+        h = np.int64(0)
+        k = 1
+        for r in range(nh):
+            o = ctx[r]
+            if o == WORD:
+                hk[r] = ((wh + (c1 if wh == 0 else 0) + 1) * 0x6F4F2A35 + 101) & 0xFFFFFFFF
+            elif o == WORD_PAIR:
+                hk[r] = ((wh * 0x2F0B4C13 + pw + 1) * 0x5851F42D + 211) & 0xFFFFFFFF
+            else:
+                while k <= o:
+                    b = np.int64(data[i - k]) if i >= k else np.int64(0)
+                    h = ((h + b + 1) * 0x2F0B4C13 + k) & 0xFFFFFFFF
+                    k += 1
+                hk[r] = h
+            hh = (hk[r] * 0x9E3779B1) & 0xFFFFFFFF
+            base[r] = _claim1(th, (r << tb) + ((hh >> shift) & ~15), hh & 0xFF)
+        eb = np.int64(data[mptr]) + 256 if mlen > 0 else np.int64(0)
+        mstate = 0
+        if mlen > 0:
+            mstate = 1 + (mlen >= 16) + (mlen >= 32)
+        ccls = np.int64(_CLASS[c1])
+        c0 = np.int64(1)
+        nib = np.int64(1)
+        o1 = c1 << 8
+        for j in range(7, -1, -1):
+            if j == 3:
+                for r in range(nh):
+                    hh = (((hk[r] ^ (c0 * 0x5BD1E995)) & 0xFFFFFFFF) * 0x9E3779B1) & 0xFFFFFFFF
+                    base[r] = _claim1(th, (r << tb) + ((hh >> shift) & ~15), hh & 0xFF)
+                nib = np.int64(1)
+            # -- predict: the match first, as it picks the mixer's weight set
+            if mlen > 0 and (eb >> (j + 1)) == c0:
+                ln = mlen if mlen < 31 else 31
+                ix = ln * 2 + ((eb >> j) & 1)
+                s = stretch[(np.int64(tm[ix]) >> 20) ^ 0x800]
+                ms = mstate
+            else:
+                ix = -1
+                s = 0
+                ms = 0
+            idx[nh + 1] = ix
+            st[nh + 1] = s
+            wset = (ccls * 256 + c0) * 4 + ms
+            dot = s * mix[wset, nh + 1]
+            ix = o1 | c0
+            idx[0] = ix
+            s = stretch[(np.int64(t1[ix]) >> 20) ^ 0x800]
+            st[0] = s
+            dot += s * mix[wset, 0]
+            for r in range(nh):
+                ix = base[r] + nib
+                idx[r + 1] = ix
+                s = stretch[(np.int64(th[ix]) >> 4) ^ 0x800]
+                st[r + 1] = s
+                dot += s * mix[wset, r + 1]
+            st[nh + 2] = 256
+            dot += 256 * mix[wset, nh + 2]
+            dot >>= 16
+            if dot > 2047:
+                dot = 2047
+            if dot < -2047:
+                dot = -2047
+            pm = squash[dot + 2047]
+            actx = (o1 | c0) * 33
+            d = stretch[pm] + 2048
+            lo = d >> 7
+            w = d & 127
+            pa = (apm[actx + lo] * (128 - w) + apm[actx + lo + 1] * w) >> 11
+            p = (pm + 3 * pa + 2) >> 2
+            if p < 1:
+                p = 1
+            if p > 4095:
+                p = 4095
+            # -- code the bit
+            bound = (rng >> 12) * p
+            if decoding:
+                if code < bound:
+                    rng = bound
+                    bit = 1
+                else:
+                    code -= bound
+                    rng -= bound
+                    bit = 0
+                while rng < 0x1000000:
+                    rng = (rng << 8) & 0xFFFFFFFF
+                    nxt = np.int64(buf[pos]) if pos < nbuf else np.int64(0)
+                    code = ((code << 8) | nxt) & 0xFFFFFFFF
+                    pos += 1
+            else:
+                bit = (np.int64(data[i]) >> j) & 1
+                if bit:
+                    rng = bound
+                else:
+                    low += bound
+                    rng -= bound
+                while rng < 0x1000000:
+                    rng = (rng << 8) & 0xFFFFFFFF
+                    if low < 0xFF000000 or low >= 0x100000000:
+                        carry = low >> 32
+                        temp = cache
+                        while True:
+                            buf[pos] = (temp + carry) & 0xFF
+                            pos += 1
+                            temp = 0xFF
+                            csize -= 1
+                            if csize == 0:
+                                break
+                        cache = (low >> 24) & 0xFF
+                    csize += 1
+                    low = (low & 0x00FFFFFF) << 8
+            total += bitcost[p] if bit else bitcost[4096 - p]
+            # -- learn
+            err = ((bit << 12) - pm) * MIX_LR
+            for q in range(n_in):
+                mix[wset, q] += (st[q] * err) >> MIX_SHIFT
+            target = 65535 if bit else 0
+            ix = idx[0]
+            t1[ix] = _update(np.int64(t1[ix]), target, recip)
+            for r in range(nh):
+                ix = idx[r + 1]
+                th[ix] = _update16(np.int64(th[ix]), bit, recip)
+            ix = idx[nh + 1]
+            if ix >= 0:
+                tm[ix] = _update(np.int64(tm[ix]), target, recip)
+            ai = actx + lo + (w >> 6)
+            g = 65535 if bit else 0  # 16-bit knots
+            apm[ai] += (g - apm[ai]) >> APM_RATE
+            c0 = (c0 << 1) | bit
+            nib = (nib << 1) | bit
+        byte = c0 & 255
+        if decoding:
+            data[i] = byte
+        if want_costs:
+            costs[i] = total
+        lc = byte + 32 if 65 <= byte <= 90 else byte
+        if (97 <= lc <= 122) or (48 <= lc <= 57) or lc == 95 or lc >= 128:
+            wh = ((wh + lc + 1) * 0x3D4D51CB) & 0xFFFFFFFF
+        elif wh != 0:
+            pw = wh
+            wh = 0
+        if mlen > 0 and np.int64(data[mptr]) == byte:
+            mlen += 1
+            mptr += 1
+        else:
+            mlen = 0
+        if i + 1 >= MIN_MATCH:
+            hm = np.int64(0)
+            for k in range(MIN_MATCH):
+                hm = ((hm + np.int64(data[i - k]) + 1) * 0x2F0B4C13) & 0xFFFFFFFF
+            hm = (hm >> 8) & mmask
+            if mlen == 0:
+                cand = mhash[hm]
+                if cand > 0:
+                    ln = 0
+                    while ln < 32 and cand - 1 - ln >= 0 and data[cand - 1 - ln] == data[i - ln]:
+                        ln += 1
+                    if ln >= MIN_MATCH:
+                        mlen = ln
+                        mptr = cand
+            mhash[hm] = i + 1
+        i += 1
+    regs[0] = low
+    regs[1] = rng
+    regs[2] = cache
+    regs[3] = csize
+    regs[4] = pos
+    regs[5] = code
+    regs[6] = mptr
+    regs[7] = mlen
+    regs[8] = wh
+    regs[9] = pw
+    cost[0] = total
+    return i
+
+
 def _update_py(v: int, target: int, recip: np.ndarray) -> int:
     """One counter step: p += (target - p)/(n + 1.5); count n up to LIMIT.
 
@@ -304,6 +548,28 @@ def _claim_py(th: np.ndarray, row: int, slot: int, check: int) -> int:
         th[row, slot] = check
         for e in range(1, 16):
             th[row, slot + e] = 0
+    return slot
+
+
+def _update16_py(v: int, bit: int, recip: np.ndarray) -> int:
+    """Model 3's hashed counters: 16 bits, p (12 bits, stored XOR 0x800 so that zero is
+    p = 1/2) and n (4 bits); p += (target - p)/(n + 1.5), rounded, n up to 15. The floor
+    of 1/16.5 on the rate suits contexts that share a hashed slot and change often (it
+    codes text better than model 2's floor of 1/256.5) and halves the table memory."""
+    p = (v >> 4) ^ 0x800
+    n = v & 15
+    p += (((bit << 12) - bit - p) * recip[n] + 32768) >> 16
+    if n < 15:
+        n += 1
+    return ((p ^ 0x800) << 4) | n
+
+
+def _claim1_py(th: np.ndarray, slot: int, check: int) -> int:
+    """:func:`_claim_py` on a flat table."""
+    if th[slot] != check:
+        th[slot] = check
+        for e in range(1, 16):
+            th[slot + e] = 0
     return slot
 
 
@@ -343,13 +609,18 @@ def _e8e9_py(data: np.ndarray, forward: bool) -> None:
 
 _update: Any = None
 _claim: Any = None
+_claim1: Any = None
+_update16: Any = None
 e8e9: Any = None
 
 
 def build(njit: Any) -> Any:
-    """Compile the loop (numba caches the machine code on disk)."""
-    global _update, _claim, e8e9
+    """The loops of models 1-2 and of model 3, compiled on first call (numba caches the
+    machine code on disk, so a later process loads it instead)."""
+    global _update, _claim, _claim1, _update16, e8e9
     e8e9 = njit(cache=True, nogil=True)(_e8e9_py)
     _update = njit(cache=True, inline="always")(_update_py)
     _claim = njit(cache=True, inline="always")(_claim_py)
-    return njit(cache=True, nogil=True)(_loop)
+    _claim1 = njit(cache=True, inline="always")(_claim1_py)
+    _update16 = njit(cache=True, inline="always")(_update16_py)
+    return njit(cache=True, nogil=True)(_loop), njit(cache=True, nogil=True)(_loop3)

@@ -46,21 +46,24 @@ __all__ = [
 #: First four bytes of every file: not text, not a common format's magic.
 MAGIC = b"\x89IBZ"
 #: The newest format version this reader knows; it refuses newer ones. Version 1 holds
-#: payloads coded by model 1 only; version 2 adds stored payloads and model 2. A writer
-#: uses the oldest version that can hold its file, so a file coded by model 1 still opens
-#: in an infobits that reads version 1.
-VERSION = 2
-#: Model kinds: 1 and 2 are the context-mixing byte models of :mod:`.adaptive` (its
-#: model versions 1 and 2); 0 means the payload is the original bytes, stored because
+#: payloads coded by model 1 only; version 2 adds stored payloads and model 2; version 3
+#: adds model 3. A writer uses the oldest version that can hold its file, so a file coded
+#: by model 1 still opens in an infobits that reads version 1.
+VERSION = 3
+#: Model kinds: 1, 2 and 3 are the context-mixing byte models of :mod:`.adaptive` (its
+#: model versions 1, 2 and 3); 0 means the payload is the original bytes, stored because
 #: coding would not have shrunk them.
 MODEL_CM = 1
 MODEL_CM2 = 2
+MODEL_CM3 = 3
 MODEL_STORED = 0
-#: The model ``pack`` codes with unless asked: model 2 (word contexts, an x86 call
-#: transform, mixer weights chosen by the previous byte's class).
-DEFAULT_MODEL = MODEL_CM2
+#: The models that code (as opposed to storing).
+CODING_MODELS = (MODEL_CM, MODEL_CM2, MODEL_CM3)
+#: The model ``pack`` codes with unless asked: model 3 (model 2's x86 call transform,
+#: word context and weight sets, with 16-bit counters and fewer, cheaper inputs).
+DEFAULT_MODEL = MODEL_CM3
 #: The container version each model kind needs.
-_VERSION_OF = {MODEL_CM: 1, MODEL_STORED: 2, MODEL_CM2: 2}
+_VERSION_OF = {MODEL_CM: 1, MODEL_STORED: 2, MODEL_CM2: 2, MODEL_CM3: 3}
 
 _HEADER = struct.Struct("<4sBBBBQQIII")
 HEADER_SIZE = _HEADER.size  # 36
@@ -123,8 +126,8 @@ def pack(
     When the coded payload would not be smaller than ``data`` (already-compressed or
     random bytes, or no bytes at all), ``data`` itself is stored: the file is then never
     more than :data:`HEADER_SIZE` bytes longer than its input. ``store=False`` keeps the
-    coded payload all the same. ``model`` is the context-mixing model, 2 (the default)
-    or 1 (the model of the first release, whose files are container version 1). The
+    coded payload all the same. ``model`` is the context-mixing model: 3 (the default),
+    2, or 1 (the model of the first release, whose files are container version 1). The
     ideal is the model's either way.
 
     >>> blob, ideal = pack(b"to be or not to be, that is the question", order=3)
@@ -138,8 +141,8 @@ def pack(
 
     Reference: ``docs/container-format.md``.
     """
-    if isinstance(model, bool) or model not in (MODEL_CM, MODEL_CM2):
-        raise ValueError(f"model={model!r} is not a coding model; use 1 or 2")
+    if isinstance(model, bool) or model not in CODING_MODELS:
+        raise ValueError(f"model={model!r} is not a coding model; use 1, 2 or 3")
     raw = as_buffer(data)
     params = model_params(order, len(raw), version=model)
     payload, ideal = compress_bytes(raw, params, progress)
@@ -172,7 +175,7 @@ def read_header(blob: bytes | bytearray | memoryview, name: str = "the input") -
             f"to {VERSION} (upgrade infobits)"
         )
     coded = (
-        model in (MODEL_CM, MODEL_CM2)
+        model in CODING_MODELS
         and version >= _VERSION_OF[model]
         and order <= MAX_ORDER
         and 12 <= tbits <= 22
