@@ -30,9 +30,9 @@ from .._inputs import (
     sum_tolerance,
     validate,
 )
-from .._units import Base, to_base
-from ._blocked import Part, RowMeasure, by_rows, rowdot, rowsum
-from ._kl import KL_RECOMPUTE_BELOW, js_nats, kl_nats, kl_terms_log, kl_total
+from .._units import Base, log_of_base, to_base
+from ._blocked import Part, RowMeasure, by_rows, dot_rows, probs_rows, rowdot, rowsum, sum_rows
+from ._kl import KL_RECOMPUTE_BELOW, js_nats, kl_nats, kl_terms, kl_terms_log, kl_total
 
 __all__ = [
     "conditional_entropy",
@@ -129,49 +129,67 @@ def _kl_nats(dists: list[Distribution], axes: tuple[int, ...]) -> np.ndarray:
 # Blocked kernels: per-row nats and, when checking, the row sums and the minimum
 
 
-# A negative or NaN entry makes its row's nats NaN (the log of a negative number is
-# NaN; 0·log 0 is NaN too), and an inf makes them infinite: where every row's nats are
-# finite, the entries the log was taken of are >= 0 (given the other factor is), and
-# only the row sums and the minimum of the factor outside the log are left to check.
+# A negative or NaN entry makes its row's sum NaN (the log of a negative number is NaN;
+# 0·log 0 is NaN too), and an inf makes it infinite: where a row's sum is finite, the
+# entries the log was taken of are >= 0, and only the row sums, and the minimum of a
+# factor outside the log, are left to check. Rows that are not finite are retaken by
+# the fix kernels, which find the minimum themselves.
 
 
-def _low(nats: np.ndarray, logged: list[np.ndarray], plain: float = 0.0) -> float:
-    if np.isfinite(nats).all():
-        return plain
-    return float(min(plain, *(a.min() for a in logged)))
-
-
-def _entropy_kernel(
-    blocks: list[np.ndarray], buf: np.ndarray, check: bool
-) -> tuple[list[np.ndarray], float]:
+def _entropy_kernel(blocks: list[np.ndarray], buf: np.ndarray, out: np.ndarray) -> None:
     (p,) = blocks
     np.log(p, out=buf)
-    h = -rowdot(p, buf)
-    return ([h, rowsum(p)], _low(h, [p])) if check else ([h], 0.0)
+    dot_rows(p, buf, out[0])
+    if len(out) > 1:
+        sum_rows(p, out[1])
 
 
-def _ce_kernel(
-    blocks: list[np.ndarray], buf: np.ndarray, check: bool
-) -> tuple[list[np.ndarray], float]:
+def _ce_kernel(blocks: list[np.ndarray], buf: np.ndarray, out: np.ndarray) -> None:
     p, q = blocks
     np.log(q, out=buf)
-    ce = -rowdot(p, buf)
-    if not check:
-        return [ce], 0.0
-    return [ce, rowsum(p), rowsum(q)], _low(ce, [q], float(p.min()))
+    dot_rows(p, buf, out[0])
+    if len(out) > 1:
+        _sums_and_low(p, q, out)
 
 
-def _kl_kernel(
-    blocks: list[np.ndarray], buf: np.ndarray, check: bool
-) -> tuple[list[np.ndarray], float]:
+def _kl_kernel(blocks: list[np.ndarray], buf: np.ndarray, out: np.ndarray) -> None:
     p, q = blocks
     np.divide(p, q, out=buf)
     np.log(buf, out=buf)
-    kl = rowdot(p, buf)
-    if not check:
-        return [kl], 0.0
-    # p and q both negative at one outcome give a positive ratio: p's minimum is needed.
-    return [kl, rowsum(p), rowsum(q)], _low(kl, [q], float(p.min()))
+    dot_rows(p, buf, out[0])
+    if len(out) > 1:
+        # p and q both negative at one outcome give a positive ratio: p's minimum is needed.
+        _sums_and_low(p, q, out)
+
+
+def _sums_and_low(p: np.ndarray, q: np.ndarray, out: np.ndarray) -> None:
+    sum_rows(p, out[1])
+    sum_rows(q, out[2])
+    np.minimum.reduce(p, axis=1, out=out[3])
+
+
+def _zero_where_p_is_zero(p: np.ndarray, lg: np.ndarray) -> np.ndarray:
+    """``lg`` with 0 where p = 0 (0·log 0 = 0, and 0·log 0 of q too), in a copy."""
+    return np.where(p == 0, 0.0, lg)
+
+
+def _entropy_fix(blocks: list[np.ndarray]) -> tuple[np.ndarray, float]:
+    (p,) = blocks
+    return -rowdot(p, _zero_where_p_is_zero(p, np.log(p))), float(p.min())
+
+
+def _ce_fix(blocks: list[np.ndarray]) -> tuple[np.ndarray, float]:
+    p, q = blocks
+    low = min(float(p.min()), float(q.min()))
+    return -rowdot(p, _zero_where_p_is_zero(p, np.log(q))), low
+
+
+def _kl_fix(blocks: list[np.ndarray]) -> tuple[np.ndarray, float]:
+    # q = 0 < p gives inf, p = 0 gives 0, and a p/q that overflowed is taken as
+    # log p - log q (kl_terms).
+    p, q = blocks
+    t, d = kl_terms(p, q)
+    return rowsum(t) + rowsum(d), min(float(p.min()), float(q.min()))
 
 
 def _wdot(w: np.ndarray, lg: np.ndarray, own: bool) -> np.ndarray:
@@ -201,13 +219,18 @@ def _kl_soft(parts: list[Part]) -> np.ndarray:
 
 
 def _kl_redo(nats: np.ndarray) -> np.ndarray:
-    # NaN from 0·log 0; small enough for the direct sum to have cancelled; inf from a
-    # p/q that overflowed (a true inf, q = 0 < p, comes back unchanged).
+    # Small enough for the direct sum to have cancelled, or NaN (unchecked input, or
+    # 0·log 0 from logits); inf from a p/q that overflowed in a soft kernel (a true
+    # inf, q = 0 < p, comes back unchanged). Probability rows come here fixed.
     return ~(nats >= KL_RECOMPUTE_BELOW) | (nats == np.inf)
 
 
 ENTROPY = RowMeasure(
     probs=_entropy_kernel,
+    stats=2,
+    negate=True,
+    fix=_entropy_fix,
+    trust_from=-np.inf,
     soft=lambda P: P[0].c * P[0].mass - _wdot(P[0].w, P[0].log, P[0].scratch_log) / P[0].s,
     need=("both",),
     redo=lambda h: ~np.isfinite(h),  # a zero probability made 0·log 0 = NaN there
@@ -215,6 +238,10 @@ ENTROPY = RowMeasure(
 )
 CROSS_ENTROPY = RowMeasure(
     probs=_ce_kernel,
+    stats=4,
+    negate=True,
+    fix=_ce_fix,
+    trust_from=-np.inf,
     soft=lambda P: P[1].c * P[0].mass - _wdot(P[0].w, P[1].log, P[1].scratch_log) / P[0].s,
     need=("p", "log"),
     redo=np.isnan,  # 0·log 0 where p = q = 0
@@ -222,6 +249,10 @@ CROSS_ENTROPY = RowMeasure(
 )
 KL = RowMeasure(
     probs=_kl_kernel,
+    stats=4,
+    negate=False,
+    fix=_kl_fix,
+    trust_from=KL_RECOMPUTE_BELOW,
     soft=_kl_soft,
     need=("both", "both"),
     redo=_kl_redo,
@@ -240,22 +271,80 @@ def _rows_or_general(
 
 
 # ---------------------------------------------------------------------------
+# The hot path: plain float32/float64 arrays of probabilities along their last axis
+
+
+_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+def _plain_rows(xs: Sequence[Any], axis: Axis) -> list[np.ndarray] | None:
+    """2-D (rows, outcomes) views of same-shape, same-dtype float64 or float32 NumPy
+    arrays whose outcome ``axis`` is the last one; None for anything else, which the
+    general preparation handles (and words the errors of)."""
+    x0 = xs[0]
+    if type(x0) is not np.ndarray or x0.dtype not in _FLOATS or not x0.size:
+        return None
+    nd = x0.ndim
+    if not (axis == -1 or axis == nd - 1) or nd not in (1, 2):
+        return None
+    for x in xs[1:]:
+        if type(x) is not np.ndarray or x.dtype != x0.dtype or x.shape != x0.shape:
+            return None
+    return [x.reshape(1, -1) for x in xs] if nd == 1 else list(xs)
+
+
+def _fast(
+    measure: RowMeasure, xs: Sequence[Any], base: Base, axis: Axis, keepdims: bool, check: bool
+) -> Any:
+    """The measure of plain probability arrays with no Distribution built, or None when
+    the general path must answer (other inputs, doubtful statistics, rows to redo)."""
+    rows = _plain_rows(xs, axis)
+    if rows is None:
+        return None
+    tols = [sum_tolerance(rows[0].dtype)] * len(rows) if check else None
+    nats = probs_rows(measure, rows, tols)
+    if nats is None:
+        return None
+    if measure is KL:
+        np.maximum(nats, 0.0, out=nats)
+    ln = log_of_base(base)
+    dtype = rows[0].dtype
+    if xs[0].ndim == 1 and not keepdims:
+        v = float(nats[0])
+        return dtype.type(v / ln if ln != 1.0 else v) + dtype.type(0.0)  # a zero is +0.0
+    if ln != 1.0:
+        nats /= ln
+    res = nats.astype(dtype, copy=False)
+    res += 0.0
+    return res.reshape((*xs[0].shape[:-1], 1)) if keepdims else res
+
+
+# ---------------------------------------------------------------------------
 # The measures (the contract shared with the array-API engine)
 
 
 def entropy(p: Any, *, base: Base, axis: Axis, keepdims: bool, check: bool) -> Any:
+    fast = _fast(ENTROPY, (p,), base, axis, keepdims, check)
+    if fast is not None:
+        return fast
     dists, shape, axes = prepare_many([(p, "p")], axis)
     nats = _rows_or_general(ENTROPY, dists, axes, check)
     return _finish(nats, base, dists, shape, axes if keepdims else None)
 
 
 def cross_entropy(p: Any, q: Any, *, base: Base, axis: Axis, keepdims: bool, check: bool) -> Any:
+    fast = _fast(CROSS_ENTROPY, (p, q), base, axis, keepdims, check)
+    if fast is not None:
+        return fast
     dists, shape, axes = prepare_many([(p, "p"), (q, "q")], axis)
     nats = _rows_or_general(CROSS_ENTROPY, dists, axes, check)
     return _finish(nats, base, dists, shape, axes if keepdims else None)
 
 
 def kl_divergence(p: Any, q: Any, *, base: Base, axis: Axis, keepdims: bool, check: bool) -> Any:
+    fast = _fast(KL, (p, q), base, axis, keepdims, check)
+    if fast is not None:
+        return fast
     dists, shape, axes = prepare_many([(p, "p"), (q, "q")], axis)
     nats = np.asarray(_rows_or_general(KL, dists, axes, check))
     nats = np.maximum(nats, 0.0, out=nats if nats.flags.writeable else None)  # Gibbs: >= 0
