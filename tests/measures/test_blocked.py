@@ -160,3 +160,46 @@ def test_zero_entries_are_retaken_block_by_block() -> None:
     bad[5] += bad[4]
     with pytest.raises(ib.DistributionError, match=r"negative entry .* at q\[3\]"):
         ib.kl_divergence(p, bad)
+
+
+def _kl_pos(p: np.ndarray, q: np.ndarray) -> float:
+    return math.fsum(
+        float(a) * (math.log(a) - math.log(b))
+        for a, b in zip(p.tolist(), q.tolist(), strict=True)
+        if a > 0
+    )
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    zs = z - z.max(axis=-1, keepdims=True)
+    return zs - np.log(np.exp(zs).sum(axis=-1, keepdims=True))
+
+
+@pytest.mark.parametrize("p_kind", ["logits", "probs"])
+def test_logit_rows_through_log_sum_exps_match_fsum(p_kind: str) -> None:
+    # float64 logit rows take the log-sum-exp formulas; rows they cannot answer
+    # (masked logits, overflowing e^z, small results) go to the blocked driver.
+    rng = np.random.default_rng(15)
+    zp, zq = rng.normal(size=(300, 40)) * 3, rng.normal(size=(300, 40)) * 3
+    zp[5, 3] = -np.inf  # masked
+    zq[6] += 800.0  # e^z overflows
+    zp[7] = zq[7] + 1e-6 * rng.normal(size=40)  # tiny KL
+    lp, lq = _log_softmax(zp), _log_softmax(zq)
+    pp = np.exp(lp)
+    p = ib.logits(zp) if p_kind == "logits" else pp
+    kl = ib.kl_divergence(p, ib.logits(zq), base="nats")
+    ce = ib.cross_entropy(p, ib.logits(zq), base="nats")
+    for i in range(300):
+        live = pp[i] > 0
+        want_kl = math.fsum((pp[i][live] * (lp[i][live] - lq[i][live])).tolist())
+        want_ce = -math.fsum((pp[i][live] * lq[i][live]).tolist())
+        assert ce[i] == pytest.approx(want_ce, rel=1e-12)
+        if i != 7:  # the fsum of rounded log-softmaxes is no reference for a tiny KL
+            assert kl[i] == pytest.approx(want_kl, rel=1e-10)
+    assert 0 < kl[7] < 1e-9
+    bad = zq.copy()
+    bad[250, 9] = np.nan
+    with pytest.raises(ib.DistributionError, match=r"nan at q\[250, 9\]"):
+        ib.kl_divergence(p, ib.logits(bad))
+    with pytest.raises(ib.DistributionError, match=r"nan at q\[250, 9\]"):
+        ib.cross_entropy(p, ib.logits(bad))

@@ -214,7 +214,7 @@ def _blocked(
     size = BLOCK_BYTES // dtype.itemsize
     nstat = measure.stats if check else 1
     has_low = nstat > 1 + len(rows)
-    buf = _scratch(dtype)
+    buf = scratch(dtype)
     kernel = measure.probs
     # float32 partial sums as NumPy's own float32 sums keep them; added up in float64.
     if k <= DOT_MAX:
@@ -321,7 +321,7 @@ def _fix_rows(measure: RowMeasure, rows: list[np.ndarray], nats: np.ndarray) -> 
 _local = threading.local()
 
 
-def _scratch(dtype: np.dtype, slot: int = 0) -> np.ndarray:
+def scratch(dtype: np.dtype, slot: int = 0) -> np.ndarray:
     """Block-sized scratch array number ``slot`` of ``dtype``, made once per thread and
     reused, so a call allocates nothing in proportion to its input."""
     cache: dict[tuple[np.dtype, int], np.ndarray] = _local.__dict__.setdefault("scratch", {})
@@ -440,8 +440,8 @@ def _part(
     statistics cast doubt on it. ``norm`` is the row's (largest entry, rest) from
     :func:`_norm`, for counts and for logit rows longer than a block."""
     n = z.size
-    lg = _scratch(dtype, slot)[:n].reshape(z.shape)
-    w = _scratch(dtype, slot + 1)[:n].reshape(z.shape)
+    lg = scratch(dtype, slot)[:n].reshape(z.shape)
+    w = scratch(dtype, slot + 1)[:n].reshape(z.shape)
     bad = False
     if norm is not None:
         top, rest = norm
@@ -526,7 +526,7 @@ def _norm(
     bad = False
     for c0 in range(0, z.shape[1], step):
         c = z[:, c0 : c0 + step]
-        w = _scratch(dtype, slot + 1)[: c.size].reshape(c.shape)
+        w = scratch(dtype, slot + 1)[: c.size].reshape(c.shape)
         tc = c.max(axis=1, keepdims=True)
         if logits:
             bad = bad or (check and not np.all(tc < np.inf))  # NaN or +inf
@@ -534,7 +534,7 @@ def _norm(
             np.exp(w, out=w)
         else:
             if check and not bad:
-                lg = _scratch(dtype, slot)[: c.size].reshape(c.shape)
+                lg = scratch(dtype, slot)[: c.size].reshape(c.shape)
                 np.floor(c, out=lg)
                 bad = not (bool(c.min() >= 0) and np.all(tc < np.inf) and np.array_equal(lg, c))
             np.divide(c, np.where(tc > 0, tc, 1.0), out=w)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import scipy.special as sc
 
+from .._errors import DistributionError
 from .._inputs import (
     Axis,
     Distribution,
@@ -31,7 +32,19 @@ from .._inputs import (
     validate,
 )
 from .._units import Base, log_of_base, to_base
-from ._blocked import Part, RowMeasure, by_rows, dot_rows, probs_rows, rowdot, rowsum, sum_rows
+from ._blocked import (
+    DOT_MAX,
+    Part,
+    RowMeasure,
+    block,
+    by_rows,
+    dot_rows,
+    probs_rows,
+    rowdot,
+    rowsum,
+    scratch,
+    sum_rows,
+)
 from ._kl import KL_RECOMPUTE_BELOW, js_nats, kl_nats, kl_terms, kl_terms_log, kl_total
 
 __all__ = [
@@ -307,16 +320,163 @@ def _fast(
         return None
     if measure is KL:
         np.maximum(nats, 0.0, out=nats)
+    return _rows_result(nats, base, rows[0].dtype, rows[0].shape, keepdims, xs[0].ndim)
+
+
+def _rows_result(
+    nats: np.ndarray,
+    base: Base,
+    dtype: np.dtype,
+    shape: tuple[int, ...],
+    keepdims: bool,
+    ndim: int,
+) -> Any:
+    """Per-row nats of 1-D (``ndim`` 1) or 2-D input as the measure's result in
+    ``base`` and ``dtype``: a scalar for 1-D input, a zero as +0.0."""
     ln = log_of_base(base)
-    dtype = rows[0].dtype
-    if xs[0].ndim == 1 and not keepdims:
+    if ndim == 1 and not keepdims:
         v = float(nats[0])
-        return dtype.type(v / ln if ln != 1.0 else v) + dtype.type(0.0)  # a zero is +0.0
+        return dtype.type(v / ln if ln != 1.0 else v) + dtype.type(0.0)
     if ln != 1.0:
         nats /= ln
     res = nats.astype(dtype, copy=False)
     res += 0.0
-    return res.reshape((*xs[0].shape[:-1], 1)) if keepdims else res
+    if keepdims:
+        return res.reshape((1,) if ndim == 1 else (shape[0], 1))
+    return res
+
+
+# ---------------------------------------------------------------------------
+# The hot path for logits: float64 rows of logits (and probabilities beside them)
+#
+# Through the log-sum-exp of each row, lse = log Σⱼ e^zⱼ, with p = e^zp / sp:
+#   KL(zp‖zq) = Σ p·(zp − zq) − lse_p + lse_q      H(zp, zq) = lse_q − Σ p·zq
+#   KL(p‖zq)  = Σ p·(log p − zq) + lse_q·Σp        H(p, zq)  = lse_q·Σp − Σ p·zq
+# Each logit row costs one exp pass and one sum; no max pass, no shifted copy, no
+# log-probability array. The logits are not shifted by their maximum, so a row whose
+# e^z overflows or underflows (Σ e^z outside [1e-200, inf)), holds -inf, NaN or +inf
+# (0·inf, or a NaN sum), or whose result is small beside its log-sum-exps (where the
+# difference cancels) is answered by the blocked driver, which shifts and checks.
+
+
+def _logit_rows(xs: Sequence[Any], axis: Axis) -> list[np.ndarray] | None:
+    raws = [x.values if isinstance(x, Tagged) else x for x in xs]
+    rows = _plain_rows(raws, axis)
+    if rows is None or rows[0].dtype != np.float64 or rows[0].shape[1] > DOT_MAX:
+        return None
+    return rows
+
+
+def _lse_kernel(z: np.ndarray, w: np.ndarray, out: np.ndarray) -> None:
+    """w = e^z, out = Σ w per row."""
+    np.exp(z, out=w)
+    sum_rows(w, out)
+
+
+def _logits_nats(name: str, xs: Sequence[Any], rows: list[np.ndarray], check: bool) -> Any:
+    """Per-row nats of KL or H(p, q) for (logits or probabilities, logits) rows, and
+    a mask of the rows to answer with the blocked driver; None when p's row sums are
+    off (the driver's check words the error)."""
+    p_logits = isinstance(xs[0], Tagged)
+    zp, zq = rows
+    m, k = zq.shape
+    size = block(np.dtype(np.float64))
+    step = max(1, size // k)
+    t = np.empty((4, m))  # Σ p·x, sp (or Σp), sq, min p
+    b1, b2 = scratch(np.dtype(np.float64), 2), scratch(np.dtype(np.float64), 3)
+    with np.errstate(all="ignore"):
+        for r0 in range(0, m, step):
+            r1 = min(m, r0 + step)
+            n = (r1 - r0) * k
+            a, c = zp[r0:r1], zq[r0:r1]
+            w, v = b1[:n].reshape(r1 - r0, k), b2[:n].reshape(r1 - r0, k)
+            _lse_kernel(c, v, t[2, r0:r1])
+            if p_logits:
+                _lse_kernel(a, w, t[1, r0:r1])
+                if name == "kl":
+                    np.subtract(a, c, out=v)
+                    dot_rows(w, v, t[0, r0:r1])
+                else:
+                    dot_rows(w, c, t[0, r0:r1])
+            else:
+                sum_rows(a, t[1, r0:r1])
+                if name == "kl":
+                    np.log(a, out=w)
+                    np.subtract(w, c, out=w)
+                    dot_rows(a, w, t[0, r0:r1])
+                else:
+                    dot_rows(a, c, t[0, r0:r1])
+                    if check:
+                        np.minimum.reduce(a, axis=1, out=t[3, r0:r1])
+        s1, sq = t[1], t[2]
+        lse_q = np.log(sq)
+        if p_logits:
+            lse_p = np.log(s1)
+            dot = t[0] / s1
+            nats = dot - lse_p + lse_q if name == "kl" else lse_q - dot
+            scale = np.maximum(np.abs(lse_p), np.abs(lse_q))
+            sane = (s1 >= 1e-200) & (s1 < np.inf)
+        else:
+            if check and not np.all(np.abs(s1 - 1) <= sum_tolerance(zp.dtype)):
+                return None
+            nats = t[0] + lse_q * s1 if name == "kl" else lse_q * s1 - t[0]
+            scale = np.abs(lse_q)
+            sane = np.ones(m, dtype=bool)
+            if check and name == "ce":
+                sane &= t[3] >= 0
+        sane &= (sq >= 1e-200) & (sq < np.inf) & np.isfinite(nats)
+        sane &= nats >= KL_RECOMPUTE_BELOW * np.maximum(scale, 1.0)
+    return nats, ~sane
+
+
+def _fast_logits(
+    name: str, p: Any, q: Any, base: Base, axis: Axis, keepdims: bool, check: bool
+) -> Any:
+    """KL or H(p, q) of float64 logits q (p logits or probabilities) through the
+    log-sum-exps above, or None for anything else."""
+    if not (isinstance(q, Tagged) and q.kind is Kind.LOGITS):
+        return None
+    if isinstance(p, Tagged) and p.kind is not Kind.LOGITS:
+        return None
+    rows = _logit_rows((p, q), axis)
+    if rows is None:
+        return None
+    got = _logits_nats(name, (p, q), rows, check)
+    if got is None:
+        return None
+    nats, redo = got
+    if redo.any():
+        # Those rows through the blocked driver, which shifts, checks and redoes; on
+        # an error, the check of the whole input names its position there.
+        measure = KL if name == "kl" else CROSS_ENTROPY
+        dists = [
+            Distribution(
+                name=nm,
+                kind=x.kind if isinstance(x, Tagged) else Kind.PROBS,
+                values=r[redo],
+                axes=(1,),
+                out_dtype=r.dtype,
+            )
+            for x, r, nm in zip((p, q), rows, ("p", "q"), strict=True)
+        ]
+        try:
+            sub = by_rows(measure, dists, check)
+        except DistributionError:
+            full, _, _ = prepare_many([(p, "p"), (q, "q")], axis)
+            _checked(full, True)
+            raise
+        assert sub is not None
+        nats[redo] = sub
+    if name == "kl":
+        np.maximum(nats, 0.0, out=nats)
+    return _rows_result(
+        nats,
+        base,
+        rows[0].dtype,
+        np.shape(rows[0]),
+        keepdims,
+        np.ndim(p.values if isinstance(p, Tagged) else p),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -334,6 +494,8 @@ def entropy(p: Any, *, base: Base, axis: Axis, keepdims: bool, check: bool) -> A
 
 def cross_entropy(p: Any, q: Any, *, base: Base, axis: Axis, keepdims: bool, check: bool) -> Any:
     fast = _fast(CROSS_ENTROPY, (p, q), base, axis, keepdims, check)
+    if fast is None:
+        fast = _fast_logits("ce", p, q, base, axis, keepdims, check)
     if fast is not None:
         return fast
     dists, shape, axes = prepare_many([(p, "p"), (q, "q")], axis)
@@ -343,6 +505,8 @@ def cross_entropy(p: Any, q: Any, *, base: Base, axis: Axis, keepdims: bool, che
 
 def kl_divergence(p: Any, q: Any, *, base: Base, axis: Axis, keepdims: bool, check: bool) -> Any:
     fast = _fast(KL, (p, q), base, axis, keepdims, check)
+    if fast is None:
+        fast = _fast_logits("kl", p, q, base, axis, keepdims, check)
     if fast is not None:
         return fast
     dists, shape, axes = prepare_many([(p, "p"), (q, "q")], axis)
