@@ -162,6 +162,22 @@ def test_zero_entries_are_retaken_block_by_block() -> None:
         ib.kl_divergence(p, bad)
 
 
+def test_integer_counts_are_converted_block_by_block() -> None:
+    n = 40 * _blocked.block(np.dtype(np.float64)) + 3
+    rng = np.random.default_rng(14)
+    c, c2 = rng.integers(0, 50, n), rng.integers(1, 50, n)
+    f, f2 = c.astype(np.float64), c2.astype(np.float64)
+    assert ib.entropy(ib.counts(c)) == pytest.approx(_h(f / f.sum()) / math.log(2), rel=1e-12)
+    got = ib.kl_divergence(ib.counts(c), ib.counts(c2), base="nats")
+    assert got == pytest.approx(_kl_pos(f / f.sum(), f2 / f2.sum()), rel=1e-12)
+    assert _peak_bytes(lambda: ib.entropy(ib.counts(c))) < 0.05 * f.nbytes
+    assert _peak_bytes(lambda: ib.kl_divergence(ib.counts(c), ib.counts(c2))) < 0.05 * f.nbytes
+    bad = c.copy()
+    bad[n - 2] = -1
+    with pytest.raises(ib.DistributionError, match=rf"negative entry -1 at p\[{n - 2}\]"):
+        ib.entropy(ib.counts(bad), base="nats")
+
+
 def _kl_pos(p: np.ndarray, q: np.ndarray) -> float:
     return math.fsum(
         float(a) * (math.log(a) - math.log(b))

@@ -374,7 +374,8 @@ def _softmax_rows(
     m, k = views[0].shape
     if m == 0:
         return None
-    dtype = np.result_type(*views)
+    # Integer counts are converted chunk by chunk, into float64 scratch.
+    dtype = np.result_type(*(v.dtype if v.dtype.kind == "f" else np.float64 for v in views))
     size = block(dtype)
     step_c = min(k, size)
     step_r = max(1, size // k)
@@ -533,7 +534,9 @@ def _norm(
             np.subtract(c, np.where(tc > -np.inf, tc, 0.0), out=w)
             np.exp(w, out=w)
         else:
-            if check and not bad:
+            if check and not bad and c.dtype.kind != "f":  # integers: whole and finite
+                bad = not bool(c.min() >= 0)
+            elif check and not bad:
                 lg = scratch(dtype, slot)[: c.size].reshape(c.shape)
                 np.floor(c, out=lg)
                 bad = not (bool(c.min() >= 0) and np.all(tc < np.inf) and np.array_equal(lg, c))

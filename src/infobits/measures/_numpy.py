@@ -83,7 +83,10 @@ def prepare_many(
     """
     shapes = [_shape_of(x, name) for x, name in args]
     bshape, neg = outcome_layout(shapes, [name for _, name in args], axis)
-    out = [prepare(x, name, neg if len(neg) > 1 else neg[0], check=False) for x, name in args]
+    out = [
+        prepare(x, name, neg if len(neg) > 1 else neg[0], check=False, keep_int=True)
+        for x, name in args
+    ]
     return out, bshape, tuple(a % len(bshape) for a in neg)
 
 
