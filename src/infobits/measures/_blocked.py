@@ -11,6 +11,7 @@ logits, a rule saying which rows to redo, and the careful formula that redoes th
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from collections.abc import Callable, Sequence
@@ -106,6 +107,19 @@ def sum_rows(a: np.ndarray, out: np.ndarray) -> None:
 
 
 _ONES: dict[np.dtype, np.ndarray] = {}
+
+
+@functools.lru_cache(maxsize=256)
+def _piece(k: int) -> int:
+    """The length of the pieces a row of ``k`` > DOT_MAX outcomes is cut into: a
+    divisor of k between DOT_MAX/2 and DOT_MAX where there is one (no short last piece
+    to take apart: 10^5, 10^6 and 10^7 have one), else DOT_MAX."""
+    j = -(-k // DOT_MAX)  # pieces; about one try per piece at most, far below its work
+    while k // j > DOT_MAX // 2:
+        if k % j == 0:
+            return k // j
+        j += 1
+    return DOT_MAX
 
 
 def rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -230,22 +244,23 @@ def _blocked(
                     kernel([a[r0:r1] for a in rows], buf[:n].reshape(r1 - r0, k), table[:, r0:r1])
         low = table[-1] if has_low else None
     else:
-        full, tail = divmod(k, DOT_MAX)
+        width = _piece(k)
+        full, tail = divmod(k, width)
         out = np.empty((nstat, m, full + (tail > 0)), dtype=dtype)
-        per = size // DOT_MAX
+        per = max(1, size // width)
         with np.errstate(all="ignore"):
             for i in range(m):
                 flat = [a[i] for a in rows]
                 for s0 in range(0, full, per):
                     s1 = min(full, s0 + per)
-                    c0, c1, n = s0 * DOT_MAX, s1 * DOT_MAX, s1 - s0
+                    c0, c1, n = s0 * width, s1 * width, s1 - s0
                     kernel(
-                        [f[c0:c1].reshape(n, DOT_MAX) for f in flat],
-                        buf[: c1 - c0].reshape(n, DOT_MAX),
+                        [f[c0:c1].reshape(n, width) for f in flat],
+                        buf[: c1 - c0].reshape(n, width),
                         out[:, i, s0:s1],
                     )
                 if tail:
-                    c0 = full * DOT_MAX
+                    c0 = full * width
                     kernel(
                         [f[c0:].reshape(1, tail) for f in flat],
                         buf[:tail].reshape(1, tail),
