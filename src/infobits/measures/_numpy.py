@@ -385,7 +385,7 @@ def _logits_nats(name: str, xs: Sequence[Any], rows: list[np.ndarray], check: bo
     m, k = zq.shape
     size = block(np.dtype(np.float64))
     step = max(1, size // k)
-    t = np.empty((4, m))  # Σ p·x, sp (or Σp), sq, min p
+    t = [np.empty(m) for _ in range(4)]  # Σ p·x, sp (or Σp), sq, min p (then scratch)
     b1, b2 = scratch(np.dtype(np.float64), 2), scratch(np.dtype(np.float64), 3)
     with np.errstate(all="ignore"):
         for r0 in range(0, m, step):
@@ -393,42 +393,50 @@ def _logits_nats(name: str, xs: Sequence[Any], rows: list[np.ndarray], check: bo
             n = (r1 - r0) * k
             a, c = zp[r0:r1], zq[r0:r1]
             w, v = b1[:n].reshape(r1 - r0, k), b2[:n].reshape(r1 - r0, k)
-            _lse_kernel(c, v, t[2, r0:r1])
+            _lse_kernel(c, v, t[2][r0:r1])
             if p_logits:
-                _lse_kernel(a, w, t[1, r0:r1])
+                _lse_kernel(a, w, t[1][r0:r1])
                 if name == "kl":
                     np.subtract(a, c, out=v)
-                    dot_rows(w, v, t[0, r0:r1])
+                    dot_rows(w, v, t[0][r0:r1])
                 else:
-                    dot_rows(w, c, t[0, r0:r1])
+                    dot_rows(w, c, t[0][r0:r1])
             else:
-                sum_rows(a, t[1, r0:r1])
+                sum_rows(a, t[1][r0:r1])
                 if name == "kl":
                     np.log(a, out=w)
                     np.subtract(w, c, out=w)
-                    dot_rows(a, w, t[0, r0:r1])
+                    dot_rows(a, w, t[0][r0:r1])
                 else:
-                    dot_rows(a, c, t[0, r0:r1])
+                    dot_rows(a, c, t[0][r0:r1])
                     if check:
-                        np.minimum.reduce(a, axis=1, out=t[3, r0:r1])
-        s1, sq = t[1], t[2]
-        lse_q = np.log(sq)
+                        np.minimum.reduce(a, axis=1, out=t[3][r0:r1])
+        # In place, over the table's rows: no more than a few batch-sized arrays.
+        dot, s1, sq, low = t
+        sane = (sq >= 1e-200) & (sq < np.inf)
+        lse_q = np.log(sq, out=sq)
         if p_logits:
-            lse_p = np.log(s1)
-            dot = t[0] / s1
-            nats = dot - lse_p + lse_q if name == "kl" else lse_q - dot
-            scale = np.maximum(np.abs(lse_p), np.abs(lse_q))
-            sane = (s1 >= 1e-200) & (s1 < np.inf)
+            sane &= (s1 >= 1e-200) & (s1 < np.inf)
+            nats = np.divide(dot, s1, out=dot)
+            lse_p = np.log(s1, out=s1)
+            if name == "kl":
+                nats -= lse_p
+                nats += lse_q
+            else:
+                np.subtract(lse_q, nats, out=nats)
+            scale = np.maximum(np.abs(lse_p, out=low), np.abs(lse_q), out=low)
         else:
             if check and not np.all(np.abs(s1 - 1) <= sum_tolerance(zp.dtype)):
                 return None
-            nats = t[0] + lse_q * s1 if name == "kl" else lse_q * s1 - t[0]
-            scale = np.abs(lse_q)
-            sane = np.ones(m, dtype=bool)
             if check and name == "ce":
-                sane &= t[3] >= 0
-        sane &= (sq >= 1e-200) & (sq < np.inf) & np.isfinite(nats)
-        sane &= nats >= KL_RECOMPUTE_BELOW * np.maximum(scale, 1.0)
+                sane &= low >= 0
+            lse_q *= s1
+            nats = np.add(dot, lse_q, out=dot) if name == "kl" else np.subtract(lse_q, dot, out=dot)
+            scale = np.abs(lse_q, out=low)
+        sane &= np.isfinite(nats)
+        np.maximum(scale, 1.0, out=scale)
+        scale *= KL_RECOMPUTE_BELOW
+        sane &= nats >= scale
     return nats, ~sane
 
 
