@@ -2,8 +2,10 @@
 cache-sized blocks, with the validation statistics gathered in the same pass.
 
 No more than one block-sized temporary exists at a time, and every reduction runs in the
-calling thread (:func:`rowdot`, :func:`rowsum`), never through a BLAS thread pool, so a
-busy machine or the user's thread settings cannot stall it. Each measure gives a
+calling thread, never through a BLAS thread pool, so a busy machine or the user's thread
+settings cannot stall it: the probability kernels' dots go to BLAS in rows of at most
+:data:`DOT_MAX` outcomes (:func:`dot_rows`, :func:`sum_rows`), which OpenBLAS keeps in
+the calling thread, and the rest use einsum (:func:`rowdot`, :func:`rowsum`). Each measure gives a
 :class:`RowMeasure`: a kernel for probability blocks, one for (p, log p) blocks made from
 logits, a rule saying which rows to redo, and the careful formula that redoes them.
 :func:`by_rows` is the one driver. Everything is in nats.
@@ -127,8 +129,9 @@ def rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
     ``einsum`` without ``optimize`` runs its own vectorised loop in the calling thread.
     ``np.vecdot``, ``np.dot`` and ``matmul`` go through BLAS, whose thread pool, for
-    block-sized work, spends longer waking and waiting on its threads than computing,
-    and far longer when another process holds the cores (19x slower than SciPy, seen).
+    block-sized rows longer than :data:`DOT_MAX`, spends longer waking and waiting on
+    its threads than computing, and far longer when another process holds the cores
+    (19x slower than SciPy, seen); :func:`dot_rows` is for rows known to be short.
     """
     return np.einsum("ij,ij->i", a, b)
 
