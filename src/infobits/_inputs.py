@@ -270,6 +270,9 @@ class Distribution:
     """What every prepared input becomes: a NumPy array in the compute dtype, in the
     caller's layout, with what it holds (``kind``) and its outcome ``axes``.
 
+    Integer counts may stay integers in ``values`` (``prepare(..., keep_int=True)``, for
+    engines that convert them block by block); ``probs()`` and ``logp()`` convert them.
+
     ``probs()`` and ``logp()`` give probabilities and natural-log probabilities along the
     outcome ``axes``, and ``support()`` the outcomes of positive probability; each is
     computed once, on first use. Measures take it, and so do codes and plots.
@@ -292,7 +295,7 @@ class Distribution:
             if self.kind is Kind.PROBS:
                 self._probs = self.values
             elif self.kind is Kind.COUNTS:
-                v = self.values
+                v = self._float_values()
                 with np.errstate(over="ignore", invalid="ignore"):
                     total = v.sum(axis=self.axes, keepdims=True)
                     if np.all(np.isfinite(total)):
@@ -304,9 +307,13 @@ class Distribution:
                 self._probs = np.exp(self.logp())
         return self._probs
 
+    def _float_values(self) -> np.ndarray:
+        v = self.values
+        return v if v.dtype.kind == "f" else v.astype(np.float64)
+
     def logp(self) -> np.ndarray:
         if self._logp is None:
-            v = self.values
+            v = self._float_values()
             # Logits a full float range apart: z - max overflows to -inf, which is right
             # (that outcome's probability underflows to 0).
             with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
@@ -401,8 +408,13 @@ def host_array(x: Any, name: str) -> np.ndarray:
         ) from None
 
 
-def compute_array(x: Any, name: str, kind: Kind) -> tuple[np.ndarray, np.dtype]:
-    """Convert to a floating array in the compute dtype; return it and the output dtype."""
+def compute_array(
+    x: Any, name: str, kind: Kind, *, keep_int: bool = False
+) -> tuple[np.ndarray, np.dtype]:
+    """Convert to a floating array in the compute dtype; return it and the output dtype.
+
+    Integer counts become float64, unless ``keep_int``: then they stay as they are (the
+    caller converts them block by block), and float64 is only their output dtype."""
     a = host_array(x, name)
     dt = a.dtype
     if dt.kind == "f":
@@ -410,7 +422,7 @@ def compute_array(x: Any, name: str, kind: Kind) -> tuple[np.ndarray, np.dtype]:
             return a.astype(np.float32), dt
         return a, dt
     if dt.kind in "iu" and kind is Kind.COUNTS:
-        return a.astype(np.float64), np.dtype(np.float64)
+        return (a if keep_int else a.astype(np.float64)), np.dtype(np.float64)
     if dt.kind in "iub" and kind is Kind.PROBS:
         raise TypeError(
             f"{name} has {'boolean' if dt.kind == 'b' else 'integer'} dtype {dt}, but "
@@ -431,13 +443,15 @@ def prepare(
     *,
     check: bool = True,
     min_ndim: int = 1,
+    keep_int: bool = False,
 ) -> Distribution:
-    """Unwrap, convert and (unless ``check=False``) validate one argument."""
+    """Unwrap, convert and (unless ``check=False``) validate one argument; with
+    ``keep_int``, integer counts keep their dtype (see :func:`compute_array`)."""
     kind = x.kind if isinstance(x, Tagged) else Kind.PROBS
     raw = x.values if isinstance(x, Tagged) else x
     if isinstance(raw, Tagged):
         raise TypeError(f"{name} is wrapped twice ({x!r}); wrap the array once")
-    a, out_dtype = compute_array(raw, name, kind)
+    a, out_dtype = compute_array(raw, name, kind, keep_int=keep_int)
     if a.ndim < min_ndim:
         raise DistributionError(
             f"{name} is a scalar, but a distribution needs an axis of outcomes; "

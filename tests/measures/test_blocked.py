@@ -121,3 +121,101 @@ def test_several_outcome_axes_are_blocked_and_match_fsum(spy: list) -> None:
     qt = np.ascontiguousarray(np.moveaxis(q, 0, 1))
     np.testing.assert_allclose(ib.kl_divergence(pt, qt, base="nats", axis=(0, 2)), want, rtol=1e-12)
     assert len(spy) == 2
+
+
+def _peak_bytes(fn) -> int:  # type: ignore[no-untyped-def]
+    import tracemalloc
+
+    fn()  # scratch blocks are made once per thread
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_zero_entries_are_retaken_block_by_block() -> None:
+    # q = 0 < p makes KL and H(p, q) infinite, p = 0 makes 0·log 0 terms: the rows are
+    # retaken by the fix kernels, one small block at a time, never as whole arrays.
+    n = 40 * _blocked.block(np.dtype(np.float64)) + 3
+    p, q = _probs((n,), 12), _probs((n,), 13)
+    q0 = q.copy()
+    q0[n // 2] = 0.0
+    q0 /= q0.sum()
+    assert ib.kl_divergence(p, q0) == np.inf
+    assert ib.cross_entropy(p, q0) == np.inf
+    assert _peak_bytes(lambda: ib.kl_divergence(p, q0)) < 0.05 * p.nbytes
+    p0 = p.copy()
+    p0[::7] = 0.0
+    p0 /= p0.sum()
+    assert ib.entropy(p0, base="nats") == pytest.approx(_h(p0), rel=1e-12)
+    assert ib.kl_divergence(p0, q, base="nats") == pytest.approx(
+        math.fsum(a * (math.log(a) - math.log(b)) for a, b in zip(p0, q, strict=True) if a > 0),
+        rel=1e-12,
+    )
+    assert _peak_bytes(lambda: ib.entropy(p0)) < 0.05 * p.nbytes
+    bad = q0.copy()
+    bad[3] = -bad[4]  # found by the retake, which looks for the minimum itself
+    bad[5] += bad[4]
+    with pytest.raises(ib.DistributionError, match=r"negative entry .* at q\[3\]"):
+        ib.kl_divergence(p, bad)
+
+
+def test_integer_counts_are_converted_block_by_block() -> None:
+    n = 40 * _blocked.block(np.dtype(np.float64)) + 3
+    rng = np.random.default_rng(14)
+    c, c2 = rng.integers(0, 50, n), rng.integers(1, 50, n)
+    f, f2 = c.astype(np.float64), c2.astype(np.float64)
+    assert ib.entropy(ib.counts(c)) == pytest.approx(_h(f / f.sum()) / math.log(2), rel=1e-12)
+    got = ib.kl_divergence(ib.counts(c), ib.counts(c2), base="nats")
+    assert got == pytest.approx(_kl_pos(f / f.sum(), f2 / f2.sum()), rel=1e-12)
+    assert _peak_bytes(lambda: ib.entropy(ib.counts(c))) < 0.05 * f.nbytes
+    assert _peak_bytes(lambda: ib.kl_divergence(ib.counts(c), ib.counts(c2))) < 0.05 * f.nbytes
+    bad = c.copy()
+    bad[n - 2] = -1
+    with pytest.raises(ib.DistributionError, match=rf"negative entry -1 at p\[{n - 2}\]"):
+        ib.entropy(ib.counts(bad), base="nats")
+
+
+def _kl_pos(p: np.ndarray, q: np.ndarray) -> float:
+    return math.fsum(
+        float(a) * (math.log(a) - math.log(b))
+        for a, b in zip(p.tolist(), q.tolist(), strict=True)
+        if a > 0
+    )
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    zs = z - z.max(axis=-1, keepdims=True)
+    return zs - np.log(np.exp(zs).sum(axis=-1, keepdims=True))
+
+
+@pytest.mark.parametrize("p_kind", ["logits", "probs"])
+def test_logit_rows_through_log_sum_exps_match_fsum(p_kind: str) -> None:
+    # float64 logit rows take the log-sum-exp formulas; rows they cannot answer
+    # (masked logits, overflowing e^z, small results) go to the blocked driver.
+    rng = np.random.default_rng(15)
+    zp, zq = rng.normal(size=(300, 40)) * 3, rng.normal(size=(300, 40)) * 3
+    zp[5, 3] = -np.inf  # masked
+    zq[6] += 800.0  # e^z overflows
+    zp[7] = zq[7] + 1e-6 * rng.normal(size=40)  # tiny KL
+    lp, lq = _log_softmax(zp), _log_softmax(zq)
+    pp = np.exp(lp)
+    p = ib.logits(zp) if p_kind == "logits" else pp
+    kl = ib.kl_divergence(p, ib.logits(zq), base="nats")
+    ce = ib.cross_entropy(p, ib.logits(zq), base="nats")
+    for i in range(300):
+        live = pp[i] > 0
+        want_kl = math.fsum((pp[i][live] * (lp[i][live] - lq[i][live])).tolist())
+        want_ce = -math.fsum((pp[i][live] * lq[i][live]).tolist())
+        assert ce[i] == pytest.approx(want_ce, rel=1e-12)
+        if i != 7:  # the fsum of rounded log-softmaxes is no reference for a tiny KL
+            assert kl[i] == pytest.approx(want_kl, rel=1e-10)
+    assert 0 < kl[7] < 1e-9
+    bad = zq.copy()
+    bad[250, 9] = np.nan
+    with pytest.raises(ib.DistributionError, match=r"nan at q\[250, 9\]"):
+        ib.kl_divergence(p, ib.logits(bad))
+    with pytest.raises(ib.DistributionError, match=r"nan at q\[250, 9\]"):
+        ib.cross_entropy(p, ib.logits(bad))

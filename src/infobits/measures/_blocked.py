@@ -2,8 +2,10 @@
 cache-sized blocks, with the validation statistics gathered in the same pass.
 
 No more than one block-sized temporary exists at a time, and every reduction runs in the
-calling thread (:func:`rowdot`, :func:`rowsum`), never through a BLAS thread pool, so a
-busy machine or the user's thread settings cannot stall it. Each measure gives a
+calling thread, never through a BLAS thread pool, so a busy machine or the user's thread
+settings cannot stall it: the probability kernels' dots go to BLAS in rows of at most
+:data:`DOT_MAX` outcomes (:func:`dot_rows`, :func:`sum_rows`), which OpenBLAS keeps in
+the calling thread, and the rest use einsum (:func:`rowdot`, :func:`rowsum`). Each measure gives a
 :class:`RowMeasure`: a kernel for probability blocks, one for (p, log p) blocks made from
 logits, a rule saying which rows to redo, and the careful formula that redoes them.
 :func:`by_rows` is the one driver. Everything is in nats.
@@ -11,6 +13,7 @@ logits, a rule saying which rows to redo, and the careful formula that redoes th
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from collections.abc import Callable, Sequence
@@ -20,7 +23,18 @@ import numpy as np
 
 from .._inputs import Distribution, Kind, check_probs, sum_tolerance, validate
 
-__all__ = ["BLOCK_BYTES", "Part", "RowMeasure", "by_rows", "rowdot", "rowsum"]
+__all__ = [
+    "BLOCK_BYTES",
+    "DOT_MAX",
+    "Part",
+    "RowMeasure",
+    "by_rows",
+    "dot_rows",
+    "probs_rows",
+    "rowdot",
+    "rowsum",
+    "sum_rows",
+]
 
 #: Bytes per block temporary: 256 KiB (32 Ki float64, 64 Ki float32), inside L2 with
 #: the block it is made from, and large enough that the per-block cost of calling into
@@ -33,8 +47,14 @@ def block(dtype: np.dtype) -> int:
     return BLOCK_BYTES // np.dtype(dtype).itemsize
 
 
-#: (blocks, scratch block, gather statistics?) -> ([per-row nats, row sums...], minimum)
-Kernel = Callable[[list[np.ndarray], np.ndarray, bool], tuple[list[np.ndarray], float]]
+#: (blocks, scratch block, out) -> None: writes each row's partial sums into ``out``:
+#: out[0] the sum of the measure's terms (Σ p·log p, Σ p·log q or Σ p·log(p/q)), and,
+#: when ``out`` has more rows (checking), the row sums of each input, then the row
+#: minimum of p where the measure needs it.
+Kernel = Callable[[list[np.ndarray], np.ndarray, np.ndarray], None]
+#: (blocks) -> (per-row nats of the block, minimum entry): the careful version of a
+#: Kernel for rows whose fast sum was not finite (0·log 0, q = 0, an overflowing p/q).
+FixKernel = Callable[[list[np.ndarray]], tuple[np.ndarray, float]]
 #: [Part per input] for a block of rows -> per-row nats
 SoftKernel = Callable[[list["Part"]], np.ndarray]
 
@@ -43,18 +63,65 @@ SoftKernel = Callable[[list["Part"]], np.ndarray]
 class RowMeasure:
     """A measure as the blocked driver runs it.
 
-    ``probs`` reduces blocks of plain probabilities; ``soft`` reduces (p, log p) blocks
-    made from logits (and probabilities beside them), reading only the parts ``need``
-    names per input ("p", "log" or "both"). ``redo`` marks, from the per-row nats, the
-    rows whose fast sum is not to be trusted (0·log 0, cancellation); ``careful`` gives
-    the exact nats of those rows, as Distributions along ``axes``.
+    ``probs`` reduces blocks of plain probabilities into ``stats`` rows of partial sums
+    (see :data:`Kernel`; the nats are its first row, negated where ``negate``), and
+    ``fix`` retakes, block by block, the rows whose sum was not finite. ``soft``
+    reduces (p, log p) blocks made from logits (and probabilities beside them), reading
+    only the parts ``need`` names per input ("p", "log" or "both"). ``redo`` marks, from
+    the per-row nats, the rows whose fast sum is not to be trusted (cancellation, or
+    input that was not checked), ``trust_from`` the same for probability rows after
+    ``fix`` (an inf left there is the answer); ``careful`` gives the exact nats of those rows, as
+    Distributions along ``axes``.
     """
 
     probs: Kernel
+    stats: int
+    negate: bool
+    fix: FixKernel
+    #: Probability rows (after ``fix``) whose nats are below this are redone.
+    trust_from: float
     soft: SoftKernel
     need: tuple[str, ...]
     redo: Callable[[np.ndarray], np.ndarray]
     careful: Callable[[list[Distribution], tuple[int, ...]], np.ndarray]
+
+
+#: The longest row the probability kernels take a dot product over in one call.
+#: ``np.vecdot`` goes to BLAS, and OpenBLAS (NumPy's) computes a dot of up to 10000
+#: elements in the calling thread; a longer one wakes its thread pool, which on a busy
+#: machine costs far more than the dot (seen: 12 ms for 32 Ki elements). Longer rows
+#: are cut into pieces of this length.
+DOT_MAX = 8192
+
+
+def dot_rows(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """``out[i]`` = Σⱼ a[i, j]·b[i, j] for blocks of rows of at most :data:`DOT_MAX`."""
+    np.vecdot(a, b, out=out)
+
+
+def sum_rows(a: np.ndarray, out: np.ndarray) -> None:
+    """``out[i]`` = Σⱼ a[i, j] for blocks of rows of at most :data:`DOT_MAX` (a dot
+    with ones: the same loop as :func:`dot_rows`, at a third of einsum's call cost)."""
+    ones = _ONES.get(a.dtype)
+    if ones is None:
+        ones = _ONES[a.dtype] = np.ones(DOT_MAX, dtype=a.dtype)
+    np.vecdot(a, ones[: a.shape[1]], out=out)
+
+
+_ONES: dict[np.dtype, np.ndarray] = {}
+
+
+@functools.lru_cache(maxsize=256)
+def _piece(k: int) -> int:
+    """The length of the pieces a row of ``k`` > DOT_MAX outcomes is cut into: a
+    divisor of k between DOT_MAX/2 and DOT_MAX where there is one (no short last piece
+    to take apart: 10^5, 10^6 and 10^7 have one), else DOT_MAX."""
+    j = -(-k // DOT_MAX)  # pieces; about one try per piece at most, far below its work
+    while k // j > DOT_MAX // 2:
+        if k % j == 0:
+            return k // j
+        j += 1
+    return DOT_MAX
 
 
 def rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -62,8 +129,9 @@ def rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
     ``einsum`` without ``optimize`` runs its own vectorised loop in the calling thread.
     ``np.vecdot``, ``np.dot`` and ``matmul`` go through BLAS, whose thread pool, for
-    block-sized work, spends longer waking and waiting on its threads than computing,
-    and far longer when another process holds the cores (19x slower than SciPy, seen).
+    block-sized rows longer than :data:`DOT_MAX`, spends longer waking and waiting on
+    its threads than computing, and far longer when another process holds the cores
+    (19x slower than SciPy, seen); :func:`dot_rows` is for rows known to be short.
     """
     return np.einsum("ij,ij->i", a, b)
 
@@ -107,8 +175,7 @@ def by_rows(measure: RowMeasure, dists: Sequence[Distribution], check: bool) -> 
         return None
     if kinds == {Kind.PROBS}:
         tols = [sum_tolerance(d.out_dtype) for d in dists] if check else None
-        with np.errstate(all="ignore"):
-            nats, ok = _blocked(measure.probs, rows, tols)
+        nats, ok = _blocked(measure, rows, tols)
         if not ok:  # on any doubt, the full check names the first offending position
             for d in dists:
                 check_probs(d.values, d.name, d.axes, d.out_dtype)
@@ -117,7 +184,10 @@ def by_rows(measure: RowMeasure, dists: Sequence[Distribution], check: bool) -> 
         if soft is None:
             return None
         nats = soft
-    redo = measure.redo(nats)
+    if kinds == {Kind.PROBS}:  # an inf left by the fix kernels is the answer (q = 0 < p)
+        redo = ~(nats >= measure.trust_from) & (nats != np.inf)
+    else:
+        redo = measure.redo(nats)
     if redo.any():
         nats[redo] = measure.careful(
             [_subset(d, r, redo) for d, r in zip(dists, rows, strict=True)], (1,)
@@ -125,59 +195,151 @@ def by_rows(measure: RowMeasure, dists: Sequence[Distribution], check: bool) -> 
     return nats.reshape(tuple(n for i, n in enumerate(shape) if i not in axes))
 
 
+def probs_rows(
+    measure: RowMeasure, rows: list[np.ndarray], tols: list[float] | None
+) -> np.ndarray | None:
+    """Per-row nats of ``measure`` on plain probability rows of one dtype, the hot path
+    of a measure call: no Distribution is built unless a row must be redone. None when
+    the statistics cast doubt on the input (the caller's full check then words the
+    error) or a row needs the careful formulas (the caller's general path redoes it)."""
+    nats, ok = _blocked(measure, rows, tols)
+    if not ok:
+        return None
+    if len(nats) == 1:
+        v = float(nats[0])
+        return nats if v >= measure.trust_from or v == np.inf else None
+    return None if (~(nats >= measure.trust_from) & (nats != np.inf)).any() else nats
+
+
 def _blocked(
-    kernel: Kernel, rows: list[np.ndarray], tols: list[float] | None
+    measure: RowMeasure, rows: list[np.ndarray], tols: list[float] | None
 ) -> tuple[np.ndarray, bool]:
-    """Run ``kernel`` over cache-sized blocks of same-shape 2-D ``rows``: per-row nats
-    (float64), and, with ``tols`` (one per input), whether every row sum was within its
-    tolerance of 1 and every entry >= 0. Rows longer than a block add their partial
-    sums across column chunks; no array the size of the batch is made but the result."""
+    """Run ``measure``'s kernel over cache-sized blocks of same-shape 2-D ``rows``:
+    per-row nats (float64), and, with ``tols`` (one per input), whether every row sum
+    was within its tolerance of 1 and every entry >= 0.
+
+    A block is whole rows of up to :data:`DOT_MAX` outcomes; a longer row is cut into
+    pieces of that length, viewed as the rows of a block (no copy). The kernel writes
+    each block row's partial sums into a small table (a few numbers per row or piece,
+    no array the size of the input), summed across a row's pieces at the end. Rows
+    whose sum is not finite are retaken block by block with ``measure.fix``, which also
+    gives the minimum entry the check needs there.
+    """
     m, k = rows[0].shape
-    nats = np.zeros(m, dtype=np.float64)
-    ok = True
-    if m == 0:
-        return nats, ok
     check = tols is not None
     dtype = rows[0].dtype if len(rows) == 1 else np.result_type(*rows)
-    size = block(dtype)
-    step_r = max(1, size // k)
-    step_c = min(k, size)
-    buf = _scratch(dtype)
-    for r0 in range(0, m, step_r):
-        r1 = min(m, r0 + step_r)
-        if step_c == k:
-            blocks = [a[r0:r1] for a in rows]
-            parts, low = kernel(blocks, buf[: (r1 - r0) * k].reshape(r1 - r0, k), check)
-            nats[r0:r1] = parts[0]
-        else:  # one row at a time, in column chunks
-            parts = []
-            low = np.inf
-            for c0 in range(0, k, step_c):
-                c1 = min(k, c0 + step_c)
-                blocks = [a[r0:r1, c0:c1] for a in rows]
-                got, lo = kernel(blocks, buf[: c1 - c0].reshape(1, c1 - c0), check)
-                parts = got if not parts else [a + b for a, b in zip(parts, got, strict=True)]
-                low = min(low, lo) if lo == lo else np.nan  # NaN sticks
-            nats[r0:r1] = parts[0]
-        if check and ok:
-            ok = bool(low >= 0) and all(
-                _near_one(sums, tol)
-                for sums, tol in zip(parts[1:], tols, strict=True)  # type: ignore[arg-type]
-            )
+    size = BLOCK_BYTES // dtype.itemsize
+    nstat = measure.stats if check else 1
+    has_low = nstat > 1 + len(rows)
+    buf = scratch(dtype)
+    kernel = measure.probs
+    # float32 partial sums as NumPy's own float32 sums keep them; added up in float64.
+    if k <= DOT_MAX:
+        table = np.empty((nstat, m), dtype=dtype)
+        step = max(1, size // k)
+        with np.errstate(all="ignore"):
+            if m == 1:
+                kernel(rows, buf[:k].reshape(1, k), table)
+            else:
+                for r0 in range(0, m, step):
+                    r1 = min(m, r0 + step)
+                    n = (r1 - r0) * k
+                    kernel([a[r0:r1] for a in rows], buf[:n].reshape(r1 - r0, k), table[:, r0:r1])
+        low = table[-1] if has_low else None
+    else:
+        width = _piece(k)
+        full, tail = divmod(k, width)
+        out = np.empty((nstat, m, full + (tail > 0)), dtype=dtype)
+        per = max(1, size // width)
+        with np.errstate(all="ignore"):
+            for i in range(m):
+                flat = [a[i] for a in rows]
+                for s0 in range(0, full, per):
+                    s1 = min(full, s0 + per)
+                    c0, c1, n = s0 * width, s1 * width, s1 - s0
+                    kernel(
+                        [f[c0:c1].reshape(n, width) for f in flat],
+                        buf[: c1 - c0].reshape(n, width),
+                        out[:, i, s0:s1],
+                    )
+                if tail:
+                    c0 = full * width
+                    kernel(
+                        [f[c0:].reshape(1, tail) for f in flat],
+                        buf[:tail].reshape(1, tail),
+                        out[:, i, full:],
+                    )
+        table = np.add.reduce(out, axis=2, dtype=np.float64)
+        low = out[-1].min(axis=1) if has_low else None
+    if m == 1:  # one row: its few numbers as Python floats cost less than array calls
+        vals = table[:, 0].tolist()
+        v = -vals[0] if measure.negate else vals[0]
+        nats = np.array([v])
+        fixed_low = np.inf
+        if not math.isfinite(v):
+            with np.errstate(all="ignore"):
+                fixed_low = _fix_rows(measure, rows, nats)
+        if not check:
+            return nats, True
+        assert tols is not None
+        lo = float(low[0]) if low is not None else 0.0
+        ok = (
+            lo >= 0
+            and fixed_low >= 0
+            and all(abs(x - 1.0) <= t for x, t in zip(vals[1:], tols, strict=False))
+        )
+        return nats, ok
+    nats = table[0].astype(np.float64)
+    if measure.negate:
+        np.negative(nats, out=nats)
+    fixed_low = np.inf
+    if not np.isfinite(nats).all():
+        with np.errstate(all="ignore"):
+            fixed_low = _fix_rows(measure, rows, nats)
+    if not check:
+        return nats, True
+    assert tols is not None
+    ok = fixed_low >= 0 and all(
+        bool(np.all(np.abs(x - 1) <= t)) for x, t in zip(table[1:], tols, strict=False)
+    )
+    if ok and low is not None:
+        ok = bool(np.all(low >= 0))
     return nats, ok
 
 
-def _near_one(sums: np.ndarray, tol: float) -> bool:
-    """Every row sum within ``tol`` of 1 (False for NaN)."""
-    if sums.shape == (1,):  # one row: plain floats cost less than three array calls
-        return abs(float(sums[0]) - 1.0) <= tol
-    return bool(np.all(np.abs(sums - 1) <= tol))
+def _fix_rows(measure: RowMeasure, rows: list[np.ndarray], nats: np.ndarray) -> float:
+    """Retake the rows of ``nats`` that are not finite with ``measure.fix``, in blocks of
+    a sixteenth of the usual size (the careful kernels make a few temporaries each);
+    return the smallest entry seen there (+inf if no row was retaken). Once every row
+    of a block is +inf (q = 0 < p), the rest of it is only searched for its minimum."""
+    bad = ~np.isfinite(nats)
+    m, k = rows[0].shape
+    size = block(rows[0].dtype) // 16
+    step_c = min(k, size)
+    step_r = max(1, size // k)
+    low = np.inf
+    for r0 in range(0, m, step_r):
+        r1 = min(m, r0 + step_r)
+        which = bad[r0:r1]
+        if not which.any():
+            continue
+        total = np.zeros(r1 - r0)
+        for c0 in range(0, k, step_c):
+            blocks = [a[r0:r1, c0 : c0 + step_c] for a in rows]
+            if total[0] == np.inf and np.all(total == np.inf):
+                lo = min(float(b.min()) for b in blocks)
+            else:
+                got, lo = measure.fix(blocks)
+                total += got
+            low = min(low, lo) if lo == lo else np.nan  # NaN sticks
+        nats[r0:r1][which] = total[which]
+    return low
 
 
 _local = threading.local()
 
 
-def _scratch(dtype: np.dtype, slot: int = 0) -> np.ndarray:
+def scratch(dtype: np.dtype, slot: int = 0) -> np.ndarray:
     """Block-sized scratch array number ``slot`` of ``dtype``, made once per thread and
     reused, so a call allocates nothing in proportion to its input."""
     cache: dict[tuple[np.dtype, int], np.ndarray] = _local.__dict__.setdefault("scratch", {})
@@ -230,7 +392,8 @@ def _softmax_rows(
     m, k = views[0].shape
     if m == 0:
         return None
-    dtype = np.result_type(*views)
+    # Integer counts are converted chunk by chunk, into float64 scratch.
+    dtype = np.result_type(*(v.dtype if v.dtype.kind == "f" else np.float64 for v in views))
     size = block(dtype)
     step_c = min(k, size)
     step_r = max(1, size // k)
@@ -296,8 +459,8 @@ def _part(
     statistics cast doubt on it. ``norm`` is the row's (largest entry, rest) from
     :func:`_norm`, for counts and for logit rows longer than a block."""
     n = z.size
-    lg = _scratch(dtype, slot)[:n].reshape(z.shape)
-    w = _scratch(dtype, slot + 1)[:n].reshape(z.shape)
+    lg = scratch(dtype, slot)[:n].reshape(z.shape)
+    w = scratch(dtype, slot + 1)[:n].reshape(z.shape)
     bad = False
     if norm is not None:
         top, rest = norm
@@ -382,15 +545,17 @@ def _norm(
     bad = False
     for c0 in range(0, z.shape[1], step):
         c = z[:, c0 : c0 + step]
-        w = _scratch(dtype, slot + 1)[: c.size].reshape(c.shape)
+        w = scratch(dtype, slot + 1)[: c.size].reshape(c.shape)
         tc = c.max(axis=1, keepdims=True)
         if logits:
             bad = bad or (check and not np.all(tc < np.inf))  # NaN or +inf
             np.subtract(c, np.where(tc > -np.inf, tc, 0.0), out=w)
             np.exp(w, out=w)
         else:
-            if check and not bad:
-                lg = _scratch(dtype, slot)[: c.size].reshape(c.shape)
+            if check and not bad and c.dtype.kind != "f":  # integers: whole and finite
+                bad = not bool(c.min() >= 0)
+            elif check and not bad:
+                lg = scratch(dtype, slot)[: c.size].reshape(c.shape)
                 np.floor(c, out=lg)
                 bad = not (bool(c.min() >= 0) and np.all(tc < np.inf) and np.array_equal(lg, c))
             np.divide(c, np.where(tc > 0, tc, 1.0), out=w)
