@@ -400,7 +400,8 @@ def study_tables(rows: list[dict]) -> str:
         "on a shared 2-core machine). Coverage is the share of draws whose 95% interval "
         "holds the true entropy (a one-sided interval covers when its lower end is below it); "
         'width is the mean over the two-sided intervals, nats; "one-sided" is the share '
-        "of draws where the interval was one-sided (an upper end of ∞, or log K when K is given).",
+        "of draws whose interval was one-sided with an upper end of ∞ (with K given, a one-sided "
+        "interval ends at log K and counts in the width).",
         "",
         "**`auto` without K, every cell** (goal for N ≥ 1000: coverage ≥ 0.90, width < 1.5 at "
         "N = 1000):",
