@@ -145,9 +145,7 @@ def test_ksg_is_unchanged_by_scaling_a_variable_because_it_standardises():
     assert shifted.value == pytest.approx(e.value, abs=1e-9)
     assert any("standardised" in n for n in e.notes)
     # without it, x's units swamp the max-norm and the estimate collapses
-    raw = ib.estimate_mutual_information(
-        x * 1e6, y, method="ksg", base="nats", standardize=False
-    )
+    raw = ib.estimate_mutual_information(x * 1e6, y, method="ksg", base="nats", standardize=False)
     assert raw.value < GAUSS_MI - 0.3
     assert not any("standardised" in n for n in raw.notes)
 

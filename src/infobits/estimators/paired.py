@@ -170,7 +170,7 @@ def _paired(
     n_boot: int | None,
     seed: Any,
     concentration: float,
-    k_neighbors: int,
+    k_neighbors: int | None,
     na_values: Any = None,
     standardize: Any = True,
 ) -> Estimate:
