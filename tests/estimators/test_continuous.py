@@ -37,7 +37,7 @@ def test_ksg_matches_gaussian_mutual_information():
     rng = np.random.default_rng(1)
     rho = 0.8
     z = rng.multivariate_normal([0, 0], [[1, rho], [rho, 1]], size=3000)
-    e = ib.estimate_mutual_information(z[:, 0], z[:, 1], base="nats")
+    e = ib.estimate_mutual_information(z[:, 0], z[:, 1], method="ksg", base="nats")
     assert e.method == "ksg"
     assert e.value == pytest.approx(-0.5 * math.log(1 - rho**2), abs=0.04)
 
@@ -106,14 +106,20 @@ def _correlated(n=2000, seed=11):
 @pytest.mark.parametrize("decimals", [1, 2])
 def test_ksg_breaks_ties_of_rounded_data_and_says_so(decimals):
     x, y = _correlated()
-    e = ib.estimate_mutual_information(np.round(x, decimals), np.round(y, decimals), base="nats")
+    xr, yr = np.round(x, decimals), np.round(y, decimals)
+    e = ib.estimate_mutual_information(xr, yr, method="ksg", base="nats")
     assert e.method == "ksg"
     assert e.value == pytest.approx(GAUSS_MI, abs=0.05)
     ties = [n for n in e.notes if n.startswith("ties broken")]
     assert len(ties) == 1 and "x (" in ties[0] and "y (" in ties[0]
     # the noise has a fixed seed: the same data give the same estimate
-    again = ib.estimate_mutual_information(np.round(x, decimals), np.round(y, decimals))
+    again = ib.estimate_mutual_information(xr, yr, method="ksg")
     assert again.value == pytest.approx(e.value / math.log(2), rel=1e-12)
+    # auto (copula KSG) breaks the ties the same way, and says so
+    auto = ib.estimate_mutual_information(xr, yr, base="nats")
+    assert auto.method == "copula_ksg"
+    assert auto.value == pytest.approx(GAUSS_MI, abs=0.05)
+    assert any(n.startswith("ties broken") for n in auto.notes)
 
 
 def test_ksg_without_ties_adds_no_noise():
@@ -132,14 +138,14 @@ def test_ksg_ties_in_one_dimension_of_a_point_cloud_are_named():
 
 def test_ksg_is_unchanged_by_scaling_a_variable_because_it_standardises():
     x, y = _correlated(n=1500)
-    e = ib.estimate_mutual_information(x, y, base="nats")
-    scaled = ib.estimate_mutual_information(x * 1e6, y, base="nats")
-    shifted = ib.estimate_mutual_information(x * 1e-6 + 3.0, y * 250.0, base="nats")
+    e = ib.estimate_mutual_information(x, y, method="ksg", base="nats")
+    scaled = ib.estimate_mutual_information(x * 1e6, y, method="ksg", base="nats")
+    shifted = ib.estimate_mutual_information(x * 1e-6 + 3.0, y * 250.0, method="ksg", base="nats")
     assert scaled.value == pytest.approx(e.value, abs=1e-9)
     assert shifted.value == pytest.approx(e.value, abs=1e-9)
     assert any("standardised" in n for n in e.notes)
     # without it, x's units swamp the max-norm and the estimate collapses
-    raw = ib.estimate_mutual_information(x * 1e6, y, base="nats", standardize=False)
+    raw = ib.estimate_mutual_information(x * 1e6, y, method="ksg", base="nats", standardize=False)
     assert raw.value < GAUSS_MI - 0.3
     assert not any("standardised" in n for n in raw.notes)
 
@@ -277,3 +283,144 @@ def test_ross_takes_a_float_column_of_a_data_frame(kind):
     e = ib.estimate_mutual_information(lab, col, base="nats")
     assert e.method == "ross" and e.missing == 1
     assert e.value == pytest.approx(_mixture_mi(), abs=0.04)
+
+
+# ------------------------------------------------ Gao et al. (2017): mixtures, references
+
+
+def test_gao_matches_closed_form_for_discrete_x_and_uniform_y_given_x():
+    # X uniform on {0, ..., m−1}, Y | X ~ U[X, X + 2] (Gao et al. 2017, §5): p(y) is 1/m
+    # inside, 1/(2m) on the two end intervals, so I = log m − (m − 1)/m · log 2
+    mp = pytest.importorskip("mpmath")
+    m = 5
+    py = lambda t: mp.mpf(1) / m if 1 <= t <= m else mp.mpf(1) / (2 * m)  # noqa: E731
+    hy = -mp.quad(lambda t: py(t) * mp.log(py(t)), [0, 1, m, m + 1])
+    want = float(hy - mp.log(2))  # h(Y) − h(Y | X), by quadrature
+    assert want == pytest.approx(math.log(m) - (m - 1) / m * math.log(2), abs=1e-12)
+    rng = np.random.default_rng(11)
+    x = rng.integers(0, m, 4000).astype(float)
+    y = x + rng.uniform(0, 2, x.size)
+    e = ib.estimate_mutual_information(x, y, method="gao", base="nats")
+    assert e.method == "gao"
+    assert e.value == pytest.approx(want, abs=0.03)
+
+
+def test_gao_matches_quadrature_for_zero_inflated_poisson():
+    # X ~ Exp(1); Y = 0 with probability p, else Poisson(X): P(Y = y) = p·[y = 0] +
+    # (1 − p)/2^(y+1); I = ∫ e^(−x) Σ_y p(y|x) log(p(y|x)/P(y)) dx in mpmath
+    mp = pytest.importorskip("mpmath")
+    p = mp.mpf("0.15")
+
+    def cond(y, x):
+        return (p if y == 0 else 0) + (1 - p) * mp.exp(-x) * x**y / mp.factorial(y)
+
+    def marg(y):
+        return (p if y == 0 else 0) + (1 - p) / mp.mpf(2) ** (y + 1)
+
+    def inner(x):
+        return mp.exp(-x) * mp.fsum(
+            cond(y, x) * mp.log(cond(y, x) / marg(y)) for y in range(90) if cond(y, x) > 0
+        )
+
+    with mp.workdps(20):
+        want = float(mp.quad(inner, [0, 5, 15, 40]))
+    rng = np.random.default_rng(3)
+    x = rng.exponential(1.0, 5000)
+    y = np.where(rng.random(x.size) < 0.15, 0.0, rng.poisson(x).astype(float))
+    e = ib.estimate_mutual_information(x, y, method="gao", base="nats")
+    assert e.value == pytest.approx(want, abs=0.03)
+    # and a Monte Carlo reference of the same integral, E[log p(Y|X)/P(Y)]
+    from scipy.stats import poisson
+
+    xs = rng.exponential(1.0, 200_000)
+    ys = np.where(rng.random(xs.size) < 0.15, 0, rng.poisson(xs))
+    pc = (ys == 0) * 0.15 + 0.85 * poisson.pmf(ys, xs)
+    pm = (ys == 0) * 0.15 + 0.85 / 2.0 ** (ys + 1)
+    assert float(np.mean(np.log(pc / pm))) == pytest.approx(want, abs=0.01)
+
+
+def test_gao_on_a_mixture_of_atoms_and_a_gaussian_matches_closed_form():
+    # with probability ½ a Gaussian pair (ρ = 0.9), else X = Y uniform on 4 atoms: the
+    # component C is a function of X and of Y, so I = H(C) + ½ log 4 + ½ I_Gauss
+    rng = np.random.default_rng(5)
+    n = 5000
+    gauss = rng.random(n) < 0.5
+    z = rng.multivariate_normal([0, 0], [[1, 0.9], [0.9, 1]], n)
+    atom = rng.integers(0, 4, n) + 10.0
+    x, y = np.where(gauss, z[:, 0], atom), np.where(gauss, z[:, 1], atom)
+    want = math.log(2) + 0.5 * math.log(4) - 0.25 * math.log(1 - 0.81)
+    e = ib.estimate_mutual_information(x, y, method="gao", base="nats")
+    assert e.value == pytest.approx(want, abs=0.04)
+
+
+def test_gao_equals_ksg_without_ties():
+    z = np.random.default_rng(2).multivariate_normal([0, 0], [[1, 0.5], [0.5, 1]], 800)
+    a = ib.estimate_mutual_information(z[:, 0], z[:, 1], method="gao", base="nats").value
+    b = ib.estimate_mutual_information(z[:, 0], z[:, 1], method="ksg", base="nats").value
+    assert a == pytest.approx(b, abs=1e-12)
+
+
+def test_gao_and_copula_ksg_estimate_mutual_information_only():
+    x = np.random.default_rng(0).standard_normal(50)
+    for m in ("gao", "copula_ksg"):
+        with pytest.raises(ValueError, match="mutual information only"):
+            ib.estimate_conditional_entropy(x, x + 0.5, method=m)
+
+
+# ------------------------------------------- auto for continuous pairs: copula KSG
+
+
+def _gauss_mi(cov, dx):
+    ld = lambda m: np.linalg.slogdet(m)[1]  # noqa: E731
+    return 0.5 * (ld(cov[:dx, :dx]) + ld(cov[dx:, dx:]) - ld(cov))
+
+
+@pytest.mark.parametrize(("dx", "dy", "seed"), [(1, 1, 0), (2, 3, 1), (4, 4, 2)])
+def test_auto_matches_gaussian_closed_form(dx, dy, seed):
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((dx + dy, dx + dy + 6))
+    cov = a @ a.T
+    z = rng.multivariate_normal(np.zeros(dx + dy), cov, 3000)
+    e = ib.estimate_mutual_information(z[:, :dx], z[:, dx:], base="nats")
+    assert e.method == "copula_ksg"
+    assert e.value == pytest.approx(_gauss_mi(cov, dx), abs=0.05)
+
+
+def test_auto_recovers_what_ksg_misses_in_high_dimensions():
+    # two correlated pairs hidden among 12 + 12 dimensions: I = 2 · (−½ log(1 − 0.8²))
+    rng = np.random.default_rng(4)
+    d = 12
+    cov = np.eye(2 * d)
+    for i in range(2):
+        cov[i, d + i] = cov[d + i, i] = 0.8
+    z = rng.multivariate_normal(np.zeros(2 * d), cov, 2000)
+    want = _gauss_mi(cov, d)
+    auto = ib.estimate_mutual_information(z[:, :d], z[:, d:], base="nats").value
+    plain = ib.estimate_mutual_information(z[:, :d], z[:, d:], method="ksg", base="nats").value
+    assert auto == pytest.approx(want, abs=0.08)
+    assert want - plain > 0.3  # KSG alone falls far short
+
+
+def test_auto_is_unchanged_by_monotone_maps_of_each_margin():
+    # ranks are all the copula estimator sees: exp, cube and the normal CDF keep them
+    from scipy.stats import norm
+
+    z = np.random.default_rng(6).multivariate_normal([0, 0], [[1, 0.7], [0.7, 1]], 1500)
+    a = ib.estimate_mutual_information(z[:, 0], z[:, 1], base="nats").value
+    b = ib.estimate_mutual_information(np.exp(z[:, 0]), norm.cdf(z[:, 1]), base="nats").value
+    c = ib.estimate_mutual_information(z[:, 0] ** 3, z[:, 1] * 1e9, base="nats").value
+    assert a == b == c
+    # heavy tails: a bivariate Cauchy (Student-t, 1 dof, identity dispersion) has
+    # I = 0.2242 nats (the closed form for the multivariate t; Czyż et al. 2023)
+    rng = np.random.default_rng(8)
+    t = rng.standard_normal((5000, 2)) / np.abs(rng.standard_normal((5000, 1)))
+    from scipy.special import digamma, gammaln
+
+    nu, d1, d = 1.0, 1, 2
+    want = (
+        gammaln(nu / 2) + gammaln((nu + d) / 2) - 2 * gammaln((nu + d1) / 2)
+        + (nu + d1) * digamma((nu + d1) / 2) - nu / 2 * digamma(nu / 2)
+        - (nu + d) / 2 * digamma((nu + d) / 2)
+    )  # fmt: skip
+    e = ib.estimate_mutual_information(t[:, 0], t[:, 1], base="nats")
+    assert e.value == pytest.approx(want, abs=0.04)

@@ -429,6 +429,171 @@ def test_mutual_information_ross(
     )
 
 
+@fuzz(fast=6, long=100)
+@given(
+    st.integers(12, 60),
+    st.integers(6, 8),
+    st.integers(6, 8),
+    st.integers(1, 4),
+    st.integers(0, 2**32 - 1),
+)
+def test_mutual_information_ksg_brute_force_in_high_dimensions(
+    n: int, dx: int, dy: int, k: int, seed: int
+) -> None:
+    """12 or more joint dimensions take the blocked brute-force neighbour search; it must
+    give the formula's value, as the k-d tree does below."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, dx))
+    y = 0.7 * x[:, :dy] if dy <= dx else rng.standard_normal((n, dy))
+    y = y + rng.standard_normal((n, dy))
+    ref = ref_ksg(_standard(x), _standard(y), k)
+    check_valid(
+        "estimators: estimate_mutual_information",
+        lambda: ib.estimate_mutual_information(x, y, method="ksg", k=k, base="nats"),
+        lambda e: _close(e.value, mp.mpf(ref), n, 1e-9),
+    )
+
+
+def ref_gao(x: np.ndarray, y: np.ndarray, k: int) -> float:
+    """Gao et al. (2017) with KSG's digammas, by brute force: ψ(N) + ⟨ψ(k̃_i) −
+    ψ(n_x + 1) − ψ(n_y + 1)⟩, the counts at distance 0 where the k-th neighbour is at 0."""
+    x, y = x.reshape(len(x), -1), y.reshape(len(y), -1)
+    n = len(x)
+    dx, dy = _pairwise(x, x, np.inf), _pairwise(y, y, np.inf)
+    dj = np.maximum(dx, dy)
+    for m in (dx, dy, dj):
+        np.fill_diagonal(m, np.inf)
+    rho = np.sort(dj, axis=1)[:, k - 1]
+    terms = []
+    for i in range(n):
+        if rho[i] == 0:
+            kt, nx, ny = (dj[i] == 0).sum(), (dx[i] == 0).sum(), (dy[i] == 0).sum()
+        else:
+            kt, nx, ny = k, (dx[i] < rho[i]).sum(), (dy[i] < rho[i]).sum()
+        terms.append(digamma(kt) - digamma(nx + 1) - digamma(ny + 1))
+    return max(0.0, float(digamma(n) + np.mean(terms)))
+
+
+@fuzz(fast=12, long=400)
+@given(points(d=None, n_min=12), st.integers(1, 4), st.sampled_from([None, 0, 1]), st.booleans())
+def test_mutual_information_gao(
+    x: np.ndarray, k: int, decimals: int | None, standardize: bool
+) -> None:
+    """Gao et al. (2017) on data with atoms (rounded, so values repeat) or without; ties
+    are kept, and the value matches the formula evaluated by brute force."""
+    n = len(x)
+    x = x / (np.abs(x).max() or 1.0) * 3
+    y = x.reshape(n, -1)[:, :1] + np.random.default_rng(n).standard_normal((n, 1))
+    if decimals is not None:
+        x, y = np.round(x, decimals), np.round(y, decimals)
+    ref = ref_gao(_standard(x), _standard(y), k) if standardize else ref_gao(x, y, k)
+
+    def accept(e: Any) -> bool | str:
+        if e.method != "gao" or any(m.startswith("ties broken") for m in e.notes):
+            return f"method {e.method}, notes {e.notes}"
+        return _close(e.value, mp.mpf(ref), n, 1e-9)
+
+    check_valid(
+        "estimators: estimate_mutual_information",
+        lambda: ib.estimate_mutual_information(
+            x, y, method="gao", k=k, base="nats", standardize=standardize
+        ),
+        accept,
+    )
+
+
+def ref_copula_ksg(x: np.ndarray, y: np.ndarray, k: int) -> float:
+    """The documented formula, with the Gaussian parts in mpmath: normal scores
+    Φ⁻¹(rank/(N+1)) from SciPy's ndtri (scores on a grid give exactly equal distances,
+    so a last-bit difference in Φ⁻¹ could move a neighbour count); I* = I_G(R̂) less
+    the Wishart bias of the log-determinants; the cross block of R̂ scaled (by
+    bisection) to give I*; KSG by brute force on the scores and on the reference sample
+    drawn with the documented seed."""
+    from scipy.special import ndtri
+    from scipy.stats import rankdata
+
+    from infobits.estimators.continuous import TIE_SEED
+
+    def scores(a: np.ndarray) -> np.ndarray:
+        return np.asarray(ndtri(rankdata(a, axis=0) / (len(a) + 1)))
+
+    x, y = x.reshape(len(x), -1), y.reshape(len(y), -1)
+    n, dx = len(x), x.shape[1]
+    z = np.hstack([scores(x), scores(y)])
+    c = np.corrcoef(z, rowvar=False)
+    d = c.shape[0]
+
+    def ig(f: mp.mpf) -> mp.mpf:
+        m = mp.matrix(c.tolist())
+        for i in range(d):
+            for j in range(d):
+                if (i < dx) != (j < dx):
+                    m[i, j] *= f
+        blocks = (m[:dx, :dx], m[dx:, dx:], m)
+        return (mp.log(mp.det(blocks[0])) + mp.log(mp.det(blocks[1])) - mp.log(mp.det(m))) / 2
+
+    def bias(p: int) -> mp.mpf:
+        return mp.fsum(mp.digamma(mp.mpf(n - i) / 2) for i in range(1, p + 1)) + p * mp.log(
+            mp.mpf(2) / (n - 1)
+        )
+
+    target = max(mp.mpf(0), ig(1) - (bias(dx) + bias(d - dx) - bias(d)) / 2)
+    lo, hi = mp.mpf(0), mp.mpf(1)
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if ig(mid) < target else (lo, mid)
+    r = c.copy()
+    r[:dx, dx:] *= float(lo)
+    r[dx:, :dx] *= float(lo)
+    g = np.random.default_rng(TIE_SEED).standard_normal(z.shape) @ np.linalg.cholesky(r).T
+    g = scores(g)
+
+    def raw_ksg(a: np.ndarray, b: np.ndarray) -> float:
+        da, db = _pairwise(a, a, np.inf), _pairwise(b, b, np.inf)
+        dj = np.maximum(da, db)
+        for m in (da, db, dj):
+            np.fill_diagonal(m, np.inf)
+        eps = np.sort(dj, axis=1)[:, k - 1]
+        na, nb = (da < eps[:, None]).sum(axis=1), (db < eps[:, None]).sum(axis=1)
+        return float(digamma(k) + digamma(n) - np.mean(digamma(na + 1) + digamma(nb + 1)))
+
+    if n <= d + 1:
+        return max(0.0, raw_ksg(z[:, :dx], z[:, dx:]))
+    value = raw_ksg(z[:, :dx], z[:, dx:]) - raw_ksg(g[:, :dx], g[:, dx:]) + float(ig(lo))
+    return max(0.0, value)
+
+
+@fuzz(fast=10, long=300)
+@given(points(d=None, n_min=15), st.integers(1, 5), st.floats(-0.95, 0.95), st.integers(-20, 20))
+def test_mutual_information_auto_copula_ksg(x: np.ndarray, k: int, rho: float, p: int) -> None:
+    """Two float sides: ``auto`` is the copula KSG, which matches its formula evaluated
+    by brute force on normal scores from mpmath, and is unchanged when x is scaled by a
+    power of two (its ranks do not move)."""
+    n = len(x)
+    x2 = x.reshape(n, -1)
+    assume(all(np.unique(c).size == n for c in x2.T))
+    y = rho * x2[:, :1] / (np.std(x2[:, :1]) or 1) + np.random.default_rng(n).standard_normal(
+        (n, 1)
+    )
+    c = np.corrcoef(np.hstack([x2, y]), rowvar=False)
+    assume(np.isfinite(c).all() and np.linalg.eigvalsh(c).min() > 1e-6)
+    ref = ref_copula_ksg(x, y, k)
+
+    def accept(e: Any) -> bool | str:
+        if e.method != "copula_ksg":
+            return f"auto picked {e.method}"
+        again = ib.estimate_mutual_information(x * 2.0**p, y, k=k, base="nats")
+        if again.value != e.value:
+            return f"x·2^{p} gives {again.value}, not {e.value}"
+        return _close(e.value, mp.mpf(ref), n, 1e-7)
+
+    check_valid(
+        "estimators: estimate_mutual_information",
+        lambda: ib.estimate_mutual_information(x, y, k=k, base="nats"),
+        accept,
+    )
+
+
 CONTINUOUS_BAD: list[tuple[dict[str, Any], str, str]] = [
     ({"standardize": "yes"}, "labels", "standardize"),
     ({"standardize": 1}, "labels", "standardize"),
@@ -436,6 +601,10 @@ CONTINUOUS_BAD: list[tuple[dict[str, Any], str, str]] = [
     ({"method": "ross"}, "floats", "method='ross'"),
     ({"method": "ross"}, "unique", "label"),
     ({"method": "ross", "k": 0}, "labels", "k"),
+    ({"method": "gao", "k": 0}, "floats", "k"),
+    ({"method": "gao"}, "strings", "numbers"),
+    ({"method": "copula_ksg", "k": -1}, "floats", "k"),
+    ({"method": "copula_ksg"}, "strings", "numbers"),
 ]
 
 
@@ -449,6 +618,7 @@ def test_mutual_information_continuous_refuses_bad_options(case: tuple[Any, str,
         "labels": rng.integers(0, 3, 30),
         "floats": rng.standard_normal(30),
         "unique": np.arange(30),
+        "strings": np.array([f"s{i % 3}" for i in range(30)]),
     }[other]
     check_invalid(
         "estimators: estimate_mutual_information",
