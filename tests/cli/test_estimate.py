@@ -412,3 +412,21 @@ def test_estimator_errors_name_the_cli_options_not_python_arguments(tmp_path, ca
     err = capsys.readouterr().err
     assert err.startswith("infobits: error: --ci needs") and err.rstrip().endswith("use --ci 0")
     assert "drop ci" not in err and "smaller k" not in err
+
+
+def test_two_numeric_columns_get_the_continuous_estimator(tmp_path, capsys):
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=600)
+    y = x + rng.normal(size=600)  # MI = 1/2 bit
+    rows = [f"{u:.4f},{v:.4f}" for u, v in zip(x, y, strict=True)]
+    rows[4] = f",{y[4]:.4f}"
+    f = tmp_path / "g.csv"
+    f.write_text("u,v\n" + "\n".join(rows) + "\n")
+    argv = ["estimate", str(f), "-c", "u", "--with", "v", "--measure", "mi"]
+    assert main([*argv, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "copula_ksg" and out["missing"] == 1 and out["n"] == 599
+    assert abs(out["value"] - 0.5) < 0.15
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "None" not in text and "1 missing in 'u', 0 in 'v'" in text

@@ -170,3 +170,44 @@ def test_na_values_names_the_strings_that_mean_missing():
 def test_no_complete_pair_is_a_worded_error():
     with pytest.raises(ValueError, match="no pair where both are present"):
         ib.estimate_mutual_information(["a", None], [None, "b"])
+
+
+@pytest.mark.parametrize("method", ["auto", "ksg", "gao"])
+def test_continuous_mi_drops_nan_pairs_and_counts_them(method):
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=400)
+    y = x + rng.normal(size=400)
+    xm, ym = x.copy(), y.copy()
+    xm[[3, 10]] = np.nan
+    ym[[10, 20]] = np.nan
+    e = ib.estimate_mutual_information(xm, ym, method=method)
+    keep = np.ones(400, dtype=bool)
+    keep[[3, 10, 20]] = False
+    ref = ib.estimate_mutual_information(x[keep], y[keep], method=method)
+    assert e.value == ref.value and e.n == 397 and e.missing == 3
+    assert e.notes[0].startswith(
+        "3 pairs with a missing value (NaN) dropped (2 missing in x, 2 in y)"
+    )
+
+
+def test_continuous_mi_still_refuses_an_infinity_by_its_row():
+    x, y = np.linspace(0.1, 1.7, 9), np.linspace(0.3, 2.9, 9)
+    x[2], x[5] = np.nan, np.inf
+    with pytest.raises(ValueError, match="x has a non-finite value in row 5"):
+        ib.estimate_mutual_information(x, y, method="ksg")
+
+
+def test_float_columns_of_a_data_frame_are_measurements():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=300)
+    y = x + rng.normal(size=300)
+    sx = pd.Series(x)
+    sx[7] = None
+    e = ib.estimate_mutual_information(sx, pd.Series(y))
+    keep = np.arange(300) != 7
+    assert e.method == "copula_ksg" and e.missing == 1
+    assert e.value == ib.estimate_mutual_information(x[keep], y[keep]).value
+    # whole numbers held as floats are still labels
+    e = ib.estimate_mutual_information(pd.Series(np.round(x)), pd.Series(np.round(y)))
+    assert e.method != "copula_ksg"

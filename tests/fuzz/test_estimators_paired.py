@@ -342,6 +342,40 @@ def test_mutual_information_ksg(x: np.ndarray, k: int, rho: float, standardize: 
     )
 
 
+@fuzz(fast=10, long=400)
+@given(
+    points(d=None, n_min=16),
+    st.sampled_from(["ksg", "gao", "auto"]),
+    st.lists(st.integers(0, 10_000), min_size=1, max_size=4),
+    st.lists(st.integers(0, 10_000), max_size=4),
+)
+def test_mutual_information_of_points_drops_nan_pairs(
+    x: np.ndarray, method: str, holes_x: list[int], holes_y: list[int]
+) -> None:
+    n = len(x)
+    rng = np.random.default_rng(n)
+    x2 = x.reshape(n, -1)
+    y = x2[:, :1] / (np.std(x2[:, :1]) or 1) + rng.standard_normal((n, 1))
+    hx, hy = sorted({h % n for h in holes_x}), sorted({h % n for h in holes_y})
+    keep = np.ones(n, dtype=bool)
+    keep[hx + hy] = False
+    assume(keep.sum() >= 12)
+    xm, ym = x2.copy(), y.copy()
+    xm[hx, 0], ym[hy, 0] = np.nan, np.nan
+    ref = ib.estimate_mutual_information(x2[keep], y[keep], method=method, k=3)
+
+    def same(e: Any) -> bool | str:
+        if e.value != ref.value or e.n != ref.n or e.missing != int((~keep).sum()):
+            return f"got {e.value} on {e.n} pairs ({e.missing} dropped), want {ref.value}"
+        return True
+
+    check_valid(
+        "estimators: estimate_mutual_information",
+        lambda: ib.estimate_mutual_information(xm, ym, method=method, k=3),
+        same,
+    )
+
+
 @fuzz(fast=8, long=400)
 @given(points(d=None, n_min=12), st.integers(0, 2), st.integers(1, 4), st.integers(-20, 20))
 def test_mutual_information_ksg_with_ties(x: np.ndarray, decimals: int, k: int, p: int) -> None:

@@ -193,8 +193,9 @@ def _report(e: Estimate, what: str, missing: list[int], paired: bool) -> str:
     if paired:
         sup = e.support if isinstance(e.support, tuple | list) else (e.support, None)
         dropped = int(e.missing or 0)
+        distinct = "" if sup[0] is None else f", {sup[0]} and {sup[1]} distinct"
         lines.append(
-            f"  samples      N={e.n} pairs, {sup[0]} and {sup[1]} distinct"
+            f"  samples      N={e.n} pairs{distinct}"
             + (f", {dropped} with a missing value dropped" if dropped else "")
         )
     else:
@@ -375,10 +376,13 @@ def _as_floats(col: Any) -> Any:
 
 
 def _numeric_against_labels(x: Any, y: Any) -> tuple[Any, Any]:
-    """For ``--measure mi``: when one column holds continuous numbers and the other
-    labels, the numbers go to the estimator as floats, so that ``auto`` picks the mixed
-    estimator (Ross 2014) instead of treating every float as its own symbol."""
+    """For ``--measure mi``: columns of continuous numbers go to the estimator as floats,
+    so that ``auto`` picks the mixed estimator (Ross 2014) when the other column holds
+    labels, or the copula KSG when both are numbers, instead of treating every float
+    as its own symbol. Empty cells become NaN, dropped pairwise."""
     fx, fy = _as_floats(x), _as_floats(y)
+    if fx is not None and fy is not None:
+        return fx, fy
     if fx is not None and fy is None:
         return fx, y
     if fy is not None and fx is None:
@@ -393,7 +397,12 @@ def _named_notes(e: Estimate, x: str, y: str) -> Estimate:
     def named(mt: re.Match[str]) -> str:  # a function: a column name may hold a backslash
         return f"({mt[1]} missing in {x!r}, {mt[2]} in {y!r})"
 
+    def ties(mt: re.Match[str]) -> str:
+        return f"{mt[1]}{x if mt[2] == 'x' else y!r} ({mt[3]} repeated"
+
     notes = tuple(re.sub(pattern, named, n) for n in e.notes)
+    # the tie note: "ties broken: x (22 repeated, ...), y (26 repeated, ...)"
+    notes = tuple(re.sub(r"(ties broken: |, )([xy]) \((\d+) repeated", ties, n) for n in notes)
     return dataclasses.replace(e, notes=notes)
 
 

@@ -176,6 +176,11 @@ def _paired(
 ) -> Estimate:
     level, nb, seed = check_options(ci, n_boot, seed)
     concentration = check_positive(concentration, "concentration")
+    if method in ("auto", "ross") and quantity == "mutual_information":
+        # float columns of a data frame are measurements, as float arrays are
+        fx, fy = _frame_floats(x), _frame_floats(y)
+        if _mixed_sides(fx, fy) or is_continuous(fx, fy):
+            x, y = fx, fy
     auto_points = (
         method == "auto" and quantity == "mutual_information" and is_continuous(x, y)
     ) or method == "copula_ksg"
@@ -192,10 +197,6 @@ def _paired(
             f"method={method!r} estimates mutual information only; for a conditional "
             "entropy use a discrete method"
         )
-    if method in ("auto", "ross") and quantity == "mutual_information":
-        fx, fy = _frame_floats(x), _frame_floats(y)
-        if _mixed_sides(fx, fy):
-            x, y = fx, fy
     if method == "ross" or (
         method == "auto" and quantity == "mutual_information" and _mixed_sides(x, y)
     ):
@@ -203,27 +204,28 @@ def _paired(
     if method == "gao":
         return _gao(x, y, k_neighbors, bool(standardize), level, n_boot, seed, base)
     if auto_points:
-        px, py = _point_pairs(x, y)
+        px, py, dnotes, dropped = _point_pairs(x, y)
         # ranks ignore the units, so there is nothing to standardise; ties are broken
         # first, or they would stay ties among the ranks
         px, py, pnotes = _prepared_points(px, py, False)
-        pnotes.append(COPULA_NOTE)
+        pnotes = dnotes + pnotes + [COPULA_NOTE]
         return point_estimate(
             cont.copula_ksg(px, py, k_neighbors),
             lambda i: cont.copula_ksg(px[i], py[i], k_neighbors),
             (px.shape[0],),
             level, n_boot, seed, base, method="copula_ksg", quantity=quantity,
-            n=px.shape[0], neighbors=k_neighbors, notes=pnotes,
+            n=px.shape[0], neighbors=k_neighbors, notes=pnotes, missing=dropped,
         )  # fmt: skip
     if method == "ksg":
-        px, py = _point_pairs(x, y)
+        px, py, dnotes, dropped = _point_pairs(x, y)
         px, py, pnotes = _prepared_points(px, py, bool(standardize))
+        pnotes = dnotes + pnotes
         return point_estimate(
             cont.ksg(px, py, k_neighbors),
             lambda i: cont.ksg(px[i], py[i], k_neighbors),
             (px.shape[0],),
             level, n_boot, seed, base, method="ksg", quantity=quantity, n=px.shape[0],
-            neighbors=k_neighbors, notes=pnotes,
+            neighbors=k_neighbors, notes=pnotes, missing=dropped,
         )  # fmt: skip
     kx_ky = check_alphabet_pair(alphabet_size)
     method = resolve_entropy_method(method, kx_ky)
@@ -332,13 +334,42 @@ COPULA_NOTE = (
 )
 
 
-def _point_pairs(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    px, py = cont.as_points(x, "x"), cont.as_points(y, "y")
-    if px.shape[0] != py.shape[0]:
+def _nan_rows(a: np.ndarray) -> np.ndarray:
+    """Rows of a 1-D or 2-D float array that hold a NaN (a missing value)."""
+    if a.dtype.kind != "f" or a.ndim == 0:
+        return np.zeros(a.shape[:1], dtype=bool)
+    m = np.isnan(a)
+    return m.any(axis=tuple(range(1, a.ndim))) if a.ndim > 1 else m
+
+
+def _point_pairs(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray, list[str], int]:
+    """Both sides as (n, d) points, with the pairs where either side is NaN dropped: the
+    points, the note that says how many were dropped, and that number."""
+    a, b = np.asarray(x), np.asarray(y)
+    if a.ndim == 0 or b.ndim == 0 or a.shape[0] != b.shape[0]:
+        px, py = cont.as_points(a, "x"), cont.as_points(b, "y")
         raise ValueError(
             f"x has {px.shape[0]} points but y has {py.shape[0]}; MI needs pairs (x_i, y_i)"
         )
-    return px, py
+    mx, my = _nan_rows(a), _nan_rows(b)
+    keep = ~(mx | my)
+    dropped = int((~keep).sum())
+    if dropped == 0:
+        return cont.as_points(a, "x"), cont.as_points(b, "y"), [], 0
+    for side, name in ((a, "x"), (b, "y")):
+        # an infinity is not a missing value: name it by its row in the data as given
+        cont.as_points(np.where(np.isnan(side), 0.0, side), name)
+    if not keep.any():
+        raise ValueError(
+            f"x and y have no pair where both are present ({int(mx.sum())} missing in x, "
+            f"{int(my.sum())} in y); MI needs complete pairs"
+        )
+    note = (
+        f"{_pairs(dropped)} with a missing value (NaN) dropped ({int(mx.sum())} missing in "
+        f"x, {int(my.sum())} in y); the estimate uses the {int(keep.sum())} complete "
+        + ("pair" if keep.sum() == 1 else "pairs")
+    )
+    return cont.as_points(a[keep], "x"), cont.as_points(b[keep], "y"), [note], dropped
 
 
 def _gao(
@@ -352,8 +383,7 @@ def _gao(
     base: Base,
 ) -> Estimate:
     """Gao et al. (2017): numbers on both sides, repeated values kept as atoms."""
-    px, py = _point_pairs(x, y)
-    notes: list[str] = []
+    px, py, notes, dropped = _point_pairs(x, y)
     if standardize:
         px, py = cont.standardized(px), cont.standardized(py)
         notes.append(STANDARDIZED_NOTE)
@@ -366,7 +396,7 @@ def _gao(
         lambda i: cont.gao_mixed(px[i], py[i], k),
         (px.shape[0],),
         level, n_boot, seed, base, method="gao", quantity="mutual_information",
-        n=px.shape[0], neighbors=k, notes=notes,
+        n=px.shape[0], neighbors=k, notes=notes, missing=dropped,
     )  # fmt: skip
 
 
