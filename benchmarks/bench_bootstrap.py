@@ -6,9 +6,9 @@ interleaved, after one warm-up each:
 
 - ``vectors`` (the anchor, the previous method): each replicate drawn as a count vector
   over the symbols and the estimator run on blocks of these vectors;
-- ``fingerprint``: each replicate drawn as a multiset of counts, reduced to its
-  fingerprint (how many symbols have each count), and the estimator computed from
-  the fingerprints.
+- ``fingerprint``: each replicate's fingerprint (how many symbols have each count)
+  drawn directly from the row's fingerprint, and the estimator computed from the
+  fingerprints (``infobits.estimators._fingerprint``).
 
 Memory: the peak traced by tracemalloc during one call, and the peak resident set of
 a fresh process that runs one call, above its resident set just before the call.

@@ -66,21 +66,37 @@ def _zipf_counts(k, n, seed=0):
     return c[c > 0]
 
 
-def test_unlabelled_draws_have_the_law_of_labelled_ones():
+def test_profile_draws_have_the_law_of_count_vector_draws():
     row = _zipf_counts(6000, 20000)
-    w = _Wide(row, int(row.sum()))
+    n = int(row.sum())
+    w = _Wide(row, n)
+    ps = F._ProfileSampler(*F.fingerprint(row), n)
     rng = np.random.default_rng(1)
-    stats = {True: [], False: []}
-    for labelled in (True, False):
-        for _ in range(300):
-            x = w.counts(rng, labelled=labelled)
-            assert x.sum() == row.sum()
-            v, m = F.fingerprint(x)
-            stats[labelled].append((m[v == 1].sum(), (x * x).sum()))
-    a, b = np.array(stats[True]), np.array(stats[False])
-    se = np.sqrt(a.var(axis=0) / 300 + b.var(axis=0) / 300)
+    a, b = [], []
+    for _ in range(400):
+        x = np.zeros(row.size)
+        w(rng, x)
+        v, m = F.fingerprint(x)
+        a.append((m[v == 1].sum(), m[v == 2].sum(), (m * v * v).sum(), m.sum()))
+        v, m = ps(rng)
+        assert (v * m).sum() == n and v.min() >= 1
+        b.append((m[v == 1].sum(), m[v == 2].sum(), (m * v * v).sum(), m.sum()))
+    a, b = np.array(a, float), np.array(b, float)
+    se = np.sqrt(a.var(axis=0) / 400 + b.var(axis=0) / 400)
     assert np.all(np.abs(a.mean(axis=0) - b.mean(axis=0)) < 4 * se)
     assert np.all(np.abs(a.std(axis=0) / b.std(axis=0) - 1) < 0.25)
+
+
+def test_profile_sampler_of_small_and_large_counts():
+    # groups drawn as histograms (many bins of count 1-3) and one by one (large counts)
+    row = np.concatenate([np.ones(5000), np.full(3000, 2.0), [3.0] * 800, [10**6, 12345]])
+    n = int(row.sum())
+    ps = F._ProfileSampler(*F.fingerprint(row), n)
+    assert ps.hist and ps.lam_e.size
+    rng = np.random.default_rng(2)
+    for _ in range(50):
+        v, m = ps(rng)
+        assert (v * m).sum() == n and m.min() >= 1
 
 
 @pytest.mark.parametrize("method", ["plugin", "chao_wang_jost"])
@@ -118,8 +134,9 @@ def test_seeded_fingerprint_bootstrap_is_reproducible():
 
 def test_memory_does_not_grow_with_replicates():
     c = ib.counts(_zipf_counts(200_000, 10**6))
+    ib.estimate_entropy(c, method="chao_wang_jost", ci=0.9, n_boot=2, seed=1)  # warm-up
     peaks = []
-    for n_boot in (20, 200):
+    for n_boot in (100, 1000):  # both past one block of replicates
         tracemalloc.start()
         ib.estimate_entropy(c, method="chao_wang_jost", ci=0.9, n_boot=n_boot, seed=1)
         peaks.append(tracemalloc.get_traced_memory()[1])

@@ -8,12 +8,12 @@ Chao–Shen, Chao–Wang–Jost, the jackknife and JVHW. A row of 10^6 symbols d
 a few thousand distinct counts (at most √(2N)), so evaluating an estimator on its
 fingerprint costs a few thousand terms where the count vector costs a million.
 
-The bootstrap uses this for rows of many symbols (:func:`bootstrap_entropy`): each
-replicate is drawn as counts (exactly multinomial, see
-:mod:`infobits.estimators.bootstrap`), reduced at once to its fingerprint by one
-``np.bincount``, and the estimate is computed from the fingerprints of a block of
-replicates together. Memory stays O(symbols) whatever the number of replicates, and
-time is linear in the number of symbols.
+The bootstrap uses this for rows of many symbols (:func:`bootstrap_entropy`): a
+resample is exactly multinomial, and its fingerprint is drawn directly from the row's
+fingerprint (:class:`_ProfileSampler`), never as a count vector over the symbols; the
+estimate is computed from the fingerprints of a block of replicates together. Per
+replicate, time and memory depend on the number of distinct counts and of symbols with
+large counts, not on the number of symbols.
 
 Fingerprints of many rows travel flat, as :class:`Profile`: value, multiplicity and
 row of each group (distinct count of a row), so that every sum over a row's symbols is
@@ -26,9 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import digamma, xlogy
+from scipy.special import digamma, pdtr, xlogy
 
-from .bootstrap import _WIDE, _Wide, bootstrap_one
+from .bootstrap import _SPARE, _WIDE, bootstrap_one
 from .discrete import _cwj_tail, _g, grassberger_g
 from .jvhw import _coefficient_table, jvhw_c1, jvhw_order
 
@@ -183,6 +183,90 @@ def _jvhw(p: Profile, n: np.ndarray, f1: np.ndarray) -> np.ndarray:
     return h + np.bincount(r, weights=(val - lx) * mult, minlength=p.rows)
 
 
+class _ProfileSampler:
+    """Fingerprints of Multinomial(n, counts/n) resamples of one row, drawn from the
+    row's own fingerprint: time and memory per replicate independent of the number of
+    symbols.
+
+    As in :class:`infobits.estimators.bootstrap._Wide`: independent X_i ~ Poisson(μ p_i),
+    μ = n − 3√n, redrawn until their sum S <= n, then the n − S balls left each land on
+    a bin with probability p_i; this is exactly multinomial. Bins that share a count v
+    share λ = μ v/n and are exchangeable, so only their histogram matters: for a group of
+    F bins with F at least the length of the Poisson table (λ <= 10^4), the histogram of
+    its F draws is Multinomial(F, Poisson pmf) (one draw of O(table) cost); other bins
+    are drawn one by one (they are few: at most N/v bins have count v). A ball lands in
+    group g with probability F_g v_g/n and on a uniform bin of it; in a histogram group,
+    the values of the bins it touches are drawn without replacement from the histogram
+    (multivariate hypergeometric) and paired with the hits at random.
+    """
+
+    def __init__(self, v: np.ndarray, f: np.ndarray, n: int) -> None:
+        self.n = n
+        v = np.asarray(v, dtype=np.float64)
+        f = np.asarray(f, dtype=np.int64)
+        mu = n - _SPARE * np.sqrt(n)
+        lam = v * (mu / n)
+        self.w = f * v / float((f * v).sum())  # a ball's group
+        self.f = f
+        self.hist: list[tuple[int, np.ndarray]] = []  # (group, Poisson pmf)
+        explicit = np.ones(v.size, dtype=bool)
+        for g in range(v.size):
+            top = int(lam[g] + 14 * np.sqrt(lam[g]) + 40)
+            if lam[g] <= 1e4 and f[g] >= top + 1:
+                cdf = np.asarray(pdtr(np.arange(top + 1), lam[g]))
+                self.hist.append((g, np.diff(cdf, prepend=0.0)))
+                explicit[g] = False
+        self.is_hist = ~explicit
+        eg = np.flatnonzero(explicit)
+        self.lam_e = np.repeat(lam[eg], f[eg])
+        # where each group's explicit bins start (histogram groups have none)
+        sizes = np.where(explicit, f, 0)
+        self.offset = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+
+    def __call__(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """One resample's fingerprint as (values, multiplicities), values >= 1; a value
+        may appear more than once (the estimators only sum over it)."""
+        while True:
+            hists = [rng.multinomial(self.f[g], pmf) for g, pmf in self.hist]
+            xe = rng.poisson(self.lam_e)
+            s = int(xe.sum()) + sum(int(np.arange(h.size) @ h) for h in hists)
+            if s <= self.n:
+                break
+        left = self.n - s
+        extra_v: list[np.ndarray] = []
+        if left:
+            balls = rng.multinomial(left, self.w)
+            eb = np.where(self.is_hist, 0, balls)
+            if eb.any():
+                grp = np.repeat(np.arange(eb.size), eb)
+                idx = self.offset[grp] + (rng.random(grp.size) * self.f[grp]).astype(np.int64)
+                xe = xe + np.bincount(idx, minlength=xe.size)
+            for j, (g, _) in enumerate(self.hist):
+                b = int(balls[g])
+                if not b:
+                    continue
+                _, hits = np.unique(rng.integers(self.f[g], size=b), return_counts=True)
+                took = rng.multivariate_hypergeometric(hists[j], hits.size)
+                vals = np.repeat(np.arange(took.size), took)
+                rng.shuffle(vals)
+                hists[j] = hists[j] - took
+                extra_v.append(vals + hits)
+        ve, me = fingerprint(xe)  # compact: as many entries as distinct counts
+        vs = [ve]
+        ms = [me]
+        for h in hists:
+            k = np.flatnonzero(h)
+            vs.append(k)
+            ms.append(h[k])
+        for e in extra_v:
+            vs.append(e)
+            ms.append(np.ones(e.size, dtype=np.int64))
+        v_all = np.concatenate(vs)
+        m_all = np.concatenate(ms)
+        keep = v_all > 0
+        return v_all[keep], m_all[keep]
+
+
 #: Methods whose bootstrap replicates are estimated from fingerprints.
 FINGERPRINT_METHODS = frozenset(
     {
@@ -208,9 +292,8 @@ def bootstrap_entropy(
     """Bootstrap replicates (n_boot, rows) of an entropy estimate of rows of counts.
 
     Rows with more than ``_WIDE`` symbols seen (and 100 samples or more), for a method
-    in :data:`FINGERPRINT_METHODS`, are resampled one replicate at a time by the
-    conditioned-Poisson sampler and estimated from the replicates' fingerprints: memory
-    O(symbols), time O(symbols) a replicate. The other rows go to
+    in :data:`FINGERPRINT_METHODS`, are resampled as fingerprints by
+    :class:`_ProfileSampler` and estimated from them. The other rows go to
     :func:`infobits.estimators.bootstrap.bootstrap_one` with ``stat`` as before.
     """
     n = c.sum(axis=-1)
@@ -225,12 +308,11 @@ def bootstrap_entropy(
 
         out[:, rest] = bootstrap_one(c[rest], sub, n_boot, rng)
     for i in np.flatnonzero(wide):
-        row = c[i]
-        draw = _Wide(row[row > 0], int(n[i]))
+        draw = _ProfileSampler(*fingerprint(c[i]), int(n[i]))
         for b0 in range(0, n_boot, _BLOCK):
             vs, ms, rs = [], [], []
             for j in range(min(_BLOCK, n_boot - b0)):
-                v, m = fingerprint(draw.counts(rng, labelled=False))
+                v, m = draw(rng)
                 vs.append(v)
                 ms.append(m)
                 rs.append(np.full(v.size, j, dtype=np.intp))

@@ -105,34 +105,13 @@ class _Wide:
         self.whole = bool(np.all(v == np.floor(v))) and float(v.sum()) < 2.0**62
         self.cum = np.cumsum(v.astype(np.int64)) if self.whole else np.cumsum(v / v.sum())
         self.p = v / v.sum()
-        self.pmf: dict[int, np.ndarray] = {}
 
     def __call__(self, rng: np.random.Generator, out: np.ndarray) -> None:
         """Write one resample into ``out`` (float64, the row's width)."""
-        x = self.counts(rng)
-        out[:] = 0.0
-        out[self.where] = x
-
-    def counts(self, rng: np.random.Generator, labelled: bool = True) -> np.ndarray:
-        """One resample of the row's nonzero bins, int64, in the order of ``self.where``.
-
-        With ``labelled=False`` the counts within each group of bins that share a count
-        come out sorted, not bin by bin: the group's Poisson draws are iid, so their
-        histogram is Multinomial(bins, Poisson pmf), drawn in O(pmf) rather than
-        O(bins), and a leftover ball's bin is uniform within its group either way. The
-        multiset of counts, all a fingerprint sees, has the same distribution; which
-        bin holds which count does not (do not align such draws with another sample).
-        """
         x = np.empty(self.lam.size, dtype=np.int64)
         while True:
             for a, b, cdf, lo, hi in self.tables:
-                if labelled:
-                    x[a:b] = _invert(rng.random(b - a), cdf, lo, hi)
-                else:
-                    pmf = self.pmf.get(a)
-                    if pmf is None:
-                        pmf = self.pmf[a] = np.diff(cdf, prepend=0.0)
-                    x[a:b] = np.repeat(np.arange(cdf.size), rng.multinomial(b - a, pmf))
+                x[a:b] = _invert(rng.random(b - a), cdf, lo, hi)
             x[self.rest] = rng.poisson(self.lam_rest)
             s = int(x.sum())
             if s <= self.n:
@@ -144,7 +123,8 @@ class _Wide:
             top = self.cum[-1]
             u = rng.integers(top, size=left) if self.whole else rng.random(left) * top
             np.add.at(x, np.searchsorted(self.cum, u, side="right"), 1)
-        return x
+        out[:] = 0.0
+        out[self.where] = x
 
 
 def _poisson_table(lam: float, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
