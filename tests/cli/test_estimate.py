@@ -430,3 +430,16 @@ def test_two_numeric_columns_get_the_continuous_estimator(tmp_path, capsys):
     assert main(argv) == 0
     text = capsys.readouterr().out
     assert "None" not in text and "1 missing in 'u', 0 in 'v'" in text
+
+
+@pytest.mark.parametrize(
+    ("method", "kind", "words"),
+    [("unseen", "unseen range", "not a confidence interval"), ("pym", "posterior", "pym")],
+)
+def test_new_entropy_methods_have_their_interval_explained(tmp_path, capsys, method, kind, words):
+    rng = np.random.default_rng(2)
+    f = _csv(tmp_path / "w.csv", [f"w{v}" for v in rng.zipf(1.6, 2000)])
+    assert main(["estimate", str(f), "-c", "v", "--method", method, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == method and out["interval_kind"] == kind
+    assert words in out["interval_explanation"]

@@ -137,8 +137,15 @@ _KINDS = {
         "carries the bias the resamples reveal; it need not be centred on the estimate"
     ),
     "posterior": (
-        "posterior interval: the posterior mean ± z·sd, clipped to [0, log K]; it is "
-        "calibrated when the prior fits the data"
+        "posterior interval: the posterior mean ± z·sd, clipped to [0, log K] (at 0 only "
+        "for pym, whose prior has countably many symbols); it is calibrated when the "
+        "prior fits the data"
+    ),
+    "unseen range": (
+        "unseen range (Valiant & Valiant): the lowest and highest entropy of the "
+        "histograms whose expected fingerprint fits the sample's, never narrower than "
+        "the plug-in's ± z·SE; a range of answers the data allow, not a confidence "
+        "interval"
     ),
     "bias-aware": (
         "bias-aware interval (auto): Chao–Wang–Jost ± z·(bootstrap sd)·(1 + u/2), its "
@@ -254,9 +261,10 @@ def estimate(
             "--method",
             "-m",
             help="entropy, mi and conditional-entropy: plugin, miller_madow, jackknife, "
-            "grassberger, zhang, chao_shen, chao_wang_jost, james_stein, dirichlet, nsb; "
-            "KL and cross-entropy: plugin, dirichlet, zhang_grabchak; auto picks "
-            "(docs/estimators.md)",
+            "grassberger, zhang, chao_shen, chao_wang_jost, james_stein, dirichlet, nsb, "
+            "jvhw (entropy also pym, unseen; mi of numbers: ksg, copula_ksg, gao, and "
+            "ross for numbers against labels); KL and cross-entropy: plugin, dirichlet, "
+            "zhang_grabchak; auto picks (docs/estimators.md)",
         ),
     ] = "auto",
     alphabet_size: Annotated[
