@@ -120,3 +120,16 @@ def test_symbols_of_x_missing_from_y_are_flagged_by_every_method(method):
     e = ib.estimate_kl_divergence(["a"] * 10 + ["b"] * 5, ["a"] * 10, method=method)
     assert np.isfinite(e.value)
     assert any("33% of x never occur in y" in n for n in e.notes)
+
+
+def test_an_estimate_outside_its_bootstrap_interval_is_noted():
+    rng = np.random.default_rng(20)
+    n = rng.integers(8, 30)
+    a, b = rng.integers(0, 6, n), rng.integers(0, 6, n)
+    e = ib.estimate_cross_entropy(a, b, method="dirichlet", ci=0.95, seed=20, base="nats")
+    said = [t for t in e.notes if "lies outside the bootstrap interval" in t]
+    assert len(said) == 1 and "widened to reach the estimate" in said[0]
+    assert e.low <= e.value <= e.high and e.value in (e.low, e.high)
+    # without the widening there is no note
+    e = ib.estimate_cross_entropy(a, b, method="plugin", ci=0.95, seed=20, base="nats")
+    assert not any("lies outside" in t for t in e.notes) or e.value in (e.low, e.high)

@@ -213,3 +213,52 @@ def resolve_entropy_method(method: str, k: Any) -> str:
     if method == "auto":
         return "nsb" if k is not None else "chao_wang_jost"
     return method
+
+
+#: Why an estimate can lie outside the interval its formula gives, by interval kind.
+OUTSIDE_WHY = {
+    "bootstrap": (
+        "a basic bootstrap interval is the spread of the resampled estimates reflected "
+        "about the estimate, with the plug-in value of the observed frequencies as the "
+        "truth of the resampling world; it carries the bias the resamples show, so a "
+        "bias-corrected estimate can fall outside it (or it was clipped to the "
+        "quantity's range, such as [0, log K] for entropy)"
+    ),
+    "posterior": "the posterior interval mean ± z·sd was clipped to [0, log K]",
+    "bias-aware": "the interval was clipped to [0, log K]",
+    "one-sided": (
+        "a one-sided interval starts at the plug-in's lower bound, and this estimate lies "
+        "below the plug-in"
+    ),
+}
+
+
+def note_outside(
+    h: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    kind: str | None,
+    notes: list[str],
+    scale: float,
+    unit: str,
+) -> None:
+    """Say so when an estimate lies outside the interval its formula gave (before the
+    interval is widened to reach it), and why, for the interval's kind."""
+    out = (h < lo) | (h > hi)
+    if not out.any():
+        return
+    why = OUTSIDE_WHY.get(str(kind), "it was clipped to the quantity's range")
+    if h.size == 1:
+        a, b = sorted((float(lo[0]) * scale, float(hi[0]) * scale))
+        head = (
+            f"the estimate {float(h[0]) * scale:.4g} {unit} lies outside the {kind} "
+            f"interval [{a:.4g}, {b:.4g}] its formula gives"
+        )
+    else:
+        head = (
+            f"in {int(out.sum())} of {h.size} rows the estimate lies outside the {kind} "
+            "interval its formula gives"
+        )
+    notes.append(
+        f"{head}: {why}. The interval was widened to reach the estimate, which sits at its edge"
+    )

@@ -30,6 +30,7 @@ from ._common import (
     SCARCE,
     around,
     entropy_nats,
+    note_outside,
     ordered,
     positive_part,
     resolve_entropy_method,
@@ -297,6 +298,10 @@ def _paired(
         rng = np.random.default_rng(seed)
         reps = bootstrap_one(cells, value, nb, rng)
         se, lo, hi = percentile_interval(reps, level, v, _plugin_paired(j, cells, quantity))
+        note_outside(
+            np.atleast_1d(v), np.atleast_1d(lo), np.atleast_1d(hi), "bootstrap", notes,
+            scale, unit_name(base),
+        )  # fmt: skip
         lo, hi = around(v, lo, hi)
         v, lo, hi = positive_part(v, lo, hi, notes, quantity, scale, unit_name(base))
         lo, hi = ordered(lo, hi, scale)

@@ -30,6 +30,7 @@ from ._common import (
     CountRows,
     around,
     counts_of,
+    note_outside,
     ordered,
     positive_part,
     sizes,
@@ -183,6 +184,10 @@ def _two_sample(
             d_plug = -xlogy(cp, cq / cq.sum(-1, keepdims=True)).sum(-1) / cp.sum(-1)
         center = d_plug if quantity == "cross_entropy" else d_plug - plugin(cp)[0]
         se, lo, hi = percentile_interval(reps, level, v, center)
+        note_outside(
+            np.atleast_1d(v), np.atleast_1d(lo), np.atleast_1d(hi), "bootstrap", notes,
+            scale, unit_name(base),
+        )  # fmt: skip
         lo, hi = around(v, lo, hi)
         v, lo, hi = positive_part(v, lo, hi, notes, quantity, scale, unit_name(base))
         lo, hi = ordered(lo, hi, scale)
