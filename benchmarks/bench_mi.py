@@ -10,7 +10,8 @@ two in the joint space.
 The samples come from ``bmi`` (N = 5000, seeds 0, 1, 2, ... as in the paper's runs). It
 needs JAX, so it lives in its own environment; export the samples once with it:
 
-    python3.11 -m venv /tmp/bmi-venv && /tmp/bmi-venv/bin/pip install benchmark-mi
+    python3.11 -m venv /tmp/bmi-venv
+    /tmp/bmi-venv/bin/pip install benchmark-mi "jax==0.4.25" "jaxlib==0.4.25"
     /tmp/bmi-venv/bin/python benchmarks/bench_mi.py --export [--seeds 0 1 2]
 
 (``--export`` imports only ``bmi`` and NumPy.) Each task and seed becomes one .npz file
