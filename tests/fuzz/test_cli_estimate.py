@@ -96,7 +96,8 @@ def _json_close(expected: float, tol: float = 1e-9) -> Any:
         if not math.isclose(e["value"], expected, rel_tol=tol, abs_tol=1e-12):
             return f"value {e['value']} but fsum gives {expected}"
         if e.get("interval") is not None:
-            lo, hi = e["interval"]
+            # the command's JSON writes an infinite end (a one-sided interval) as "inf"
+            lo, hi = (float(v) if v in ("inf", "-inf") else v for v in e["interval"])
             if not lo <= e["value"] <= hi:
                 return f"interval {e['interval']} does not contain {e['value']}"
         return True

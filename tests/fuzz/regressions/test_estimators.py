@@ -368,3 +368,27 @@ def test_issue11_item4_a_dask_string_column_with_missing_values_in_mi():
     e = ib.estimate_mutual_information(frame["x"], frame["y"], method="plugin")
     h = -(2 / 3) * math.log2(2 / 3) - (1 / 3) * math.log2(1 / 3)
     assert e.value == pytest.approx(h) and e.missing == 1
+
+
+# ------------------------------------------- one sample: one-sided intervals everywhere
+
+
+@pytest.mark.parametrize("method", ["unseen", "pym", "plugin", "auto"])
+def test_one_sample_gets_a_one_sided_interval_with_its_note(method):
+    # one sample, seen once: f1/N = 1, so no method can bound the entropy from above
+    e = ib.estimate_entropy(ib.counts([1.0]), method=method, ci=0.9, n_boot=12, seed=3)
+    if method == "pym":  # N − m < 2: the posterior is improper, the estimate inf
+        assert e.value == math.inf and e.high == math.inf
+        return
+    assert e.interval_kind == "one-sided" and e.high == math.inf
+    assert e.low <= e.value and any(t.startswith("one-sided interval") for t in e.notes)
+
+
+def test_cli_json_writes_the_open_end_of_a_one_sided_interval_as_inf(tmp_path, capsys):
+    import json
+
+    f = tmp_path / "one.csv"
+    f.write_text("v\nNormally\n")
+    assert main(["estimate", str(f), "-c", "v", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["interval_kind"] == "one-sided" and out["interval"][1] == "inf"
