@@ -30,7 +30,7 @@ from scipy.special import digamma, pdtr, xlogy
 
 from .bootstrap import _SPARE, _WIDE, bootstrap_one
 from .discrete import _cwj_tail, _g, grassberger_g
-from .jvhw import _coefficient_table, jvhw_c1, jvhw_order
+from .jvhw import jvhw_c1, jvhw_order, rare_correction
 
 __all__ = ["FINGERPRINT_METHODS", "Profile", "bootstrap_entropy", "entropy_of_profile", "profile"]
 
@@ -166,21 +166,8 @@ def _jvhw(p: Profile, n: np.ndarray, f1: np.ndarray) -> np.ndarray:
     if not rare.any():
         return h
     r, x, mult = p.r[rare], p.v[rare], p.m[rare]
-    nr, dr, dg = n[r], delta[r], order[r]
-    ratio = np.clip(2 * x / (nr * dr) - 1, 0.0, 1.0)
-    table = _coefficient_table()
-    row = dg - 1
-    term = dr.copy()
-    poly = table[row, 0] * term
-    for q in range(int(dg.max())):
-        live = q < dg
-        term = np.where(live, term * (x - q) / (dr * np.where(live, nr - q, 1.0)), 0.0)
-        poly = poly + table[row, q + 1] * term
-    poly = poly - (x / nr) * np.log(dr)
-    lx = -(x / nr) * np.log(x / nr) + 0.5 / nr
-    poly = np.where(np.isfinite(poly), poly, lx)
-    val = np.maximum(ratio * lx + (1 - ratio) * poly, 0.0)
-    return h + np.bincount(r, weights=(val - lx) * mult, minlength=p.rows)
+    corr = rare_correction(x, n[r], delta[r], order[r])
+    return h + np.bincount(r, weights=corr * mult, minlength=p.rows)
 
 
 class _ProfileSampler:

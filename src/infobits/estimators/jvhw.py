@@ -418,22 +418,29 @@ def jvhw(c: np.ndarray, k: np.ndarray | None = None) -> tuple[np.ndarray, None]:
         pairs, mult = np.unique(rows * width + c[rows, cols].astype(np.int64), return_counts=True)
         r, x = np.divmod(pairs, width)
         x = x.astype(np.float64)
-        nr, dr, dg = n[r], delta[r], order[r]
-        ratio = np.clip(2 * x / (nr * dr) - 1, 0.0, 1.0)
-        table = _coefficient_table()
-        row = dg - 1  # the row of the table for each symbol's degree, zero-padded past it
-        term = dr.copy()
-        poly = table[row, 0] * term
-        for q in range(int(dg.max())):
-            live = q < dg  # past a row's degree its g_k are 0; N ≥ d keeps N − q ≥ 1
-            term = np.where(live, term * (x - q) / (dr * np.where(live, nr - q, 1.0)), 0.0)
-            poly = poly + table[row, q + 1] * term
-        poly = poly - (x / nr) * np.log(dr)
-        lx = -(x / nr) * np.log(x / nr) + 0.5 / nr
-        poly = np.where(np.isfinite(poly), poly, lx)
-        val = np.maximum(ratio * lx + (1 - ratio) * poly, 0.0)
-        h = h + np.bincount(r, weights=(val - lx) * mult, minlength=c.shape[0])
+        corr = rare_correction(x, n[r], delta[r], order[r])
+        h = h + np.bincount(r, weights=corr * mult, minlength=c.shape[0])
     return h, None
+
+
+def rare_correction(x: np.ndarray, nr: np.ndarray, dr: np.ndarray, dg: np.ndarray) -> np.ndarray:
+    """ĝ(x) − L(x) for symbols of count x below the threshold, L(x) = −(x/N) log(x/N) +
+    1/(2N) their plug-in part: the polynomial estimate (degree ``dg``, interval Δ = ``dr``)
+    blended linearly into L over [Δ/2, Δ]. One entry for each (row, count) pair, ``nr``
+    the row's N; the caller weights them by how many symbols share the count."""
+    ratio = np.clip(2 * x / (nr * dr) - 1, 0.0, 1.0)
+    table = _coefficient_table()
+    row = dg - 1  # the row of the table for each symbol's degree, zero-padded past it
+    term = dr.copy()
+    poly = table[row, 0] * term
+    for q in range(int(dg.max())):
+        live = q < dg  # past a row's degree its g_k are 0; N ≥ d keeps N − q ≥ 1
+        term = np.where(live, term * (x - q) / (dr * np.where(live, nr - q, 1.0)), 0.0)
+        poly = poly + table[row, q + 1] * term
+    poly = poly - (x / nr) * np.log(dr)
+    lx = -(x / nr) * np.log(x / nr) + 0.5 / nr
+    poly = np.where(np.isfinite(poly), poly, lx)
+    return np.maximum(ratio * lx + (1 - ratio) * poly, 0.0) - lx
 
 
 _TABLE: np.ndarray | None = None
