@@ -211,3 +211,12 @@ def test_float_columns_of_a_data_frame_are_measurements():
     # whole numbers held as floats are still labels
     e = ib.estimate_mutual_information(pd.Series(np.round(x)), pd.Series(np.round(y)))
     assert e.method != "copula_ksg"
+
+
+@pytest.mark.parametrize("method", ["ksg", "gao", "copula_ksg"])
+def test_points_with_a_hole_against_text_name_the_text_side(method):
+    x = np.linspace(0.1, 3.3, 12)
+    x[1] = np.nan
+    y = np.array(["a", "b"] * 6)
+    with pytest.raises(TypeError, match=r"^y must hold numbers for a continuous estimate"):
+        ib.estimate_mutual_information(x, y, method=method)

@@ -236,6 +236,27 @@ def test_paired_refuse_bad_inputs(case: tuple[Any, Any, str]) -> None:
     )
 
 
+@fuzz(fast=6, long=100)
+@given(
+    st.sampled_from(["ksg", "gao", "copula_ksg"]),
+    st.integers(12, 40),
+    st.sampled_from([["a", "b"], [True, False], [None, "c"]]),
+    st.booleans(),
+)
+def test_points_against_text_with_holes_are_refused_by_name(
+    method: str, n: int, labels: list[Any], holes_in_x: bool
+) -> None:
+    x = np.linspace(0.1, 3.3, n)
+    if holes_in_x:
+        x[1] = np.nan
+    y = np.array((labels * n)[:n])
+    check_invalid(
+        "estimators: estimate_mutual_information",
+        lambda: ib.estimate_mutual_information(x, y, method=method),
+        mentions=["y must hold numbers"],
+    )
+
+
 # ----------------------------------------------------------------------------- points
 
 

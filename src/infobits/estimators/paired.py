@@ -362,8 +362,11 @@ def _point_pairs(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray, list[str], int
     if dropped == 0:
         return cont.as_points(a, "x"), cont.as_points(b, "y"), [], 0
     for side, name in ((a, "x"), (b, "y")):
-        # an infinity is not a missing value: name it by its row in the data as given
-        cont.as_points(np.where(np.isnan(side), 0.0, side), name)
+        # a side of text is refused as such, and an infinity (not a missing value) by its
+        # row in the data as given
+        cont.as_points(
+            np.where(np.isnan(side), 0.0, side) if side.dtype.kind == "f" else side, name
+        )
     if not keep.any():
         raise ValueError(
             f"x and y have no pair where both are present ({int(mx.sum())} missing in x, "
