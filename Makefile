@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 # download on the machines we build on, and any open range would pull a CUDA build.
 TORCH := torch==2.13.0
 STAMP := $(VENV)/.installed
+# The optional compiled kernels: a changed source rebuilds them on the next install.
+CSRC := $(wildcard src/infobits/*/*.c)
 
 .PHONY: demo test lint format install clean bench browser fuzz
 
@@ -15,7 +17,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml Makefile | $(BIN)/python
+$(STAMP): pyproject.toml setup.py Makefile $(CSRC) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
 	$(BIN)/python -m pip install --quiet -e ".[all,test]"
 	touch $(STAMP)
@@ -30,7 +32,7 @@ browser:
 install: $(STAMP)
 
 # The demo needs only the core and the codes extra; it reuses a full test install.
-$(VENV)/.installed-demo: pyproject.toml Makefile | $(BIN)/python
+$(VENV)/.installed-demo: pyproject.toml setup.py Makefile $(CSRC) | $(BIN)/python
 	@if [ -f $(STAMP) ] && [ $(STAMP) -nt pyproject.toml ]; then :; \
 	else $(BIN)/python -m pip install --quiet -e ".[codes]"; fi
 	touch $@
