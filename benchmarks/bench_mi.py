@@ -7,26 +7,27 @@ package, ``benchmark-mi`` (module ``bmi``), samples them and holds their KSG: k 
 each column standardised, Euclidean distance within X and within Y, the larger of the
 two in the joint space.
 
-The samples come from ``bmi`` (N = 5000, seeds 0, 1, 2, ... as in the paper's runs). It
+The samples come from ``bmi`` (N = 5000, seeds 0 to 5 by default). It
 needs JAX, so it lives in its own environment; export the samples once with it:
 
     python3.11 -m venv /tmp/bmi-venv
     /tmp/bmi-venv/bin/pip install benchmark-mi "jax==0.4.25" "jaxlib==0.4.25"
-    /tmp/bmi-venv/bin/python benchmarks/bench_mi.py --export [--seeds 0 1 2]
+    /tmp/bmi-venv/bin/python benchmarks/bench_mi.py --export [--seeds 0 1 2 3 4 5]
 
 (``--export`` imports only ``bmi`` and NumPy.) Each task and seed becomes one .npz file
 under the cache directory (``--cache``, default ``$INFOBITS_BMI_CACHE`` or
 ``~/.cache/infobits/beyond-normal``): the points, the true MI and ``bmi``'s own KSG
 estimate. Then, in the project's environment:
 
-    .venv/bin/python benchmarks/bench_mi.py [--seeds 0 1 2] [--write-docs]
+    .venv/bin/python benchmarks/bench_mi.py [--seeds 0 1 2 3 4 5] [--write-docs]
 
 For each task it prints the true MI, the mean over seeds of ``auto``
 (``ib.estimate_mutual_information(x, y)``) and of the benchmark's KSG, their absolute
 errors, and the time of each (medians over the seeds; the ratio is ours over the KSG).
 The benchmark's KSG is ``bmi``'s number from the cache; the script also runs its own
 implementation of the same estimator and prints the largest disagreement, which should
-be ~1e-12 (the same formula on the same points). The score is the number of tasks
+be a few 1e-6 at most (the same formula on the same points; a neighbour count that
+differs by one at a tie moves the mean by about that). The score is the number of tasks
 where ``auto`` is closer to the truth, and the median absolute error. ``--write-docs``
 writes the table into docs/estimators.md between its markers.
 """
@@ -44,6 +45,9 @@ import numpy as np
 
 N = 5000
 K_BENCHMARK = 10
+#: the published table's seeds: six runs a task, because on a dozen tasks the two
+#: estimators differ by less than one run's standard deviation (about 0.01 nats)
+SEEDS = range(6)
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "estimators.md"
 START = "<!-- bench_mi: start -->"
 END = "<!-- bench_mi: end -->"
@@ -230,7 +234,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--export", action="store_true", help="sample the tasks with bmi")
     ap.add_argument("--cache", type=Path, default=default_cache())
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0])
+    ap.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument(
         "--no-check",
