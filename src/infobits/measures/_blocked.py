@@ -18,10 +18,19 @@ import math
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
 from .._inputs import Distribution, Kind, check_probs, sum_tolerance, validate
+
+_ckernels: ModuleType | None
+try:  # the fused C kernels (optional): the same partial sums, no NumPy call per block
+    from . import _ckernels
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _ckernels = None
+if _ckernels is not None and not _ckernels.AVAILABLE:  # NumPy's loops were not found
+    _ckernels = None
 
 __all__ = [
     "BLOCK_BYTES",
@@ -29,6 +38,7 @@ __all__ = [
     "Part",
     "RowMeasure",
     "by_rows",
+    "c_rows",
     "dot_rows",
     "probs_rows",
     "rowdot",
@@ -84,6 +94,9 @@ class RowMeasure:
     need: tuple[str, ...]
     redo: Callable[[np.ndarray], np.ndarray]
     careful: Callable[[list[Distribution], tuple[int, ...]], np.ndarray]
+    #: The measure's number in the C kernels (``_ckernels.probs``: 0 entropy, 1 cross-
+    #: entropy, 2 KL), which compute what ``probs`` does over whole rows; None: none.
+    ckind: int | None = None
 
 
 #: The longest row the probability kernels take a dot product over in one call.
@@ -139,6 +152,25 @@ def rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def rowsum(a: np.ndarray) -> np.ndarray:
     """Σⱼ a[i, j] for each row i of a 2-D block, in the calling thread (see rowdot)."""
     return np.einsum("ij->i", a)
+
+
+def c_rows(rows: Sequence[np.ndarray]) -> bool:
+    """Whether the C kernels are built and take these same-shape 2-D rows: one dtype,
+    float64 or float32 in native byte order, aligned, each row contiguous."""
+    if _ckernels is None:
+        return False
+    dt = rows[0].dtype
+    if dt not in _C_DTYPES:
+        return False
+    k = rows[0].shape[1]
+    for r in rows:
+        if r.dtype != dt or not r.flags.aligned or (k > 1 and r.strides[1] != dt.itemsize):
+            return False
+    return True
+
+
+#: float64 and float32 in native byte order (a swapped dtype is not equal to these).
+_C_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 
 
 def as_rows(a: np.ndarray, axes: tuple[int, ...]) -> np.ndarray | None:
@@ -233,8 +265,14 @@ def _blocked(
     has_low = nstat > 1 + len(rows)
     buf = scratch(dtype)
     kernel = measure.probs
+    if measure.ckind is not None and c_rows(rows):
+        # Whole rows at once, in C: the same partial sums, in float64 (for float32 too).
+        assert _ckernels is not None
+        table = np.empty((nstat, m))
+        _ckernels.probs(measure.ckind, nstat, rows[0], rows[-1], table)
+        low = table[-1] if has_low else None
     # float32 partial sums as NumPy's own float32 sums keep them; added up in float64.
-    if k <= DOT_MAX:
+    elif k <= DOT_MAX:
         table = np.empty((nstat, m), dtype=dtype)
         step = max(1, size // k)
         with np.errstate(all="ignore"):
