@@ -257,22 +257,66 @@ def _blocked(
     whose sum is not finite are retaken block by block with ``measure.fix``, which also
     gives the minimum entry the check needs there.
     """
-    m, k = rows[0].shape
+    m = rows[0].shape[0]
     check = tols is not None
-    dtype = rows[0].dtype if len(rows) == 1 else np.result_type(*rows)
-    size = BLOCK_BYTES // dtype.itemsize
     nstat = measure.stats if check else 1
     has_low = nstat > 1 + len(rows)
-    buf = scratch(dtype)
-    kernel = measure.probs
     if measure.ckind is not None and c_rows(rows):
         # Whole rows at once, in C: the same partial sums, in float64 (for float32 too).
         assert _ckernels is not None
         table = np.empty((nstat, m))
         _ckernels.probs(measure.ckind, nstat, rows[0], rows[-1], table)
         low = table[-1] if has_low else None
+    else:
+        table, low = _block_sums(measure, rows, nstat, has_low)
+    if m == 1:  # one row: its few numbers as Python floats cost less than array calls
+        vals = table[:, 0].tolist()
+        v = -vals[0] if measure.negate else vals[0]
+        nats = np.array([v])
+        fixed_low = np.inf
+        if not math.isfinite(v):
+            with np.errstate(all="ignore"):
+                fixed_low = _fix_rows(measure, rows, nats)
+        if not check:
+            return nats, True
+        assert tols is not None
+        lo = float(low[0]) if low is not None else 0.0
+        ok = (
+            lo >= 0
+            and fixed_low >= 0
+            and all(abs(x - 1.0) <= t for x, t in zip(vals[1:], tols, strict=False))
+        )
+        return nats, ok
+    nats = table[0].astype(np.float64)
+    if measure.negate:
+        np.negative(nats, out=nats)
+    fixed_low = np.inf
+    if not np.isfinite(nats).all():
+        with np.errstate(all="ignore"):
+            fixed_low = _fix_rows(measure, rows, nats)
+    if not check:
+        return nats, True
+    assert tols is not None
+    ok = fixed_low >= 0 and all(
+        bool(np.all(np.abs(x - 1) <= t)) for x, t in zip(table[1:], tols, strict=False)
+    )
+    if ok and low is not None:
+        ok = bool(np.all(low >= 0))
+    return nats, ok
+
+
+def _block_sums(
+    measure: RowMeasure, rows: list[np.ndarray], nstat: int, has_low: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The table of :func:`_blocked`, ``nstat`` partial sums per row, through
+    ``measure.probs`` over blocks; and the row minima of p when ``has_low``."""
+    m, k = rows[0].shape
+    dtype = rows[0].dtype if len(rows) == 1 else np.result_type(*rows)
+    size = BLOCK_BYTES // dtype.itemsize
+    buf = scratch(dtype)
+    kernel = measure.probs
     # float32 partial sums as NumPy's own float32 sums keep them; added up in float64.
-    elif k <= DOT_MAX:
+    if k <= DOT_MAX:
         table = np.empty((nstat, m), dtype=dtype)
         step = max(1, size // k)
         with np.errstate(all="ignore"):
@@ -309,40 +353,7 @@ def _blocked(
                     )
         table = np.add.reduce(out, axis=2, dtype=np.float64)
         low = out[-1].min(axis=1) if has_low else None
-    if m == 1:  # one row: its few numbers as Python floats cost less than array calls
-        vals = table[:, 0].tolist()
-        v = -vals[0] if measure.negate else vals[0]
-        nats = np.array([v])
-        fixed_low = np.inf
-        if not math.isfinite(v):
-            with np.errstate(all="ignore"):
-                fixed_low = _fix_rows(measure, rows, nats)
-        if not check:
-            return nats, True
-        assert tols is not None
-        lo = float(low[0]) if low is not None else 0.0
-        ok = (
-            lo >= 0
-            and fixed_low >= 0
-            and all(abs(x - 1.0) <= t for x, t in zip(vals[1:], tols, strict=False))
-        )
-        return nats, ok
-    nats = table[0].astype(np.float64)
-    if measure.negate:
-        np.negative(nats, out=nats)
-    fixed_low = np.inf
-    if not np.isfinite(nats).all():
-        with np.errstate(all="ignore"):
-            fixed_low = _fix_rows(measure, rows, nats)
-    if not check:
-        return nats, True
-    assert tols is not None
-    ok = fixed_low >= 0 and all(
-        bool(np.all(np.abs(x - 1) <= t)) for x, t in zip(table[1:], tols, strict=False)
-    )
-    if ok and low is not None:
-        ok = bool(np.all(low >= 0))
-    return nats, ok
+    return table, low
 
 
 def _fix_rows(measure: RowMeasure, rows: list[np.ndarray], nats: np.ndarray) -> float:

@@ -1,7 +1,7 @@
 /*
  * Fused row kernels for the NumPy engine's blocked measures (optional).
  *
- * Each kernel walks whole rows of C-contiguous float64 or float32 rows in chunks of
+ * Each kernel walks whole rows of float64 or float32 arrays (rows contiguous) in chunks of
  * CHUNK elements held on the stack, so a call makes no Python or NumPy call per block
  * and allocates nothing in proportion to its input. The logarithm and the exponential
  * are NumPy's own inner loops (the SIMD loops np.log and np.exp run), looked up once
@@ -13,9 +13,11 @@
  * The kernels compute, per row, the partial sums the Python kernels of _blocked.py and
  * _numpy.py produce (Σ p·log p, Σ p·log q, Σ p·log(p/q), the row sums of the inputs,
  * the minimum of p), with the same meaning for NaN, inf, zeros and negative entries;
- * every decision on them (what to redo, what to check) stays in Python. Sums are
- * taken in float64 (also for float32 input) with eight accumulators per chunk, and the
- * chunks' sums are added with Neumaier's compensation.
+ * every decision on them (what to redo, what to check) stays in Python. A chunk is
+ * summed in vectors of eight float64 lanes (sixteen float32 lanes for float32 input,
+ * as NumPy's float32 dot sums in float32, over shorter chains), and the chunks' sums
+ * are added in float64 with Neumaier's compensation. The GIL is released while a
+ * kernel runs; the floating-point exception flags are left as they were.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -27,7 +29,14 @@
 #include <numpy/arrayobject.h>
 #include <numpy/ufuncobject.h>
 
+/* Elements per chunk: a chunk of p, of q and of their logarithms stays in L1, and a
+ * float32 lane sums no more than CHUNK/16 = 64 terms in float32. */
 #define CHUNK 1024
+#if defined(__GNUC__)
+#define ALIGN64 __attribute__((aligned(64)))
+#else
+#define ALIGN64
+#endif
 #define LANES 8
 
 /* Compile the hot loops for several instruction sets where the toolchain can pick one
@@ -92,74 +101,62 @@ acc_get(const Acc *a)
 }
 
 #if defined(__GNUC__)
-/* Eight lanes of double as one GNU vector: the compiler maps it onto whatever vector
- * registers the clone has (4 x SSE2, 2 x AVX2, 1 x AVX-512), no reassociation needed. */
+/* One GNU vector of accumulators per sum, 64 bytes: eight doubles, or sixteen floats
+ * for float32 input (a chunk's sums in float32, as NumPy's float32 dot keeps them, but
+ * over chains of CHUNK/16 terms; the chunks are then added in float64). The compiler
+ * maps the vector onto the clone's registers (4 x SSE2, 2 x AVX2, 1 x AVX-512). */
 #pragma GCC diagnostic ignored "-Wpsabi"
-typedef double vd __attribute__((vector_size(8 * sizeof(double))));
-typedef float vf __attribute__((vector_size(8 * sizeof(float))));
-typedef long long vl __attribute__((vector_size(8 * sizeof(long long))));
-typedef int vi __attribute__((vector_size(8 * sizeof(int))));
+typedef double vd __attribute__((vector_size(64)));
+typedef long long vld __attribute__((vector_size(64)));
+typedef float vf __attribute__((vector_size(64)));
+typedef int vlf __attribute__((vector_size(64)));
 
-static inline __attribute__((always_inline)) vd
-load_d(const double *x)
-{
-    vd v;
-    memcpy(&v, x, sizeof v);
-    return v;
-}
+#define VLOAD(V, NAME, T)                                                   \
+    static inline __attribute__((always_inline)) V NAME(const T *x)        \
+    {                                                                       \
+        V v;                                                                \
+        memcpy(&v, x, sizeof v);                                            \
+        return v;                                                           \
+    }
+VLOAD(vd, load_d, double)
+VLOAD(vf, load_f, float)
 
-static inline __attribute__((always_inline)) vd
-load_f(const float *x)
-{
-    vf v;
-    memcpy(&v, x, sizeof v);
-    return __builtin_convertvector(v, vd);
-}
-
-static inline __attribute__((always_inline)) vf
-loadn_f(const float *x)
-{
-    vf v;
-    memcpy(&v, x, sizeof v);
-    return v;
-}
+/* lanewise min of V vectors x and m, keeping m where x is not below it (a NaN x is
+ * passed over); VL the same-size integer vector */
+#define VMIN(VL, x, m) ((__typeof__(m))((((VL)(x)) & ((x) < (m))) | (((VL)(m)) & ~((x) < (m)))))
 
 static inline __attribute__((always_inline)) double
-vsum(vd v)
+vsum_d(const vd *p)
 {
+    vd v = *p;
     return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
 }
 
-/* lanewise min, keeping m where x is not below it (so a NaN x is passed over) */
-static inline __attribute__((always_inline)) vd
-vmin_d(vd x, vd m)
+static inline __attribute__((always_inline)) double
+vsum_f(const vf *p)
 {
-    vl lt = x < m;
-    return (vd)(((vl)x & lt) | ((vl)m & ~lt));
+    vf v = *p;
+    double h[8];
+    for (int u = 0; u < 8; u++) {
+        h[u] = (double)v[u] + (double)v[u + 8];
+    }
+    return ((h[0] + h[1]) + (h[2] + h[3])) + ((h[4] + h[5]) + (h[6] + h[7]));
 }
 
-static inline __attribute__((always_inline)) vf
-vmin_f(vf x, vf m)
-{
-    vi lt = x < m;
-    return (vf)(((vi)x & lt) | ((vi)m & ~lt));
-}
-
-#define VZERO ((vd){0, 0, 0, 0, 0, 0, 0, 0})
-
-/* For each element type: Σ x·l; Σ x·l and Σ x; Σ x·l, Σ x, Σ y and min x; Σ x. */
-#define SUMS(T, SUF, LOAD, VT, LOADN, VMIN)                                             \
+/* For each element type: Σ x·l; Σ x·l and Σ x; Σ x·l, Σ x, Σ y and min x; Σ x.
+ * Tails (n not a multiple of the lanes) are summed in double. */
+#define SUMS(T, SUF, V, VI, NL)                                                           \
     static inline __attribute__((always_inline)) double dot_##SUF(                      \
         const T *restrict x, const T *restrict l, npy_intp n)                           \
     {                                                                                   \
-        vd a = VZERO, a2 = VZERO;                                                       \
+        V a = {0}, a2 = {0};                                                            \
         npy_intp j = 0;                                                                 \
-        for (; j + 2 * LANES <= n; j += 2 * LANES) {                                    \
-            a += LOAD(x + j) * LOAD(l + j);                                             \
-            a2 += LOAD(x + j + LANES) * LOAD(l + j + LANES);                            \
+        for (; j + 2 * NL <= n; j += 2 * NL) {                                          \
+            a += load_##SUF(x + j) * load_##SUF(l + j);                                 \
+            a2 += load_##SUF(x + j + NL) * load_##SUF(l + j + NL);                      \
         }                                                                               \
         a += a2;                                                                        \
-        double r = vsum(a);                                                             \
+        double r = vsum_##SUF(&a);                                                       \
         for (; j < n; j++) {                                                            \
             r += (double)x[j] * (double)l[j];                                           \
         }                                                                               \
@@ -168,16 +165,35 @@ vmin_f(vf x, vf m)
     static inline __attribute__((always_inline)) void dot_sum_##SUF(                    \
         const T *restrict x, const T *restrict l, npy_intp n, double *d, double *s)     \
     {                                                                                   \
-        vd a = VZERO, b = VZERO;                                                        \
+        V a = {0}, b = {0};                                                             \
         npy_intp j = 0;                                                                 \
-        for (; j + LANES <= n; j += LANES) {                                            \
-            vd xv = LOAD(x + j);                                                        \
-            a += xv * LOAD(l + j);                                                      \
+        for (; j + NL <= n; j += NL) {                                                  \
+            V xv = load_##SUF(x + j);                                                   \
+            a += xv * load_##SUF(l + j);                                                \
             b += xv;                                                                    \
         }                                                                               \
-        double r = vsum(a), t = vsum(b);                                                \
+        double r = vsum_##SUF(&a), t = vsum_##SUF(&b);                                    \
         for (; j < n; j++) {                                                            \
             r += (double)x[j] * (double)l[j];                                           \
+            t += (double)x[j];                                                          \
+        }                                                                               \
+        *d = r;                                                                         \
+        *s = t;                                                                         \
+    }                                                                                   \
+    static inline __attribute__((always_inline)) void dotdiff_sum_##SUF(                \
+        const T *restrict x, const T *restrict l, const T *restrict z, npy_intp n,      \
+        double *d, double *s)                                                           \
+    {                                                                                   \
+        V a = {0}, b = {0};                                                             \
+        npy_intp j = 0;                                                                 \
+        for (; j + NL <= n; j += NL) {                                                  \
+            V xv = load_##SUF(x + j);                                                   \
+            a += xv * (load_##SUF(l + j) - load_##SUF(z + j));                          \
+            b += xv;                                                                    \
+        }                                                                               \
+        double r = vsum_##SUF(&a), t = vsum_##SUF(&b);                                    \
+        for (; j < n; j++) {                                                            \
+            r += (double)x[j] * (double)(l[j] - z[j]);                                  \
             t += (double)x[j];                                                          \
         }                                                                               \
         *d = r;                                                                         \
@@ -187,23 +203,21 @@ vmin_f(vf x, vf m)
         const T *restrict x, const T *restrict l, const T *restrict y, npy_intp n,      \
         double *d, double *sx, double *sy, T *lo)                                       \
     {                                                                                   \
-        vd a = VZERO, b = VZERO, c = VZERO;                                             \
-        VT m;                                                                           \
-        for (int u = 0; u < LANES; u++) {                                               \
+        V a = {0}, b = {0}, c = {0}, m;                                                 \
+        for (int u = 0; u < NL; u++) {                                                  \
             m[u] = *lo;                                                                 \
         }                                                                               \
         npy_intp j = 0;                                                                 \
-        for (; j + LANES <= n; j += LANES) {                                            \
-            VT xn = LOADN(x + j);                                                       \
-            vd xv = LOAD(x + j);                                                        \
-            a += xv * LOAD(l + j);                                                      \
+        for (; j + NL <= n; j += NL) {                                                  \
+            V xv = load_##SUF(x + j);                                                   \
+            a += xv * load_##SUF(l + j);                                                \
             b += xv;                                                                    \
-            c += LOAD(y + j);                                                           \
-            m = VMIN(xn, m);                                                            \
+            c += load_##SUF(y + j);                                                     \
+            m = VMIN(VI, xv, m);                                                      \
         }                                                                               \
-        double r = vsum(a), s = vsum(b), t = vsum(c);                                   \
+        double r = vsum_##SUF(&a), s = vsum_##SUF(&b), t = vsum_##SUF(&c);                 \
         T lw = m[0];                                                                    \
-        for (int u = 1; u < LANES; u++) {                                               \
+        for (int u = 1; u < NL; u++) {                                                  \
             lw = m[u] < lw ? m[u] : lw;                                                 \
         }                                                                               \
         for (; j < n; j++) {                                                            \
@@ -221,30 +235,24 @@ vmin_f(vf x, vf m)
     static inline __attribute__((always_inline)) double sum_##SUF(const T *restrict x,  \
                                                                   npy_intp n)           \
     {                                                                                   \
-        vd a = VZERO, a2 = VZERO;                                                       \
+        V a = {0}, a2 = {0};                                                            \
         npy_intp j = 0;                                                                 \
-        for (; j + 2 * LANES <= n; j += 2 * LANES) {                                    \
-            a += LOAD(x + j);                                                           \
-            a2 += LOAD(x + j + LANES);                                                  \
+        for (; j + 2 * NL <= n; j += 2 * NL) {                                          \
+            a += load_##SUF(x + j);                                                     \
+            a2 += load_##SUF(x + j + NL);                                               \
         }                                                                               \
         a += a2;                                                                        \
-        double r = vsum(a);                                                             \
+        double r = vsum_##SUF(&a);                                                       \
         for (; j < n; j++) {                                                            \
             r += (double)x[j];                                                          \
         }                                                                               \
         return r;                                                                       \
     }
 
-static inline __attribute__((always_inline)) vd
-loadn_d(const double *x)
-{
-    return load_d(x);
-}
+SUMS(double, d, vd, vld, 8)
+SUMS(float, f, vf, vlf, 16)
 
-SUMS(double, d, load_d, vd, loadn_d, vmin_d)
-SUMS(float, f, load_f, vf, loadn_f, vmin_f)
-
-#else /* portable C: eight scalar accumulators */
+#else /* portable C: eight scalar accumulators, in double */
 static inline double
 lanes_sum(const double *v)
 {
@@ -282,6 +290,26 @@ lanes_sum(const double *v)
         }                                                                               \
         for (; j < n; j++) {                                                            \
             a[0] += (double)x[j] * (double)l[j];                                        \
+            b[0] += (double)x[j];                                                       \
+        }                                                                               \
+        *d = lanes_sum(a);                                                              \
+        *s = lanes_sum(b);                                                              \
+    }                                                                                   \
+    static inline void dotdiff_sum_##SUF(const T *restrict x, const T *restrict l,      \
+                                         const T *restrict z, npy_intp n, double *d,    \
+                                         double *s)                                     \
+    {                                                                                   \
+        double a[LANES] = {0}, b[LANES] = {0};                                          \
+        npy_intp j = 0;                                                                 \
+        for (; j + LANES <= n; j += LANES) {                                            \
+            for (int u = 0; u < LANES; u++) {                                           \
+                double xv = (double)x[j + u];                                           \
+                a[u] += xv * (double)(l[j + u] - z[j + u]);                             \
+                b[u] += xv;                                                             \
+            }                                                                           \
+        }                                                                               \
+        for (; j < n; j++) {                                                            \
+            a[0] += (double)x[j] * (double)(l[j] - z[j]);                               \
             b[0] += (double)x[j];                                                       \
         }                                                                               \
         *d = lanes_sum(a);                                                              \
@@ -354,14 +382,15 @@ enum { K_ENTROPY = 0, K_CE = 1, K_KL = 2 };
                                         npy_intp m, npy_intp k, double *out,            \
                                         npy_intp os)                                    \
     {                                                                                   \
-        T buf[CHUNK];                                                                   \
+        enum { NC = CHUNK };                                                            \
+        T buf[NC] ALIGN64;                                                              \
         for (npy_intp i = 0; i < m; i++) {                                              \
             const T *p = (const T *)(pb + i * ps);                                      \
             const T *q = kind == K_ENTROPY ? p : (const T *)(qb + i * qs);              \
             Acc d = {0, 0}, sp = {0, 0}, sq = {0, 0};                                   \
             T lo = (T)INFINITY;                                                         \
-            for (npy_intp c0 = 0; c0 < k; c0 += CHUNK) {                                \
-                npy_intp n = k - c0 < CHUNK ? k - c0 : CHUNK;                           \
+            for (npy_intp c0 = 0; c0 < k; c0 += NC) {                                   \
+                npy_intp n = k - c0 < NC ? k - c0 : NC;                                 \
                 const T *pc = p + c0, *qc = q + c0;                                     \
                 if (kind == K_KL) {                                                     \
                     for (npy_intp j = 0; j < n; j++) {                                  \
@@ -415,7 +444,7 @@ CLONES static void
 logit_rows(int kl, int p_logits, int low, const char *pb, npy_intp ps, const char *qb,
            npy_intp qs, npy_intp m, npy_intp k, double *out, npy_intp os)
 {
-    double e[CHUNK], w[CHUNK];
+    double e[CHUNK] ALIGN64, w[CHUNK] ALIGN64;
     for (npy_intp i = 0; i < m; i++) {
         const double *zp = (const double *)(pb + i * ps);
         const double *zq = (const double *)(qb + i * qs);
@@ -430,10 +459,7 @@ logit_rows(int kl, int p_logits, int low, const char *pb, npy_intp ps, const cha
             if (p_logits) {
                 run_loop(&EXP_D, a, w, n, sizeof(double));
                 if (kl) {
-                    for (npy_intp j = 0; j < n; j++) {
-                        e[j] = a[j] - c[j];
-                    }
-                    dot_sum_d(w, e, n, &x, &y);
+                    dotdiff_sum_d(w, a, c, n, &x, &y);
                 }
                 else {
                     dot_sum_d(w, c, n, &x, &y);
@@ -441,10 +467,7 @@ logit_rows(int kl, int p_logits, int low, const char *pb, npy_intp ps, const cha
             }
             else if (kl) {
                 run_loop(&LOG_D, a, w, n, sizeof(double));
-                for (npy_intp j = 0; j < n; j++) {
-                    w[j] -= c[j];
-                }
-                dot_sum_d(a, w, n, &x, &y);
+                dotdiff_sum_d(a, w, c, n, &x, &y);
             }
             else if (low) {
                 double unused;
