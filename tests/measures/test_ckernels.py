@@ -90,6 +90,8 @@ def test_the_kernels_refuse_what_they_do_not_take() -> None:
         COMPILED.probs(0, 4, p, p, out)
     with pytest.raises(ValueError, match="out must be"):
         COMPILED.probs(1, 4, p, p, np.empty((2, 3)))
+    with pytest.raises(ValueError, match="out must be"):  # a float64 table for float32 rows
+        COMPILED.probs(0, 2, p.astype(np.float32), p.astype(np.float32), np.empty((2, 3)))
     with pytest.raises(ValueError, match="wrong shape"):
         COMPILED.logits(True, True, False, p, p[:2], out)
 
@@ -123,7 +125,7 @@ def test_partial_sums_match_fsum(name: str, k: int, dtype: type) -> None:
     measure, kind = MEASURES[name]
     p, q = _probs((5, k), 3, dtype), _probs((5, k), 4, dtype)
     stats = measure.stats
-    out = np.full((stats, 5), np.nan)
+    out = np.full((stats, 5), np.nan, dtype=dtype)
     COMPILED.probs(kind, stats, p, q, out)
     x = {0: p, 1: q, 2: p / q}[kind]  # p / q rounded in the input's dtype, as NumPy does
     logs = np.log(x).astype(np.float64)
@@ -162,7 +164,7 @@ def test_partial_sums_have_the_numpy_kernels_classes_on_bad_entries(
                 j = rng.integers(0, k, size=rng.integers(1, 4))
                 arr[i, j] = rng.choice(specials)
     stats = measure.stats if check else 1
-    got = np.empty((stats, m))
+    got = np.empty((stats, m), dtype=dtype)
     with np.errstate(all="ignore"):
         COMPILED.probs(kind, stats, p, q, got)
         rows = [p] if kind == 0 else [p, q]
@@ -173,7 +175,7 @@ def test_partial_sums_have_the_numpy_kernels_classes_on_bad_entries(
     # (across lanes and chunks); the row is invalid either way (its sum is not 1).
     big = float(np.finfo(dtype).max)
     for j in range(stats - (1 if stats == 4 else 0)):
-        a, b = got[j].copy(), want[j].copy()
+        a, b = got[j].astype(np.float64), want[j].copy()
         for x in (a, b):
             x[np.abs(x) > big] *= np.inf
         np.testing.assert_array_equal(np.isnan(a), np.isnan(b))

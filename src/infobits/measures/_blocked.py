@@ -262,9 +262,10 @@ def _blocked(
     nstat = measure.stats if check else 1
     has_low = nstat > 1 + len(rows)
     if measure.ckind is not None and c_rows(rows):
-        # Whole rows at once, in C: the same partial sums, in float64 (for float32 too).
+        # Whole rows at once, in C: the same partial sums (taken in float64, stored in
+        # the inputs' dtype as the NumPy kernels store theirs).
         assert _ckernels is not None
-        table = np.empty((nstat, m))
+        table = np.empty((nstat, m), dtype=rows[0].dtype)
         _ckernels.probs(measure.ckind, nstat, rows[0], rows[-1], table)
         low = table[-1] if has_low else None
     else:

@@ -371,7 +371,8 @@ SUMS(float, f)
 
 /* ------------------------------------------------------------------------------------
  * Probability rows: out[0] Σ p·log x (x = p, q or p/q), then, with ``stats`` > 1, Σ p,
- * then (stats 4) Σ q and min p. ``out`` is (stats, rows) float64, row stride ``os``.
+ * then (stats 4) Σ q and min p. ``out`` is (stats, rows) of the input's type, row
+ * stride ``os``.
  */
 
 enum { K_ENTROPY = 0, K_CE = 1, K_KL = 2 };
@@ -379,8 +380,7 @@ enum { K_ENTROPY = 0, K_CE = 1, K_KL = 2 };
 #define PROBS_ROW(T, SUF, LOGLOOP)                                                      \
     CLONES static void probs_rows_##SUF(int kind, int stats, const char *pb,            \
                                         npy_intp ps, const char *qb, npy_intp qs,       \
-                                        npy_intp m, npy_intp k, double *out,            \
-                                        npy_intp os)                                    \
+                                        npy_intp m, npy_intp k, T *out, npy_intp os)    \
     {                                                                                   \
         enum { NC = CHUNK };                                                            \
         T buf[NC] ALIGN64;                                                              \
@@ -417,14 +417,16 @@ enum { K_ENTROPY = 0, K_CE = 1, K_KL = 2 };
                     acc_add(&d, dot_##SUF(pc, buf, n));                                 \
                 }                                                                       \
             }                                                                           \
-            out[i] = acc_get(&d);                                                       \
+            /* stored in the input's dtype, as NumPy's kernels store them */            \
+            out[i] = (T)acc_get(&d);                                                    \
             if (stats >= 2) {                                                           \
-                out[os + i] = acc_get(&sp);                                             \
-            }                                                                           \
-            if (stats >= 4) {                                                           \
-                out[2 * os + i] = acc_get(&sq);                                         \
-                /* NaN in p makes Σp NaN; min p then says NaN too, as NumPy's does */   \
-                out[3 * os + i] = isnan(out[os + i]) ? NAN : (double)lo;                \
+                double t = acc_get(&sp);                                                \
+                out[os + i] = (T)t;                                                     \
+                if (stats >= 4) {                                                       \
+                    out[2 * os + i] = (T)acc_get(&sq);                                  \
+                    /* NaN in p makes Σp NaN; min p then says NaN too, as NumPy's does */ \
+                    out[3 * os + i] = isnan(t) ? (T)NAN : lo;                           \
+                }                                                                       \
             }                                                                           \
         }                                                                               \
     }
@@ -522,22 +524,24 @@ rows_ok(PyObject *o, const char *name, int typenum, npy_intp m, npy_intp k)
 /* A writeable aligned float64 (nstat, m) table with contiguous rows... of any row
  * stride, and elements contiguous along m. Returns its row stride in elements. */
 static npy_intp
-table_ok(PyObject *o, npy_intp nstat, npy_intp m)
+table_ok(PyObject *o, int typenum, npy_intp nstat, npy_intp m)
 {
     if (!PyArray_Check(o)) {
         PyErr_SetString(PyExc_TypeError, "out must be a NumPy array");
         return -1;
     }
     PyArrayObject *t = (PyArrayObject *)o;
-    if (PyArray_NDIM(t) != 2 || PyArray_TYPE(t) != NPY_DOUBLE || !PyArray_ISNOTSWAPPED(t) ||
+    npy_intp size = typenum == NPY_DOUBLE ? sizeof(double) : sizeof(float);
+    if (PyArray_NDIM(t) != 2 || PyArray_TYPE(t) != typenum || !PyArray_ISNOTSWAPPED(t) ||
         !PyArray_ISALIGNED(t) || !PyArray_ISWRITEABLE(t) || PyArray_DIM(t, 0) < nstat ||
-        PyArray_DIM(t, 1) != m || (m > 1 && PyArray_STRIDE(t, 1) != sizeof(double)) ||
-        PyArray_STRIDE(t, 0) % sizeof(double) != 0) {
+        PyArray_DIM(t, 1) != m || (m > 1 && PyArray_STRIDE(t, 1) != size) ||
+        PyArray_STRIDE(t, 0) % size != 0) {
         PyErr_SetString(PyExc_ValueError,
-                        "out must be a writeable float64 (stats, rows) array, rows contiguous");
+                        "out must be a writeable (stats, rows) array of the inputs' dtype "
+                        "(float64 for logits), rows contiguous");
         return -1;
     }
-    return PyArray_STRIDE(t, 0) / (npy_intp)sizeof(double);
+    return PyArray_STRIDE(t, 0) / size;
 }
 
 PyDoc_STRVAR(probs_doc,
@@ -545,7 +549,8 @@ PyDoc_STRVAR(probs_doc,
              "Per row of the 2-D float64 or float32 arrays p (and q, same shape and dtype;\n"
              "ignored for entropy): out[0] = Σ p·log x with x = p (kind 0), q (1) or p/q (2);\n"
              "with stats >= 2, out[1] = Σ p; with stats 4, out[2] = Σ q and out[3] = min p.\n"
-             "out is a float64 (>= stats, rows) array.");
+             "out is a (>= stats, rows) array of p's dtype (the sums are taken in float64\n"
+             "and rounded to it).");
 
 static PyObject *
 py_probs(PyObject *self, PyObject *args)
@@ -585,21 +590,21 @@ py_probs(PyObject *self, PyObject *args)
         }
         q = (PyArrayObject *)qo;
     }
-    npy_intp os = table_ok(oo, stats, m);
+    npy_intp os = table_ok(oo, typenum, stats, m);
     if (os < 0) {
         return NULL;
     }
     const char *pb = PyArray_BYTES(p), *qb = PyArray_BYTES(q);
     npy_intp ps = PyArray_STRIDE(p, 0), qs = PyArray_STRIDE(q, 0);
-    double *out = (double *)PyArray_BYTES((PyArrayObject *)oo);
+    char *out = PyArray_BYTES((PyArrayObject *)oo);
     fexcept_t flags;
     Py_BEGIN_ALLOW_THREADS;
     fegetexceptflag(&flags, FE_ALL_EXCEPT);
     if (typenum == NPY_DOUBLE) {
-        probs_rows_d(kind, stats, pb, ps, qb, qs, m, k, out, os);
+        probs_rows_d(kind, stats, pb, ps, qb, qs, m, k, (double *)out, os);
     }
     else {
-        probs_rows_f(kind, stats, pb, ps, qb, qs, m, k, out, os);
+        probs_rows_f(kind, stats, pb, ps, qb, qs, m, k, (float *)out, os);
     }
     fesetexceptflag(&flags, FE_ALL_EXCEPT);
     Py_END_ALLOW_THREADS;
@@ -634,7 +639,7 @@ py_logits(PyObject *self, PyObject *args)
         return NULL;
     }
     low = low && !p_logits && !kl;
-    npy_intp os = table_ok(oo, low ? 4 : 3, m);
+    npy_intp os = table_ok(oo, NPY_DOUBLE, low ? 4 : 3, m);
     if (os < 0) {
         return NULL;
     }

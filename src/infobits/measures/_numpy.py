@@ -101,7 +101,8 @@ def _finish(
     if axes is not None:
         res = res.reshape(tuple(1 if d in axes else s for d, s in enumerate(shape)))
     odt = np.result_type(*(d.out_dtype for d in dists))
-    res = res.astype(odt, copy=False)
+    with np.errstate(over="ignore"):  # beyond the dtype's range (unchecked input): inf
+        res = res.astype(odt, copy=False)
     if res.flags.writeable:  # the engine's own result: no second batch-sized array
         res += 0.0
     else:
@@ -136,11 +137,13 @@ def _entropy_nats(dists: list[Distribution], axes: tuple[int, ...]) -> np.ndarra
 
 def _ce_nats(dists: list[Distribution], axes: tuple[int, ...]) -> np.ndarray:
     p, q = dists
-    return np.asarray(_terms(p.probs(), q.logp()).sum(axis=axes))
+    with np.errstate(invalid="ignore"):  # unchecked q = +inf beside q = 0: NaN, quietly
+        return np.asarray(_terms(p.probs(), q.logp()).sum(axis=axes))
 
 
 def _kl_nats(dists: list[Distribution], axes: tuple[int, ...]) -> np.ndarray:
-    return kl_nats(dists[0], dists[1], axes)
+    with np.errstate(invalid="ignore"):  # unchecked -inf or NaN entries: NaN, quietly
+        return kl_nats(dists[0], dists[1], axes)
 
 
 # ---------------------------------------------------------------------------
@@ -344,10 +347,12 @@ def _rows_result(
     ln = log_of_base(base)
     if ndim == 1 and not keepdims:
         v = float(nats[0])
-        return dtype.type(v / ln if ln != 1.0 else v) + dtype.type(0.0)
+        with np.errstate(over="ignore"):  # beyond the dtype's range (unchecked input): inf
+            return dtype.type(v / ln if ln != 1.0 else v) + dtype.type(0.0)
     if ln != 1.0:
         nats /= ln
-    res = nats.astype(dtype, copy=False)
+    with np.errstate(over="ignore"):
+        res = nats.astype(dtype, copy=False)
     res += 0.0
     if keepdims:
         return res.reshape((1,) if ndim == 1 else (shape[0], 1))
