@@ -9,6 +9,14 @@ the calling thread, and the rest use einsum (:func:`rowdot`, :func:`rowsum`). Ea
 :class:`RowMeasure`: a kernel for probability blocks, one for (p, log p) blocks made from
 logits, a rule saying which rows to redo, and the careful formula that redoes them.
 :func:`by_rows` is the one driver. Everything is in nats.
+
+Where the optional C extension :mod:`._ckernels` is built (``setup.py build_ext``), plain
+float64 and float32 probability rows (each row contiguous) skip the blocks: one call
+computes, over whole rows, the same partial sums the block kernels give, in chunks that
+stay in L1, with NumPy's own log and exp inner loops and no Python or NumPy call per
+block (:func:`c_rows` says which rows it takes). Every decision on those sums (what to
+check, fix or redo) is the same on both paths; without the extension, or if NumPy's
+loops are not found in it, the blocks answer.
 """
 
 from __future__ import annotations
@@ -255,7 +263,8 @@ def _blocked(
     each block row's partial sums into a small table (a few numbers per row or piece,
     no array the size of the input), summed across a row's pieces at the end. Rows
     whose sum is not finite are retaken block by block with ``measure.fix``, which also
-    gives the minimum entry the check needs there.
+    gives the minimum entry the check needs there. With the C kernels (``measure.ckind``
+    and :func:`c_rows`), one call fills the table over whole rows instead.
     """
     m = rows[0].shape[0]
     check = tols is not None

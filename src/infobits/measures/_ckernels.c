@@ -39,14 +39,12 @@
 #endif
 #define LANES 8
 
-/* Compile the hot loops for several instruction sets where the toolchain can pick one
- * at load time (GCC or clang on x86-64 Linux); elsewhere, one portable build. */
-#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && !defined(__INTEL_COMPILER)
-#if defined(__clang__) || __GNUC__ >= 12
+/* Compile the hot loops for several instruction sets, one picked at load time, where
+ * the toolchain is known to do that (GCC 12 or later, x86-64, glibc's ifunc); elsewhere,
+ * one portable build. */
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__INTEL_COMPILER) && __GNUC__ >= 12
 #define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
 #else
 #define CLONES
 #endif
