@@ -20,6 +20,10 @@
  * kernel runs; the floating-point exception flags are left as they were.
  */
 #define PY_SSIZE_T_CLEAN
+#if defined(_MSC_VER)
+#define _USE_MATH_DEFINES /* M_E, M_LN2, M_LN10 */
+#define restrict __restrict
+#endif
 #include <Python.h>
 
 #include <fenv.h>
