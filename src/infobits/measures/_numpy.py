@@ -10,6 +10,7 @@ is in nats until :func:`_finish`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -299,6 +300,8 @@ def _rows_or_general(
 
 
 _FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+#: The largest finite value of each of those dtypes.
+_LARGEST = {d: float(np.finfo(d).max) for d in _FLOATS}
 
 
 def _plain_rows(xs: Sequence[Any], axis: Axis) -> list[np.ndarray] | None:
@@ -347,11 +350,15 @@ def _rows_result(
     ln = log_of_base(base)
     if ndim == 1 and not keepdims:
         v = float(nats[0])
-        with np.errstate(over="ignore"):  # beyond the dtype's range (unchecked input): inf
-            return dtype.type(v / ln if ln != 1.0 else v) + dtype.type(0.0)
+        if ln != 1.0:
+            v /= ln
+        if abs(v) > _LARGEST.get(dtype, math.inf):  # (unchecked input) as the cast rounds
+            with np.errstate(over="ignore"):  # it, without its overflow warning
+                return dtype.type(v) + dtype.type(0.0)
+        return dtype.type(v) + dtype.type(0.0)
     if ln != 1.0:
         nats /= ln
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore"):  # beyond the dtype's range (unchecked input): inf
         res = nats.astype(dtype, copy=False)
     res += 0.0
     if keepdims:
