@@ -358,8 +358,11 @@ def _rows_result(
         return dtype.type(v) + dtype.type(0.0)
     if ln != 1.0:
         nats /= ln
-    with np.errstate(over="ignore"):  # beyond the dtype's range (unchecked input): inf
-        res = nats.astype(dtype, copy=False)
+    if dtype == nats.dtype:
+        res = nats
+    else:
+        with np.errstate(over="ignore"):  # beyond the dtype's range (unchecked input): inf
+            res = nats.astype(dtype)
     res += 0.0
     if keepdims:
         return res.reshape((1,) if ndim == 1 else (shape[0], 1))
