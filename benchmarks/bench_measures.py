@@ -11,7 +11,11 @@ absolute speed varies. Peak extra memory (tracemalloc) is given as % of one inpu
 (a training job, a CI neighbour). torch is imported first, as in a training script, and
 no thread variable is set: the environment is left as the user has it.
 
-Usage: python benchmarks/bench_measures.py [--quick] [--busy] [--repeats N]
+The NumPy engine uses its compiled row kernels (``infobits.measures._ckernels``, built
+by ``python setup.py build_ext --inplace``) where they are built; the first line says
+whether they are, and ``--numpy-kernels`` times the NumPy path alone.
+
+Usage: python benchmarks/bench_measures.py [--quick] [--busy] [--repeats N] [--numpy-kernels]
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import scipy.stats
 from _timing import interleaved
 
 import infobits as ib
+from infobits.measures import _blocked
 
 GOALS = {"kl_divergence": 5.0, "cross_entropy": 5.0, "entropy": 2.0}
 
@@ -181,7 +186,13 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="no 10^7 arrays, fewer repeats")
     ap.add_argument("--busy", action="store_true", help="one CPU-bound process alongside")
     ap.add_argument("--repeats", type=int, default=None)
+    ap.add_argument(
+        "--numpy-kernels", action="store_true", help="leave the compiled kernels unused"
+    )
     args = ap.parse_args()
+    if args.numpy_kernels:
+        _blocked._ckernels = None
+    compiled = _blocked._ckernels is not None
     repeats = args.repeats or (5 if args.quick else 11)
     sizes = [10**5, 10**6] if args.quick else [10**5, 10**6, 10**7]
     shapes: list[tuple[int, ...]] = [(n,) for n in sizes] + [(2000, 1000)]
@@ -189,9 +200,10 @@ def main() -> None:
     if args.busy:
         busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
+        kernels = "compiled row kernels" if compiled else "NumPy row kernels (no compiled ones)"
         print(
             f"{'busy: one CPU-bound process alongside' if busy else 'quiet'}; medians of "
-            f"{repeats} interleaved runs\n"
+            f"{repeats} interleaved runs; {kernels}\n"
         )
         probability_table(shapes, repeats)
         logits_table(repeats)

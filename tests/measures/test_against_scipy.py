@@ -12,6 +12,9 @@ from hypothesis import given
 import infobits as ib
 from tests.reference import distribution_pairs
 
+# Every test here runs with the compiled row kernels and with the NumPy path alone.
+pytestmark = pytest.mark.usefixtures("kernels")
+
 
 @given(distribution_pairs())
 def test_kl_and_entropy_match_scipy_stats_entropy(pq: tuple) -> None:  # type: ignore[type-arg]

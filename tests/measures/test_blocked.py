@@ -12,6 +12,9 @@ import pytest
 import infobits as ib
 from infobits.measures import _blocked
 
+# Every test here runs with the compiled row kernels and with the NumPy path alone.
+pytestmark = pytest.mark.usefixtures("kernels")
+
 
 def _probs(shape: tuple[int, ...], seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)

@@ -16,6 +16,9 @@ import scipy.stats
 import infobits as ib
 from infobits.measures import _blocked, _numpy
 
+# Every test here runs with the compiled row kernels and with the NumPy path alone.
+pytestmark = pytest.mark.usefixtures("kernels")
+
 F64 = np.dtype(np.float64)
 
 

@@ -9,6 +9,9 @@ import pytest
 
 import infobits as ib
 
+# Every test here runs with the compiled row kernels and with the NumPy path alone.
+pytestmark = pytest.mark.usefixtures("kernels")
+
 # pytest turns every warning into an error here, so these tests also check that
 # none of the conventions below emits a RuntimeWarning.
 

@@ -15,6 +15,9 @@ import torch
 
 import infobits as ib
 
+# Every test here runs with the compiled row kernels and with the NumPy path alone.
+pytestmark = pytest.mark.usefixtures("kernels")
+
 jax = pytest.importorskip("jax")
 jax.config.update("jax_enable_x64", True)
 jnp = jax.numpy

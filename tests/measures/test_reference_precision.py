@@ -12,6 +12,9 @@ import pytest
 import infobits as ib
 from tests.reference import mp_cross_entropy, mp_entropy, mp_kl, rel_err
 
+# Every test here runs with the compiled row kernels and with the NumPy path alone.
+pytestmark = pytest.mark.usefixtures("kernels")
+
 RTOL = 1e-12
 
 

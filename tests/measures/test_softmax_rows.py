@@ -12,6 +12,9 @@ from infobits._inputs import validate
 from infobits.measures._kl import kl_nats
 from infobits.measures._numpy import prepare_many
 
+# Every test here runs with the compiled row kernels and with the NumPy path alone.
+pytestmark = pytest.mark.usefixtures("kernels")
+
 
 def _batch(seed: int, rows: int = 300, k: int = 40) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)

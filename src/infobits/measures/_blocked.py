@@ -9,6 +9,14 @@ the calling thread, and the rest use einsum (:func:`rowdot`, :func:`rowsum`). Ea
 :class:`RowMeasure`: a kernel for probability blocks, one for (p, log p) blocks made from
 logits, a rule saying which rows to redo, and the careful formula that redoes them.
 :func:`by_rows` is the one driver. Everything is in nats.
+
+Where the optional C extension :mod:`._ckernels` is built (``setup.py build_ext``), plain
+float64 and float32 probability rows (each row contiguous) skip the blocks: one call
+computes, over whole rows, the same partial sums the block kernels give, in chunks that
+stay in L1, with NumPy's own log and exp inner loops and no Python or NumPy call per
+block (:func:`c_rows` says which rows it takes). Every decision on those sums (what to
+check, fix or redo) is the same on both paths; without the extension, or if NumPy's
+loops are not found in it, the blocks answer.
 """
 
 from __future__ import annotations
@@ -18,10 +26,19 @@ import math
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
 from .._inputs import Distribution, Kind, check_probs, sum_tolerance, validate
+
+_ckernels: ModuleType | None
+try:  # the fused C kernels (optional): the same partial sums, no NumPy call per block
+    from . import _ckernels
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _ckernels = None
+if _ckernels is not None and not _ckernels.AVAILABLE:  # NumPy's loops were not found
+    _ckernels = None
 
 __all__ = [
     "BLOCK_BYTES",
@@ -29,6 +46,7 @@ __all__ = [
     "Part",
     "RowMeasure",
     "by_rows",
+    "c_rows",
     "dot_rows",
     "probs_rows",
     "rowdot",
@@ -84,6 +102,9 @@ class RowMeasure:
     need: tuple[str, ...]
     redo: Callable[[np.ndarray], np.ndarray]
     careful: Callable[[list[Distribution], tuple[int, ...]], np.ndarray]
+    #: The measure's number in the C kernels (``_ckernels.probs``: 0 entropy, 1 cross-
+    #: entropy, 2 KL), which compute what ``probs`` does over whole rows; None: none.
+    ckind: int | None = None
 
 
 #: The longest row the probability kernels take a dot product over in one call.
@@ -139,6 +160,25 @@ def rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def rowsum(a: np.ndarray) -> np.ndarray:
     """Σⱼ a[i, j] for each row i of a 2-D block, in the calling thread (see rowdot)."""
     return np.einsum("ij->i", a)
+
+
+def c_rows(rows: Sequence[np.ndarray]) -> bool:
+    """Whether the C kernels are built and take these same-shape 2-D rows: one dtype,
+    float64 or float32 in native byte order, aligned, each row contiguous."""
+    if _ckernels is None:
+        return False
+    dt = rows[0].dtype
+    if dt not in _C_DTYPES:
+        return False
+    k = rows[0].shape[1]
+    for r in rows:
+        if r.dtype != dt or not r.flags.aligned or (k > 1 and r.strides[1] != dt.itemsize):
+            return False
+    return True
+
+
+#: float64 and float32 in native byte order (a swapped dtype is not equal to these).
+_C_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 
 
 def as_rows(a: np.ndarray, axes: tuple[int, ...]) -> np.ndarray | None:
@@ -223,14 +263,66 @@ def _blocked(
     each block row's partial sums into a small table (a few numbers per row or piece,
     no array the size of the input), summed across a row's pieces at the end. Rows
     whose sum is not finite are retaken block by block with ``measure.fix``, which also
-    gives the minimum entry the check needs there.
+    gives the minimum entry the check needs there. With the C kernels (``measure.ckind``
+    and :func:`c_rows`), one call fills the table over whole rows instead.
     """
-    m, k = rows[0].shape
+    m = rows[0].shape[0]
     check = tols is not None
-    dtype = rows[0].dtype if len(rows) == 1 else np.result_type(*rows)
-    size = BLOCK_BYTES // dtype.itemsize
     nstat = measure.stats if check else 1
     has_low = nstat > 1 + len(rows)
+    if measure.ckind is not None and c_rows(rows):
+        # Whole rows at once, in C: the same partial sums (taken in float64, stored in
+        # the inputs' dtype as the NumPy kernels store theirs).
+        assert _ckernels is not None
+        table = np.empty((nstat, m), dtype=rows[0].dtype)
+        _ckernels.probs(measure.ckind, nstat, rows[0], rows[-1], table)
+        low = table[-1] if has_low else None
+    else:
+        table, low = _block_sums(measure, rows, nstat, has_low)
+    if m == 1:  # one row: its few numbers as Python floats cost less than array calls
+        vals = table[:, 0].tolist()
+        v = -vals[0] if measure.negate else vals[0]
+        nats = np.array([v])
+        fixed_low = np.inf
+        if not math.isfinite(v):
+            with np.errstate(all="ignore"):
+                fixed_low = _fix_rows(measure, rows, nats)
+        if not check:
+            return nats, True
+        assert tols is not None
+        lo = float(low[0]) if low is not None else 0.0
+        ok = (
+            lo >= 0
+            and fixed_low >= 0
+            and all(abs(x - 1.0) <= t for x, t in zip(vals[1:], tols, strict=False))
+        )
+        return nats, ok
+    nats = table[0].astype(np.float64)
+    if measure.negate:
+        np.negative(nats, out=nats)
+    fixed_low = np.inf
+    if not np.isfinite(nats).all():
+        with np.errstate(all="ignore"):
+            fixed_low = _fix_rows(measure, rows, nats)
+    if not check:
+        return nats, True
+    assert tols is not None
+    ok = fixed_low >= 0 and all(
+        bool(np.all(np.abs(x - 1) <= t)) for x, t in zip(table[1:], tols, strict=False)
+    )
+    if ok and low is not None:
+        ok = bool(np.all(low >= 0))
+    return nats, ok
+
+
+def _block_sums(
+    measure: RowMeasure, rows: list[np.ndarray], nstat: int, has_low: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The table of :func:`_blocked`, ``nstat`` partial sums per row, through
+    ``measure.probs`` over blocks; and the row minima of p when ``has_low``."""
+    m, k = rows[0].shape
+    dtype = rows[0].dtype if len(rows) == 1 else np.result_type(*rows)
+    size = BLOCK_BYTES // dtype.itemsize
     buf = scratch(dtype)
     kernel = measure.probs
     # float32 partial sums as NumPy's own float32 sums keep them; added up in float64.
@@ -271,40 +363,7 @@ def _blocked(
                     )
         table = np.add.reduce(out, axis=2, dtype=np.float64)
         low = out[-1].min(axis=1) if has_low else None
-    if m == 1:  # one row: its few numbers as Python floats cost less than array calls
-        vals = table[:, 0].tolist()
-        v = -vals[0] if measure.negate else vals[0]
-        nats = np.array([v])
-        fixed_low = np.inf
-        if not math.isfinite(v):
-            with np.errstate(all="ignore"):
-                fixed_low = _fix_rows(measure, rows, nats)
-        if not check:
-            return nats, True
-        assert tols is not None
-        lo = float(low[0]) if low is not None else 0.0
-        ok = (
-            lo >= 0
-            and fixed_low >= 0
-            and all(abs(x - 1.0) <= t for x, t in zip(vals[1:], tols, strict=False))
-        )
-        return nats, ok
-    nats = table[0].astype(np.float64)
-    if measure.negate:
-        np.negative(nats, out=nats)
-    fixed_low = np.inf
-    if not np.isfinite(nats).all():
-        with np.errstate(all="ignore"):
-            fixed_low = _fix_rows(measure, rows, nats)
-    if not check:
-        return nats, True
-    assert tols is not None
-    ok = fixed_low >= 0 and all(
-        bool(np.all(np.abs(x - 1) <= t)) for x, t in zip(table[1:], tols, strict=False)
-    )
-    if ok and low is not None:
-        ok = bool(np.all(low >= 0))
-    return nats, ok
+    return table, low
 
 
 def _fix_rows(measure: RowMeasure, rows: list[np.ndarray], nats: np.ndarray) -> float:

@@ -10,6 +10,7 @@ is in nats until :func:`_finish`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,12 +33,14 @@ from .._inputs import (
     validate,
 )
 from .._units import Base, log_of_base, to_base
+from . import _blocked
 from ._blocked import (
     DOT_MAX,
     Part,
     RowMeasure,
     block,
     by_rows,
+    c_rows,
     dot_rows,
     probs_rows,
     rowdot,
@@ -99,7 +102,8 @@ def _finish(
     if axes is not None:
         res = res.reshape(tuple(1 if d in axes else s for d, s in enumerate(shape)))
     odt = np.result_type(*(d.out_dtype for d in dists))
-    res = res.astype(odt, copy=False)
+    with np.errstate(over="ignore"):  # beyond the dtype's range (unchecked input): inf
+        res = res.astype(odt, copy=False)
     if res.flags.writeable:  # the engine's own result: no second batch-sized array
         res += 0.0
     else:
@@ -134,11 +138,13 @@ def _entropy_nats(dists: list[Distribution], axes: tuple[int, ...]) -> np.ndarra
 
 def _ce_nats(dists: list[Distribution], axes: tuple[int, ...]) -> np.ndarray:
     p, q = dists
-    return np.asarray(_terms(p.probs(), q.logp()).sum(axis=axes))
+    with np.errstate(invalid="ignore"):  # unchecked q = +inf beside q = 0: NaN, quietly
+        return np.asarray(_terms(p.probs(), q.logp()).sum(axis=axes))
 
 
 def _kl_nats(dists: list[Distribution], axes: tuple[int, ...]) -> np.ndarray:
-    return kl_nats(dists[0], dists[1], axes)
+    with np.errstate(invalid="ignore"):  # unchecked -inf or NaN entries: NaN, quietly
+        return kl_nats(dists[0], dists[1], axes)
 
 
 # ---------------------------------------------------------------------------
@@ -251,6 +257,7 @@ ENTROPY = RowMeasure(
     need=("both",),
     redo=lambda h: ~np.isfinite(h),  # a zero probability made 0·log 0 = NaN there
     careful=_entropy_nats,
+    ckind=0,
 )
 CROSS_ENTROPY = RowMeasure(
     probs=_ce_kernel,
@@ -262,6 +269,7 @@ CROSS_ENTROPY = RowMeasure(
     need=("p", "log"),
     redo=np.isnan,  # 0·log 0 where p = q = 0
     careful=_ce_nats,
+    ckind=1,
 )
 KL = RowMeasure(
     probs=_kl_kernel,
@@ -273,6 +281,7 @@ KL = RowMeasure(
     need=("both", "both"),
     redo=_kl_redo,
     careful=_kl_nats,
+    ckind=2,
 )
 
 
@@ -291,6 +300,8 @@ def _rows_or_general(
 
 
 _FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+#: The largest finite value of each of those dtypes.
+_LARGEST = {d: float(np.finfo(d).max) for d in _FLOATS}
 
 
 def _plain_rows(xs: Sequence[Any], axis: Axis) -> list[np.ndarray] | None:
@@ -339,10 +350,19 @@ def _rows_result(
     ln = log_of_base(base)
     if ndim == 1 and not keepdims:
         v = float(nats[0])
-        return dtype.type(v / ln if ln != 1.0 else v) + dtype.type(0.0)
+        if ln != 1.0:
+            v /= ln
+        if abs(v) > _LARGEST.get(dtype, math.inf):  # (unchecked input) as the cast rounds
+            with np.errstate(over="ignore"):  # it, without its overflow warning
+                return dtype.type(v) + dtype.type(0.0)
+        return dtype.type(v) + dtype.type(0.0)
     if ln != 1.0:
         nats /= ln
-    res = nats.astype(dtype, copy=False)
+    if dtype == nats.dtype:
+        res = nats
+    else:
+        with np.errstate(over="ignore"):  # beyond the dtype's range (unchecked input): inf
+            res = nats.astype(dtype)
     res += 0.0
     if keepdims:
         return res.reshape((1,) if ndim == 1 else (shape[0], 1))
@@ -376,16 +396,19 @@ def _lse_kernel(z: np.ndarray, w: np.ndarray, out: np.ndarray) -> None:
     sum_rows(w, out)
 
 
-def _logits_nats(name: str, xs: Sequence[Any], rows: list[np.ndarray], check: bool) -> Any:
-    """Per-row nats of KL or H(p, q) for (logits or probabilities, logits) rows, and
-    a mask of the rows to answer with the blocked driver; None when p's row sums are
-    off (the driver's check words the error)."""
-    p_logits = isinstance(xs[0], Tagged)
-    zp, zq = rows
+def _logit_sums(name: str, p_logits: bool, check: bool, zp: np.ndarray, zq: np.ndarray) -> Any:
+    """The table of per-row sums :func:`_logits_nats` reads: Σ p·x (x = zp − zq or zq
+    for logit p, log p − zq or zq for probabilities), Σ e^zp (or Σp), Σ e^zq, and min p
+    (for H(p, q) with the check; else scratch), over blocks of rows, or whole rows at
+    once in C."""
     m, k = zq.shape
-    size = block(np.dtype(np.float64))
-    step = max(1, size // k)
-    t = [np.empty(m) for _ in range(4)]  # Σ p·x, sp (or Σp), sq, min p (then scratch)
+    table = np.empty((4, m))
+    if c_rows([zp, zq]):
+        assert _blocked._ckernels is not None
+        _blocked._ckernels.logits(name == "kl", p_logits, check and name == "ce", zp, zq, table)
+        return table
+    t = list(table)
+    step = max(1, block(np.dtype(np.float64)) // k)
     b1, b2 = scratch(np.dtype(np.float64), 2), scratch(np.dtype(np.float64), 3)
     with np.errstate(all="ignore"):
         for r0 in range(0, m, step):
@@ -411,8 +434,19 @@ def _logits_nats(name: str, xs: Sequence[Any], rows: list[np.ndarray], check: bo
                     dot_rows(a, c, t[0][r0:r1])
                     if check:
                         np.minimum.reduce(a, axis=1, out=t[3][r0:r1])
+    return table
+
+
+def _logits_nats(name: str, xs: Sequence[Any], rows: list[np.ndarray], check: bool) -> Any:
+    """Per-row nats of KL or H(p, q) for (logits or probabilities, logits) rows, and
+    a mask of the rows to answer with the blocked driver; None when p's row sums are
+    off (the driver's check words the error)."""
+    p_logits = isinstance(xs[0], Tagged)
+    zp, zq = rows
+    table = _logit_sums(name, p_logits, check, zp, zq)
+    with np.errstate(all="ignore"):
         # In place, over the table's rows: no more than a few batch-sized arrays.
-        dot, s1, sq, low = t
+        dot, s1, sq, low = table
         sane = (sq >= 1e-200) & (sq < np.inf)
         lse_q = np.log(sq, out=sq)
         if p_logits:

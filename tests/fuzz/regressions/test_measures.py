@@ -661,3 +661,46 @@ def test_float32_jax_counts_near_the_top_of_the_range() -> None:
     ref = mp_js(mp_logprobs(z, "logits"), mp_logprobs(c.astype(np.float64), "counts"))
     got = ib.js_divergence(ib.logits(jnp.asarray(z)), ib.counts(jnp.asarray(c)), base="nats")
     assert close(got, ref, 1e-5)
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_unchecked_cross_entropy_with_q_inf_beside_q_zero_does_not_warn(batch: bool) -> None:
+    # Found by the compiled-kernel fuzz (on both paths): the careful redo of a row
+    # whose q holds +inf and a 0 where p > 0 summed +inf and -inf terms with NumPy's
+    # invalid-value warning on. Unchecked invalid input gives NaN, quietly.
+    p = np.array([0.19, 0.08, 0.02, 0.71])
+    q = np.array([0.0, 0.5, np.inf, 0.5])
+    if batch:
+        p, q = np.stack([p, p]), np.stack([q, q])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = np.asarray(ib.cross_entropy(p, q, check=False))
+    assert np.isnan(got).all()
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_unchecked_kl_with_minus_inf_in_p_does_not_warn(batch: bool) -> None:
+    # Found by the compiled-kernel fuzz (on both paths): p = -inf against q = 0 made
+    # the careful KL add +inf and -inf sums with NumPy's invalid-value warning on.
+    p = np.array([-np.inf, 0.5, 0.5])
+    q = np.array([0.0, 0.5, 0.5])
+    if batch:
+        p, q = np.stack([p, p]), np.stack([q, q])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = np.asarray(ib.kl_divergence(p, q, check=False))
+    assert not np.isfinite(got).any()
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_unchecked_float32_kl_beyond_the_range_does_not_warn(batch: bool) -> None:
+    # Found by the compiled-kernel fuzz (on both paths): KL of an unchecked p = 1.7e38
+    # against logits is about 1.5e40 nats, and its cast to float32 warned of overflow.
+    p = np.array([1.7014117e38], dtype=np.float32)
+    z = np.array([0.0], dtype=np.float32)
+    if batch:
+        p, z = p[None], z[None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = np.asarray(ib.kl_divergence(p, ib.logits(z), check=False))
+    assert (got == np.inf).all()

@@ -1,0 +1,782 @@
+/*
+ * Fused row kernels for the NumPy engine's blocked measures (optional).
+ *
+ * Each kernel walks whole rows of float64 or float32 arrays (rows contiguous) in chunks of
+ * CHUNK elements held on the stack, so a call makes no Python or NumPy call per block
+ * and allocates nothing in proportion to its input. The logarithm and the exponential
+ * are NumPy's own inner loops (the SIMD loops np.log and np.exp run), looked up once
+ * from the ufunc objects when the module is imported: no hand-written transcendental
+ * function, and the same values NumPy gives. If a loop cannot be found, or does not
+ * give log 1 = 0, log e = 1, exp 0 = 1, the module says so (AVAILABLE = False) and the
+ * caller keeps its NumPy path.
+ *
+ * The kernels compute, per row, the partial sums the Python kernels of _blocked.py and
+ * _numpy.py produce (Σ p·log p, Σ p·log q, Σ p·log(p/q), the row sums of the inputs,
+ * the minimum of p), with the same meaning for NaN, inf, zeros and negative entries;
+ * every decision on them (what to redo, what to check) stays in Python. A chunk is
+ * summed in vectors of eight float64 lanes (sixteen float32 lanes for float32 input,
+ * as NumPy's float32 dot sums in float32, over shorter chains), and the chunks' sums
+ * are added in float64 with Neumaier's compensation. The GIL is released while a
+ * kernel runs; the floating-point exception flags are left as they were.
+ */
+#define PY_SSIZE_T_CLEAN
+#if defined(_MSC_VER)
+#define _USE_MATH_DEFINES /* M_E, M_LN2, M_LN10 */
+#define restrict __restrict
+#endif
+#include <Python.h>
+
+#include <fenv.h>
+#include <math.h>
+#include <string.h>
+
+#include <numpy/arrayobject.h>
+#include <numpy/ufuncobject.h>
+
+/* Elements per chunk: a chunk of p, of q and of their logarithms stays in L1, and a
+ * float32 lane sums no more than CHUNK/16 = 64 terms in float32. */
+#define CHUNK 1024
+#if defined(__GNUC__)
+#define ALIGN64 __attribute__((aligned(64)))
+#else
+#define ALIGN64
+#endif
+#define LANES 8
+
+/* Compile the hot loops for several instruction sets, one picked at load time, where
+ * the toolchain is known to do that (GCC 12 or later, x86-64, glibc's ifunc); elsewhere,
+ * one portable build. */
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__INTEL_COMPILER) && __GNUC__ >= 12
+#define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define CLONES
+#endif
+
+typedef void (*loop_fn)(char **, npy_intp const *, npy_intp const *, void *);
+
+typedef struct {
+    loop_fn fn;
+    void *data;
+} Loop;
+
+static Loop LOG_D, LOG_F, EXP_D, EXP_F;
+static PyObject *ufuncs_held = NULL; /* the ufuncs whose loops are used, kept alive */
+static int available = 0;
+
+/* out[0:n] = f(in[0:n]) through a NumPy unary inner loop (contiguous). */
+static inline void
+run_loop(const Loop *l, const void *in, void *out, npy_intp n, npy_intp itemsize)
+{
+    char *args[2] = {(char *)in, (char *)out};
+    npy_intp dims[1] = {n};
+    npy_intp steps[2] = {itemsize, itemsize};
+    l->fn(args, dims, steps, l->data);
+}
+
+/* ------------------------------------------------------------------------------------
+ * Sums of chunks. T is the input type; every sum is in double.
+ */
+
+typedef struct {
+    double s, c; /* Neumaier: sum and compensation */
+} Acc;
+
+static inline void
+acc_add(Acc *a, double x)
+{
+    double t = a->s + x;
+    if (fabs(a->s) >= fabs(x)) {
+        a->c += (a->s - t) + x;
+    }
+    else {
+        a->c += (x - t) + a->s;
+    }
+    a->s = t;
+}
+
+static inline double
+acc_get(const Acc *a)
+{
+    /* inf or NaN: the plain sum is the answer (the compensation would be NaN) */
+    return isfinite(a->s) ? a->s + a->c : a->s;
+}
+
+#if defined(__GNUC__)
+/* One GNU vector of accumulators per sum, 64 bytes: eight doubles, or sixteen floats
+ * for float32 input (a chunk's sums in float32, as NumPy's float32 dot keeps them, but
+ * over chains of CHUNK/16 terms; the chunks are then added in float64). The compiler
+ * maps the vector onto the clone's registers (4 x SSE2, 2 x AVX2, 1 x AVX-512). */
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef double vd __attribute__((vector_size(64)));
+typedef long long vld __attribute__((vector_size(64)));
+typedef float vf __attribute__((vector_size(64)));
+typedef int vlf __attribute__((vector_size(64)));
+
+#define VLOAD(V, NAME, T)                                                   \
+    static inline __attribute__((always_inline)) V NAME(const T *x)        \
+    {                                                                       \
+        V v;                                                                \
+        memcpy(&v, x, sizeof v);                                            \
+        return v;                                                           \
+    }
+VLOAD(vd, load_d, double)
+VLOAD(vf, load_f, float)
+
+/* lanewise min of V vectors x and m, keeping m where x is not below it (a NaN x is
+ * passed over); VL the same-size integer vector */
+#define VMIN(VL, x, m) ((__typeof__(m))((((VL)(x)) & ((x) < (m))) | (((VL)(m)) & ~((x) < (m)))))
+
+static inline __attribute__((always_inline)) double
+vsum_d(const vd *p)
+{
+    vd v = *p;
+    return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+}
+
+static inline __attribute__((always_inline)) double
+vsum_f(const vf *p)
+{
+    vf v = *p;
+    double h[8];
+    for (int u = 0; u < 8; u++) {
+        h[u] = (double)v[u] + (double)v[u + 8];
+    }
+    return ((h[0] + h[1]) + (h[2] + h[3])) + ((h[4] + h[5]) + (h[6] + h[7]));
+}
+
+/* For each element type: Σ x·l; Σ x·l and Σ x; Σ x·l, Σ x, Σ y and min x; Σ x.
+ * Tails (n not a multiple of the lanes) are summed in double. */
+#define SUMS(T, SUF, V, VI, NL)                                                           \
+    static inline __attribute__((always_inline)) double dot_##SUF(                      \
+        const T *restrict x, const T *restrict l, npy_intp n)                           \
+    {                                                                                   \
+        V a = {0}, a2 = {0};                                                            \
+        npy_intp j = 0;                                                                 \
+        for (; j + 2 * NL <= n; j += 2 * NL) {                                          \
+            a += load_##SUF(x + j) * load_##SUF(l + j);                                 \
+            a2 += load_##SUF(x + j + NL) * load_##SUF(l + j + NL);                      \
+        }                                                                               \
+        a += a2;                                                                        \
+        double r = vsum_##SUF(&a);                                                       \
+        for (; j < n; j++) {                                                            \
+            r += (double)x[j] * (double)l[j];                                           \
+        }                                                                               \
+        return r;                                                                       \
+    }                                                                                   \
+    static inline __attribute__((always_inline)) void dot_sum_##SUF(                    \
+        const T *restrict x, const T *restrict l, npy_intp n, double *d, double *s)     \
+    {                                                                                   \
+        V a = {0}, b = {0};                                                             \
+        npy_intp j = 0;                                                                 \
+        for (; j + NL <= n; j += NL) {                                                  \
+            V xv = load_##SUF(x + j);                                                   \
+            a += xv * load_##SUF(l + j);                                                \
+            b += xv;                                                                    \
+        }                                                                               \
+        double r = vsum_##SUF(&a), t = vsum_##SUF(&b);                                    \
+        for (; j < n; j++) {                                                            \
+            r += (double)x[j] * (double)l[j];                                           \
+            t += (double)x[j];                                                          \
+        }                                                                               \
+        *d = r;                                                                         \
+        *s = t;                                                                         \
+    }                                                                                   \
+    static inline __attribute__((always_inline)) void dotdiff_sum_##SUF(                \
+        const T *restrict x, const T *restrict l, const T *restrict z, npy_intp n,      \
+        double *d, double *s)                                                           \
+    {                                                                                   \
+        V a = {0}, b = {0};                                                             \
+        npy_intp j = 0;                                                                 \
+        for (; j + NL <= n; j += NL) {                                                  \
+            V xv = load_##SUF(x + j);                                                   \
+            a += xv * (load_##SUF(l + j) - load_##SUF(z + j));                          \
+            b += xv;                                                                    \
+        }                                                                               \
+        double r = vsum_##SUF(&a), t = vsum_##SUF(&b);                                    \
+        for (; j < n; j++) {                                                            \
+            r += (double)x[j] * (double)(l[j] - z[j]);                                  \
+            t += (double)x[j];                                                          \
+        }                                                                               \
+        *d = r;                                                                         \
+        *s = t;                                                                         \
+    }                                                                                   \
+    static inline __attribute__((always_inline)) void dot_all_##SUF(                    \
+        const T *restrict x, const T *restrict l, const T *restrict y, npy_intp n,      \
+        double *d, double *sx, double *sy, T *lo)                                       \
+    {                                                                                   \
+        V a = {0}, b = {0}, c = {0}, m;                                                 \
+        for (int u = 0; u < NL; u++) {                                                  \
+            m[u] = *lo;                                                                 \
+        }                                                                               \
+        npy_intp j = 0;                                                                 \
+        for (; j + NL <= n; j += NL) {                                                  \
+            V xv = load_##SUF(x + j);                                                   \
+            a += xv * load_##SUF(l + j);                                                \
+            b += xv;                                                                    \
+            c += load_##SUF(y + j);                                                     \
+            m = VMIN(VI, xv, m);                                                      \
+        }                                                                               \
+        double r = vsum_##SUF(&a), s = vsum_##SUF(&b), t = vsum_##SUF(&c);                 \
+        T lw = m[0];                                                                    \
+        for (int u = 1; u < NL; u++) {                                                  \
+            lw = m[u] < lw ? m[u] : lw;                                                 \
+        }                                                                               \
+        for (; j < n; j++) {                                                            \
+            T xv = x[j];                                                                \
+            r += (double)xv * (double)l[j];                                             \
+            s += (double)xv;                                                            \
+            t += (double)y[j];                                                          \
+            lw = xv < lw ? xv : lw;                                                     \
+        }                                                                               \
+        *d = r;                                                                         \
+        *sx = s;                                                                        \
+        *sy = t;                                                                        \
+        *lo = lw;                                                                       \
+    }                                                                                   \
+    static inline __attribute__((always_inline)) double sum_##SUF(const T *restrict x,  \
+                                                                  npy_intp n)           \
+    {                                                                                   \
+        V a = {0}, a2 = {0};                                                            \
+        npy_intp j = 0;                                                                 \
+        for (; j + 2 * NL <= n; j += 2 * NL) {                                          \
+            a += load_##SUF(x + j);                                                     \
+            a2 += load_##SUF(x + j + NL);                                               \
+        }                                                                               \
+        a += a2;                                                                        \
+        double r = vsum_##SUF(&a);                                                       \
+        for (; j < n; j++) {                                                            \
+            r += (double)x[j];                                                          \
+        }                                                                               \
+        return r;                                                                       \
+    }
+
+SUMS(double, d, vd, vld, 8)
+SUMS(float, f, vf, vlf, 16)
+
+#else /* portable C: eight scalar accumulators, in double */
+static inline double
+lanes_sum(const double *v)
+{
+    return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+}
+
+/* For each element type: Σ x·l; Σ x·l and Σ x; Σ x·l, Σ x, Σ y and min x; Σ x;
+ * Σ x·(l − z) and Σ x (z may be l's partner). */
+#define SUMS(T, SUF)                                                                    \
+    static inline double dot_##SUF(const T *restrict x, const T *restrict l, npy_intp n) \
+    {                                                                                   \
+        double a[LANES] = {0};                                                          \
+        npy_intp j = 0;                                                                 \
+        for (; j + LANES <= n; j += LANES) {                                            \
+            for (int u = 0; u < LANES; u++) {                                           \
+                a[u] += (double)x[j + u] * (double)l[j + u];                            \
+            }                                                                           \
+        }                                                                               \
+        for (; j < n; j++) {                                                            \
+            a[0] += (double)x[j] * (double)l[j];                                        \
+        }                                                                               \
+        return lanes_sum(a);                                                            \
+    }                                                                                   \
+    static inline void dot_sum_##SUF(const T *restrict x, const T *restrict l,          \
+                                     npy_intp n, double *d, double *s)                  \
+    {                                                                                   \
+        double a[LANES] = {0}, b[LANES] = {0};                                          \
+        npy_intp j = 0;                                                                 \
+        for (; j + LANES <= n; j += LANES) {                                            \
+            for (int u = 0; u < LANES; u++) {                                           \
+                double xv = (double)x[j + u];                                           \
+                a[u] += xv * (double)l[j + u];                                          \
+                b[u] += xv;                                                             \
+            }                                                                           \
+        }                                                                               \
+        for (; j < n; j++) {                                                            \
+            a[0] += (double)x[j] * (double)l[j];                                        \
+            b[0] += (double)x[j];                                                       \
+        }                                                                               \
+        *d = lanes_sum(a);                                                              \
+        *s = lanes_sum(b);                                                              \
+    }                                                                                   \
+    static inline void dotdiff_sum_##SUF(const T *restrict x, const T *restrict l,      \
+                                         const T *restrict z, npy_intp n, double *d,    \
+                                         double *s)                                     \
+    {                                                                                   \
+        double a[LANES] = {0}, b[LANES] = {0};                                          \
+        npy_intp j = 0;                                                                 \
+        for (; j + LANES <= n; j += LANES) {                                            \
+            for (int u = 0; u < LANES; u++) {                                           \
+                double xv = (double)x[j + u];                                           \
+                a[u] += xv * (double)(l[j + u] - z[j + u]);                             \
+                b[u] += xv;                                                             \
+            }                                                                           \
+        }                                                                               \
+        for (; j < n; j++) {                                                            \
+            a[0] += (double)x[j] * (double)(l[j] - z[j]);                               \
+            b[0] += (double)x[j];                                                       \
+        }                                                                               \
+        *d = lanes_sum(a);                                                              \
+        *s = lanes_sum(b);                                                              \
+    }                                                                                   \
+    static inline void dot_all_##SUF(const T *restrict x, const T *restrict l,          \
+                                     const T *restrict y, npy_intp n, double *d,        \
+                                     double *sx, double *sy, T *lo)                     \
+    {                                                                                   \
+        double a[LANES] = {0}, b[LANES] = {0}, c[LANES] = {0};                          \
+        T m[LANES];                                                                     \
+        for (int u = 0; u < LANES; u++) {                                               \
+            m[u] = *lo;                                                                 \
+        }                                                                               \
+        npy_intp j = 0;                                                                 \
+        for (; j + LANES <= n; j += LANES) {                                            \
+            for (int u = 0; u < LANES; u++) {                                           \
+                T xv = x[j + u];                                                        \
+                a[u] += (double)xv * (double)l[j + u];                                  \
+                b[u] += (double)xv;                                                     \
+                c[u] += (double)y[j + u];                                               \
+                m[u] = xv < m[u] ? xv : m[u];                                           \
+            }                                                                           \
+        }                                                                               \
+        for (; j < n; j++) {                                                            \
+            T xv = x[j];                                                                \
+            a[0] += (double)xv * (double)l[j];                                          \
+            b[0] += (double)xv;                                                         \
+            c[0] += (double)y[j];                                                       \
+            m[0] = xv < m[0] ? xv : m[0];                                               \
+        }                                                                               \
+        *d = lanes_sum(a);                                                              \
+        *sx = lanes_sum(b);                                                             \
+        *sy = lanes_sum(c);                                                             \
+        T r = m[0];                                                                     \
+        for (int u = 1; u < LANES; u++) {                                               \
+            r = m[u] < r ? m[u] : r;                                                    \
+        }                                                                               \
+        *lo = r;                                                                        \
+    }                                                                                   \
+    static inline double sum_##SUF(const T *restrict x, npy_intp n)                     \
+    {                                                                                   \
+        double a[LANES] = {0};                                                          \
+        npy_intp j = 0;                                                                 \
+        for (; j + LANES <= n; j += LANES) {                                            \
+            for (int u = 0; u < LANES; u++) {                                           \
+                a[u] += (double)x[j + u];                                               \
+            }                                                                           \
+        }                                                                               \
+        for (; j < n; j++) {                                                            \
+            a[0] += (double)x[j];                                                       \
+        }                                                                               \
+        return lanes_sum(a);                                                            \
+    }
+
+SUMS(double, d)
+SUMS(float, f)
+#endif
+
+/* ------------------------------------------------------------------------------------
+ * Probability rows: out[0] Σ p·log x (x = p, q or p/q), then, with ``stats`` > 1, Σ p,
+ * then (stats 4) Σ q and min p. ``out`` is (stats, rows) of the input's type, row
+ * stride ``os``.
+ */
+
+enum { K_ENTROPY = 0, K_CE = 1, K_KL = 2 };
+
+#define PROBS_ROW(T, SUF, LOGLOOP)                                                      \
+    CLONES static void probs_rows_##SUF(int kind, int stats, const char *pb,            \
+                                        npy_intp ps, const char *qb, npy_intp qs,       \
+                                        npy_intp m, npy_intp k, T *out, npy_intp os)    \
+    {                                                                                   \
+        enum { NC = CHUNK };                                                            \
+        T buf[NC] ALIGN64;                                                              \
+        for (npy_intp i = 0; i < m; i++) {                                              \
+            const T *p = (const T *)(pb + i * ps);                                      \
+            const T *q = kind == K_ENTROPY ? p : (const T *)(qb + i * qs);              \
+            Acc d = {0, 0}, sp = {0, 0}, sq = {0, 0};                                   \
+            T lo = (T)INFINITY;                                                         \
+            for (npy_intp c0 = 0; c0 < k; c0 += NC) {                                   \
+                npy_intp n = k - c0 < NC ? k - c0 : NC;                                 \
+                const T *pc = p + c0, *qc = q + c0;                                     \
+                if (kind == K_KL) {                                                     \
+                    for (npy_intp j = 0; j < n; j++) {                                  \
+                        buf[j] = pc[j] / qc[j];                                         \
+                    }                                                                   \
+                    run_loop(&LOGLOOP, buf, buf, n, sizeof(T));                         \
+                }                                                                       \
+                else {                                                                  \
+                    run_loop(&LOGLOOP, qc, buf, n, sizeof(T));                          \
+                }                                                                       \
+                double a, b, c;                                                         \
+                if (stats >= 4) {                                                       \
+                    dot_all_##SUF(pc, buf, qc, n, &a, &b, &c, &lo);                     \
+                    acc_add(&d, a);                                                     \
+                    acc_add(&sp, b);                                                    \
+                    acc_add(&sq, c);                                                    \
+                }                                                                       \
+                else if (stats >= 2) {                                                  \
+                    dot_sum_##SUF(pc, buf, n, &a, &b);                                  \
+                    acc_add(&d, a);                                                     \
+                    acc_add(&sp, b);                                                    \
+                }                                                                       \
+                else {                                                                  \
+                    acc_add(&d, dot_##SUF(pc, buf, n));                                 \
+                }                                                                       \
+            }                                                                           \
+            /* stored in the input's dtype, as NumPy's kernels store them */            \
+            out[i] = (T)acc_get(&d);                                                    \
+            if (stats >= 2) {                                                           \
+                double t = acc_get(&sp);                                                \
+                out[os + i] = (T)t;                                                     \
+                if (stats >= 4) {                                                       \
+                    out[2 * os + i] = (T)acc_get(&sq);                                  \
+                    /* NaN in p makes Σp NaN; min p then says NaN too, as NumPy's does */ \
+                    out[3 * os + i] = isnan(t) ? (T)NAN : lo;                           \
+                }                                                                       \
+            }                                                                           \
+        }                                                                               \
+    }
+
+PROBS_ROW(double, d, LOG_D)
+PROBS_ROW(float, f, LOG_F)
+
+/* ------------------------------------------------------------------------------------
+ * Float64 logit rows (unshifted, as _numpy._logits_nats takes them): per row
+ *   out[2] = Σ e^zq, and
+ *   p logits:        out[1] = Σ e^zp, out[0] = Σ e^zp·(zp − zq) (KL) or Σ e^zp·zq (CE);
+ *   p probabilities: out[1] = Σ p,    out[0] = Σ p·(log p − zq) (KL) or Σ p·zq (CE),
+ *                    out[3] = min p (CE with the check).
+ */
+
+CLONES static void
+logit_rows(int kl, int p_logits, int low, const char *pb, npy_intp ps, const char *qb,
+           npy_intp qs, npy_intp m, npy_intp k, double *out, npy_intp os)
+{
+    double e[CHUNK] ALIGN64, w[CHUNK] ALIGN64;
+    for (npy_intp i = 0; i < m; i++) {
+        const double *zp = (const double *)(pb + i * ps);
+        const double *zq = (const double *)(qb + i * qs);
+        Acc d = {0, 0}, s1 = {0, 0}, sq = {0, 0};
+        double lo = INFINITY;
+        for (npy_intp c0 = 0; c0 < k; c0 += CHUNK) {
+            npy_intp n = k - c0 < CHUNK ? k - c0 : CHUNK;
+            const double *a = zp + c0, *c = zq + c0;
+            run_loop(&EXP_D, c, e, n, sizeof(double));
+            acc_add(&sq, sum_d(e, n));
+            double x, y;
+            if (p_logits) {
+                run_loop(&EXP_D, a, w, n, sizeof(double));
+                if (kl) {
+                    dotdiff_sum_d(w, a, c, n, &x, &y);
+                }
+                else {
+                    dot_sum_d(w, c, n, &x, &y);
+                }
+            }
+            else if (kl) {
+                run_loop(&LOG_D, a, w, n, sizeof(double));
+                dotdiff_sum_d(a, w, c, n, &x, &y);
+            }
+            else if (low) {
+                double unused;
+                /* Σ p·zq, Σ p, (Σ p again) and min p in one pass */
+                dot_all_d(a, c, a, n, &x, &y, &unused, &lo);
+            }
+            else {
+                dot_sum_d(a, c, n, &x, &y);
+            }
+            acc_add(&d, x);
+            acc_add(&s1, y);
+        }
+        out[i] = acc_get(&d);
+        out[os + i] = acc_get(&s1);
+        out[2 * os + i] = acc_get(&sq);
+        if (low) {
+            out[3 * os + i] = isnan(out[os + i]) ? NAN : lo;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------------------
+ * Python interface
+ */
+
+/* A 2-D aligned, native-order float64 or float32 array whose rows are contiguous. */
+static int
+rows_ok(PyObject *o, const char *name, int typenum, npy_intp m, npy_intp k)
+{
+    if (!PyArray_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a NumPy array", name);
+        return 0;
+    }
+    PyArrayObject *a = (PyArrayObject *)o;
+    if (PyArray_NDIM(a) != 2 || PyArray_TYPE(a) != typenum || !PyArray_ISNOTSWAPPED(a) ||
+        !PyArray_ISALIGNED(a)) {
+        PyErr_Format(PyExc_TypeError, "%s must be 2-D, aligned, native float64 or float32",
+                     name);
+        return 0;
+    }
+    if (PyArray_DIM(a, 0) != m || PyArray_DIM(a, 1) != k) {
+        PyErr_Format(PyExc_ValueError, "%s has the wrong shape", name);
+        return 0;
+    }
+    if (k > 1 && PyArray_STRIDE(a, 1) != PyArray_ITEMSIZE(a)) {
+        PyErr_Format(PyExc_ValueError, "%s must have contiguous rows", name);
+        return 0;
+    }
+    return 1;
+}
+
+/* A writeable aligned float64 (nstat, m) table with contiguous rows... of any row
+ * stride, and elements contiguous along m. Returns its row stride in elements. */
+static npy_intp
+table_ok(PyObject *o, int typenum, npy_intp nstat, npy_intp m)
+{
+    if (!PyArray_Check(o)) {
+        PyErr_SetString(PyExc_TypeError, "out must be a NumPy array");
+        return -1;
+    }
+    PyArrayObject *t = (PyArrayObject *)o;
+    npy_intp size = typenum == NPY_DOUBLE ? sizeof(double) : sizeof(float);
+    if (PyArray_NDIM(t) != 2 || PyArray_TYPE(t) != typenum || !PyArray_ISNOTSWAPPED(t) ||
+        !PyArray_ISALIGNED(t) || !PyArray_ISWRITEABLE(t) || PyArray_DIM(t, 0) < nstat ||
+        PyArray_DIM(t, 1) != m || (m > 1 && PyArray_STRIDE(t, 1) != size) ||
+        PyArray_STRIDE(t, 0) % size != 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "out must be a writeable (stats, rows) array of the inputs' dtype "
+                        "(float64 for logits), rows contiguous");
+        return -1;
+    }
+    return PyArray_STRIDE(t, 0) / size;
+}
+
+PyDoc_STRVAR(probs_doc,
+             "probs(kind, stats, p, q, out)\n\n"
+             "Per row of the 2-D float64 or float32 arrays p (and q, same shape and dtype;\n"
+             "ignored for entropy): out[0] = Σ p·log x with x = p (kind 0), q (1) or p/q (2);\n"
+             "with stats >= 2, out[1] = Σ p; with stats 4, out[2] = Σ q and out[3] = min p.\n"
+             "out is a (>= stats, rows) array of p's dtype (the sums are taken in float64\n"
+             "and rounded to it).");
+
+static PyObject *
+py_probs(PyObject *self, PyObject *args)
+{
+    int kind, stats;
+    PyObject *po, *qo, *oo;
+    if (!PyArg_ParseTuple(args, "iiOOO", &kind, &stats, &po, &qo, &oo)) {
+        return NULL;
+    }
+    if (!available) {
+        PyErr_SetString(PyExc_RuntimeError, "NumPy's log loop was not found");
+        return NULL;
+    }
+    if (kind < K_ENTROPY || kind > K_KL || !(stats == 1 || stats == 2 || stats == 4) ||
+        (kind == K_ENTROPY && stats > 2)) {
+        PyErr_SetString(PyExc_ValueError, "bad kind or stats");
+        return NULL;
+    }
+    if (!PyArray_Check(po) || PyArray_NDIM((PyArrayObject *)po) != 2) {
+        PyErr_SetString(PyExc_TypeError, "p must be a 2-D NumPy array");
+        return NULL;
+    }
+    PyArrayObject *p = (PyArrayObject *)po;
+    int typenum = PyArray_TYPE(p);
+    if (typenum != NPY_DOUBLE && typenum != NPY_FLOAT) {
+        PyErr_SetString(PyExc_TypeError, "p must be float64 or float32");
+        return NULL;
+    }
+    npy_intp m = PyArray_DIM(p, 0), k = PyArray_DIM(p, 1);
+    if (!rows_ok(po, "p", typenum, m, k)) {
+        return NULL;
+    }
+    PyArrayObject *q = p;
+    if (kind != K_ENTROPY) {
+        if (!rows_ok(qo, "q", typenum, m, k)) {
+            return NULL;
+        }
+        q = (PyArrayObject *)qo;
+    }
+    npy_intp os = table_ok(oo, typenum, stats, m);
+    if (os < 0) {
+        return NULL;
+    }
+    const char *pb = PyArray_BYTES(p), *qb = PyArray_BYTES(q);
+    npy_intp ps = PyArray_STRIDE(p, 0), qs = PyArray_STRIDE(q, 0);
+    char *out = PyArray_BYTES((PyArrayObject *)oo);
+    fexcept_t flags;
+    Py_BEGIN_ALLOW_THREADS;
+    fegetexceptflag(&flags, FE_ALL_EXCEPT);
+    if (typenum == NPY_DOUBLE) {
+        probs_rows_d(kind, stats, pb, ps, qb, qs, m, k, (double *)out, os);
+    }
+    else {
+        probs_rows_f(kind, stats, pb, ps, qb, qs, m, k, (float *)out, os);
+    }
+    fesetexceptflag(&flags, FE_ALL_EXCEPT);
+    Py_END_ALLOW_THREADS;
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(logits_doc,
+             "logits(kl, p_logits, low, zp, zq, out)\n\n"
+             "Per row of float64 logits zq and zp (logits if p_logits, else probabilities):\n"
+             "out[2] = Σ e^zq; out[1] = Σ e^zp or Σ p; out[0] = Σ e^zp·(zp − zq), Σ e^zp·zq,\n"
+             "Σ p·(log p − zq) or Σ p·zq (kl or not); with low, out[3] = min p.\n"
+             "out is a float64 (4, rows) array.");
+
+static PyObject *
+py_logits(PyObject *self, PyObject *args)
+{
+    int kl, p_logits, low;
+    PyObject *po, *qo, *oo;
+    if (!PyArg_ParseTuple(args, "pppOOO", &kl, &p_logits, &low, &po, &qo, &oo)) {
+        return NULL;
+    }
+    if (!available) {
+        PyErr_SetString(PyExc_RuntimeError, "NumPy's exp loop was not found");
+        return NULL;
+    }
+    if (!PyArray_Check(qo) || PyArray_NDIM((PyArrayObject *)qo) != 2) {
+        PyErr_SetString(PyExc_TypeError, "zq must be a 2-D NumPy array");
+        return NULL;
+    }
+    npy_intp m = PyArray_DIM((PyArrayObject *)qo, 0), k = PyArray_DIM((PyArrayObject *)qo, 1);
+    if (!rows_ok(po, "zp", NPY_DOUBLE, m, k) || !rows_ok(qo, "zq", NPY_DOUBLE, m, k)) {
+        return NULL;
+    }
+    low = low && !p_logits && !kl;
+    npy_intp os = table_ok(oo, NPY_DOUBLE, low ? 4 : 3, m);
+    if (os < 0) {
+        return NULL;
+    }
+    PyArrayObject *p = (PyArrayObject *)po, *q = (PyArrayObject *)qo;
+    const char *pb = PyArray_BYTES(p), *qb = PyArray_BYTES(q);
+    npy_intp ps = PyArray_STRIDE(p, 0), qs = PyArray_STRIDE(q, 0);
+    double *out = (double *)PyArray_BYTES((PyArrayObject *)oo);
+    fexcept_t flags;
+    Py_BEGIN_ALLOW_THREADS;
+    fegetexceptflag(&flags, FE_ALL_EXCEPT);
+    logit_rows(kl, p_logits, low, pb, ps, qb, qs, m, k, out, os);
+    fesetexceptflag(&flags, FE_ALL_EXCEPT);
+    Py_END_ALLOW_THREADS;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"probs", py_probs, METH_VARARGS, probs_doc},
+    {"logits", py_logits, METH_VARARGS, logits_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+/* The inner loop of the unary ufunc ``name`` for (typenum) -> (typenum). */
+static int
+find_loop(PyObject *numpy, PyObject *ufunc_type, const char *name, int typenum, Loop *out)
+{
+    PyObject *u = PyObject_GetAttrString(numpy, name);
+    if (u == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    int found = 0;
+    if (Py_TYPE(u) == (PyTypeObject *)ufunc_type) {
+        PyUFuncObject *uf = (PyUFuncObject *)u;
+        if (uf->nin == 1 && uf->nout == 1 && uf->functions != NULL && uf->types != NULL) {
+            for (int i = 0; i < uf->ntypes; i++) {
+                if (uf->types[2 * i] == typenum && uf->types[2 * i + 1] == typenum &&
+                    uf->functions[i] != NULL) {
+                    out->fn = uf->functions[i];
+                    out->data = uf->data != NULL ? uf->data[i] : NULL;
+                    found = 1;
+                    break;
+                }
+            }
+        }
+    }
+    if (found && PyList_Append(ufuncs_held, u) < 0) {
+        PyErr_Clear();
+        found = 0;
+    }
+    Py_DECREF(u);
+    return found;
+}
+
+/* The loops give what their ufuncs give on a few values (and leave them be). */
+static int
+loops_sane(void)
+{
+    double xd[4] = {1.0, M_E, 0.5, 1e-300}, yd[4];
+    float xf[4] = {1.0f, (float)M_E, 0.5f, 1e-30f}, yf[4];
+    run_loop(&LOG_D, xd, yd, 4, sizeof(double));
+    if (!(yd[0] == 0.0 && fabs(yd[1] - 1.0) < 1e-15 && fabs(yd[2] + M_LN2) < 1e-15 &&
+          fabs(yd[3] + 300 * M_LN10) < 1e-12)) {
+        return 0;
+    }
+    run_loop(&LOG_F, xf, yf, 4, sizeof(float));
+    if (!(yf[0] == 0.0f && fabsf(yf[1] - 1.0f) < 1e-6f && fabsf(yf[2] + (float)M_LN2) < 1e-6f &&
+          fabsf(yf[3] + 30 * (float)M_LN10) < 1e-4f)) {
+        return 0;
+    }
+    double zd[4] = {0.0, 1.0, -1.0, -800.0};
+    float zf[4] = {0.0f, 1.0f, -1.0f, -200.0f};
+    run_loop(&EXP_D, zd, yd, 4, sizeof(double));
+    if (!(yd[0] == 1.0 && fabs(yd[1] - M_E) < 1e-15 && fabs(yd[2] - 1 / M_E) < 1e-16 &&
+          yd[3] == 0.0)) {
+        return 0;
+    }
+    run_loop(&EXP_F, zf, yf, 4, sizeof(float));
+    if (!(yf[0] == 1.0f && fabsf(yf[1] - (float)M_E) < 1e-6f &&
+          fabsf(yf[2] - (float)(1 / M_E)) < 1e-7f && yf[3] == 0.0f)) {
+        return 0;
+    }
+    return isfinite(xd[1]) && xd[0] == 1.0; /* inputs untouched */
+}
+
+static struct PyModuleDef moduledef = {
+    PyModuleDef_HEAD_INIT,
+    "_ckernels",
+    "Fused row kernels for the blocked measures, on NumPy's own log and exp loops.\n\n"
+    "AVAILABLE says whether the loops were found (else the NumPy path is used).",
+    -1,
+    methods,
+};
+
+PyMODINIT_FUNC
+PyInit__ckernels(void)
+{
+    import_array();
+    PyObject *mod = PyModule_Create(&moduledef);
+    if (mod == NULL) {
+        return NULL;
+    }
+    ufuncs_held = PyList_New(0);
+    if (ufuncs_held == NULL || PyModule_AddObject(mod, "_ufuncs", ufuncs_held) < 0) {
+        Py_XDECREF(ufuncs_held);
+        Py_DECREF(mod);
+        return NULL;
+    }
+    Py_INCREF(ufuncs_held); /* one reference for the module, one for us */
+    available = 0;
+    PyObject *numpy = PyImport_ImportModule("numpy");
+    if (numpy == NULL) {
+        Py_DECREF(mod);
+        return NULL;
+    }
+    PyObject *ufunc_type = PyObject_GetAttrString(numpy, "ufunc");
+    if (ufunc_type != NULL && PyType_Check(ufunc_type)) {
+        available = find_loop(numpy, ufunc_type, "log", NPY_DOUBLE, &LOG_D) &&
+                    find_loop(numpy, ufunc_type, "log", NPY_FLOAT, &LOG_F) &&
+                    find_loop(numpy, ufunc_type, "exp", NPY_DOUBLE, &EXP_D) &&
+                    find_loop(numpy, ufunc_type, "exp", NPY_FLOAT, &EXP_F);
+    }
+    PyErr_Clear();
+    Py_XDECREF(ufunc_type);
+    Py_DECREF(numpy);
+    if (available) {
+        fexcept_t flags;
+        fegetexceptflag(&flags, FE_ALL_EXCEPT);
+        available = loops_sane();
+        fesetexceptflag(&flags, FE_ALL_EXCEPT);
+    }
+    if (PyModule_AddIntConstant(mod, "AVAILABLE", available) < 0 ||
+        PyModule_AddIntConstant(mod, "CHUNK", CHUNK) < 0) {
+        Py_DECREF(mod);
+        return NULL;
+    }
+    return mod;
+}
