@@ -184,18 +184,42 @@ def model_params(order: int, n_bytes: int, version: int = 1) -> ModelParams:
     return ModelParams(order=order, table_bits=tb, version=int(version))
 
 
-_KERNEL: Any = None
+#: Which compiled loop codes: ``"c"`` (the extension ``_cmcore``, built from
+#: ``_cmcore.c`` at install), ``"numba"`` (``_cmloop`` compiled at run time), or ``None``
+#: for the C loop when it imports, else numba. Both write byte-identical streams.
+BACKEND: str | None = None
+_KERNELS: dict[str, Any] = {}
 _NO_COSTS = np.zeros(0, dtype=np.float64)
 
 
-def _kernel() -> Any:
-    """The compiled coding loop (compiled once, cached on disk by numba)."""
-    global _KERNEL
-    if _KERNEL is None:
-        from . import _cmloop
+def c_loop_available() -> bool:
+    """Whether the C loop (the optional extension ``infobits.codes._cmcore``) imports."""
+    try:
+        from . import _cmcore  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
-        _KERNEL = _cmloop.build(_deps.numba_njit())
-    return _KERNEL
+
+def _kernel() -> Any:
+    """The coding loops ``(models 1-2, model 3, x86 transform)`` of :data:`BACKEND`: the C
+    extension's, or numba's (compiled once, cached on disk by numba)."""
+    name = BACKEND or ("c" if c_loop_available() else "numba")
+    kernel = _KERNELS.get(name)
+    if kernel is None:
+        if name == "c":
+            from . import _cmcore
+
+            kernel = (_cmcore.loop, _cmcore.loop3, _cmcore.e8e9)
+        elif name == "numba":
+            from . import _cmloop
+
+            loops = _cmloop.build(_deps.numba_njit())
+            kernel = (*loops, _cmloop.e8e9)
+        else:
+            raise ValueError(f"BACKEND {name!r} is not a loop; use 'c', 'numba' or None")
+        _KERNELS[name] = kernel
+    return kernel
 
 
 def _contexts3(order: int) -> list[int]:
@@ -249,9 +273,9 @@ class _State:
         # zero is p = 1/2, count 0 (see _cmloop._update_py): fresh pages need no writes
         self.t0 = np.zeros(256, dtype=np.uint32)
         self.t1 = np.zeros(1 << 16, dtype=np.uint32)
-        self.th = np.zeros((max(params.order - 1, 1) + nw, 1 << params.table_bits), np.uint32)
-        if params.order < 2:
-            self.th = self.th[:, :16]
+        # below order 2 no hashed table is read: a small one stands in (C-contiguous)
+        row = 1 << params.table_bits if params.order >= 2 else 16
+        self.th = np.zeros((max(params.order - 1, 1) + nw, row), np.uint32)
         self.tm = np.zeros(64 * 2, dtype=np.uint32)
         # weight sets: partial byte x match state (x previous byte's class, version 2)
         sets = 1024 * (8 if nw else 1)
@@ -374,10 +398,7 @@ def _transform(src: np.ndarray, params: ModelParams, forward: bool) -> None:
     """The reversible preprocessing of a model version, in place (version 2: the x86
     call transform of ``_cmloop._e8e9_py``, which leaves most text unchanged)."""
     if params.version >= 2:
-        _kernel()
-        from . import _cmloop
-
-        _cmloop.e8e9(src, forward)
+        _kernel()[2](src, forward)
 
 
 def _encode(
