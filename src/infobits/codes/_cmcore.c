@@ -362,7 +362,7 @@ INLINE int64_t loop12(Args12 *a, const int decoding) {
                 int64_t hmi = (int64_t)(hm >> 8) & mmask;
                 if (mlen == 0) {
                     int64_t cand = mhash[hmi];
-                    if (cand > 0) {
+                    if (cand > 0 && cand <= i) { /* always so in a real state */
                         int64_t ln = 0;
                         while (ln < 32 && cand - 1 - ln >= 0 && data[cand - 1 - ln] == data[i - ln])
                             ln++;
@@ -620,7 +620,7 @@ INLINE int64_t loop3(Args3 *a, const int decoding) {
             int64_t hmi = (int64_t)(hm >> 8) & mmask;
             if (mlen == 0) {
                 int64_t cand = mhash[hmi];
-                if (cand > 0) {
+                if (cand > 0 && cand <= i) { /* always so in a real state */
                     int64_t ln = 0;
                     while (ln < 32 && cand - 1 - ln >= 0 && data[cand - 1 - ln] == data[i - ln]) ln++;
                     if (ln >= MIN_MATCH) {
@@ -682,7 +682,7 @@ static int check_common(int64_t start, int64_t end, Py_ssize_t ndata, Py_ssize_t
         return -1;
     }
     int64_t rng = regs[1], pos = regs[4], csize = regs[3], mptr = regs[6], mlen = regs[7];
-    if (rng < 0 || rng > 0xFFFFFFFFLL || regs[0] < 0 || regs[0] >= (1LL << 40) ||
+    if (rng < 0x1000000LL || rng > 0xFFFFFFFFLL || regs[0] < 0 || regs[0] >= (1LL << 40) ||
         regs[5] < 0 || regs[5] > 0xFFFFFFFFLL || regs[8] < 0 || regs[8] > 0xFFFFFFFFLL ||
         regs[9] < 0 || regs[9] > 0xFFFFFFFFLL || regs[2] < 0 || regs[2] > 255) {
         PyErr_SetString(PyExc_ValueError, "regs hold an impossible coder state");
@@ -704,9 +704,22 @@ static int get_tables(Buf *bstretch, Buf *bsquash, Buf *brecip, Buf *bcost, Buf 
     if (nitems(bstretch) < 4096 || nitems(bsquash) < 4095 || nitems(brecip) < recip_min ||
         nitems(bcost) < 4097 || nitems(bapm) < apm_min) {
         PyErr_SetString(PyExc_ValueError,
-                        "stretch (4096), squash (4095), recip, bitcost (4097) or apm "
+                        "stretch (4096), squash (4095), recip (1024), bitcost (4097) or apm "
                         "(65536 x 33) is too short");
         return -1;
+    }
+    /* their values index one another: stretch in -2047..2047, squash in 0..4095 */
+    int wide = bstretch->view.itemsize == 8;
+    for (Py_ssize_t k = 0; k < 4096; k++) {
+        int64_t v = wide ? ((int64_t *)bstretch->view.buf)[k] : ((int32_t *)bstretch->view.buf)[k];
+        int64_t u = k == 4095 ? 0
+                    : wide    ? ((int64_t *)bsquash->view.buf)[k]
+                              : ((int32_t *)bsquash->view.buf)[k];
+        if (v < -2047 || v > 2047 || u < 0 || u > 4095) {
+            PyErr_SetString(PyExc_ValueError,
+                            "stretch must lie in -2047..2047 and squash in 0..4095");
+            return -1;
+        }
     }
     return 0;
 }
@@ -850,7 +863,7 @@ static PyObject *py_loop3(PyObject *self, PyObject *args) {
     if (b[7].view.shape[1] != nh + 3 || b[7].view.shape[0] < 8 * 256 * 4)
         FAIL(PyExc_ValueError, "mix must be (8192, len(ctx) + 3)");
     if (!is_pow2(nitems(&b[8]))) FAIL(PyExc_ValueError, "mhash's length must be a power of 2");
-    if (get_tables(&b[10], &b[11], &b[12], &b[13], &b[9], 256, 65536 * 33) < 0) goto done;
+    if (get_tables(&b[10], &b[11], &b[12], &b[13], &b[9], 1024, 65536 * 33) < 0) goto done;
     int64_t *regs = (int64_t *)b[2].view.buf;
     if (check_common(start, end, nitems(&b[0]), nitems(&b[1]), regs, nitems(&b[2]),
                      nitems(&b[15]), decoding, 0) < 0)
