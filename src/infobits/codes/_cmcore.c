@@ -417,27 +417,72 @@ typedef struct {
     int64_t ncosts;
 } Args3;
 
-INLINE int64_t claim1(uint16_t *th, int64_t slot, int64_t check) {
-    uint16_t *b = th + slot;
-    if ((int64_t)b[0] != check) {
-        b[0] = (uint16_t)check;
-        memset(b + 1, 0, 15 * sizeof(uint16_t));
+/* the hashes of model 3's contexts for the byte at i (before the claims) */
+INLINE void hash3(const uint8_t *data, int64_t i, int64_t wh, int64_t pw, const int64_t *ctx,
+                  const int64_t NH, int64_t *hk) {
+    int64_t c1 = i >= 1 ? (int64_t)data[i - 1] : 0;
+    uint64_t h = 0;
+    int64_t k = 1;
+    for (int64_t r = 0; r < NH; r++) {
+        int64_t o = ctx[r];
+        if (o == WORD) {
+            hk[r] = (int64_t)((((uint64_t)wh + (uint64_t)(wh == 0 ? c1 : 0) + 1) * 0x6F4F2A35u +
+                               101) & 0xFFFFFFFFu);
+        } else if (o == WORD_PAIR) {
+            hk[r] = (int64_t)((((uint64_t)wh * 0x2F0B4C13u + (uint64_t)pw + 1) * 0x5851F42Du +
+                               211) & 0xFFFFFFFFu);
+        } else {
+            while (k <= o) {
+                uint64_t b = i >= k ? (uint64_t)data[i - k] : 0;
+                h = ((h + b + 1) * 0x2F0B4C13u + (uint64_t)k) & 0xFFFFFFFFu;
+                k++;
+            }
+            hk[r] = (int64_t)h;
+        }
     }
-    return slot;
 }
 
-INLINE int64_t loop3(Args3 *a, const int decoding) {
+/* the bucket (its first entry's index in th) of context r's hash hk under partial byte c0
+ * (c0 = 0 for the first nibble) */
+INLINE int64_t slot3(int64_t hkr, int64_t c0, int64_t r, int64_t tb) {
+    uint64_t x = c0 ? (((uint64_t)hkr ^ ((uint64_t)c0 * 0x5BD1E995u)) & 0xFFFFFFFFu)
+                    : (uint64_t)hkr;
+    int64_t hh = (int64_t)((x * 0x9E3779B1u) & 0xFFFFFFFFu);
+    return (r << tb) + ((hh >> (32 - tb)) & ~(int64_t)15);
+}
+
+INLINE int64_t check3(int64_t hkr, int64_t c0) {
+    uint64_t x = c0 ? (((uint64_t)hkr ^ ((uint64_t)c0 * 0x5BD1E995u)) & 0xFFFFFFFFu)
+                    : (uint64_t)hkr;
+    return (int64_t)((x * 0x9E3779B1u) & 0xFFu);
+}
+
+INLINE void word_step(int64_t byte, int64_t *wh, int64_t *pw) {
+    int64_t lc = (65 <= byte && byte <= 90) ? byte + 32 : byte;
+    if ((97 <= lc && lc <= 122) || (48 <= lc && lc <= 57) || lc == 95 || lc >= 128) {
+        *wh = (int64_t)((((uint64_t)*wh + (uint64_t)lc + 1) * 0x3D4D51CBu) & 0xFFFFFFFFu);
+    } else if (*wh != 0) {
+        *pw = *wh;
+        *wh = 0;
+    }
+}
+
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)0)
+#endif
+
+/* NH: the number of hashed contexts, a constant in each specialised copy */
+INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
     uint8_t *data = a->data;
     uint8_t *buf = a->buf;
     int64_t *regs = a->regs;
     int64_t low = regs[0], rng = regs[1], cache = regs[2], csize = regs[3], pos = regs[4];
     int64_t code = regs[5], mptr = regs[6], mlen = regs[7], wh = regs[8], pw = regs[9];
     const int64_t nbuf = a->nbuf;
-    const int64_t nh = a->nh;
-    const int64_t n_in = nh + 3;
     const int64_t mmask = a->nmhash - 1;
     const int64_t tb = a->tb;
-    const int64_t shift = 32 - tb;
     uint32_t *t1 = a->t1, *tm = a->tm;
     uint16_t *th = a->th;
     int32_t *mix = a->mix;
@@ -448,90 +493,106 @@ INLINE int64_t loop3(Args3 *a, const int decoding) {
     const int64_t *ctx = a->ctx;
     double *costs = a->costs;
     const int want_costs = a->ncosts > 0;
-    int64_t hk[MAX_CTX] = {0}, base[MAX_CTX] = {0};
-    int64_t st[MAX_CTX + 3] = {0}, idx[MAX_CTX + 3] = {0};
+    int64_t hk[MAX_CTX] = {0}, hkn[MAX_CTX] = {0};
+    uint16_t *bucket[MAX_CTX];
+    int32_t st[MAX_CTX + 3] = {0};
     double total = a->cost[0];
     int64_t i = a->start;
     const int64_t end = a->end;
+    int have_next = 0; /* encoder: hkn holds the hashes of byte i */
     while (i < end) {
         if (!decoding && pos + csize + 64 > nbuf) break;
         if (decoding && pos > nbuf) break;
         int64_t c1 = i >= 1 ? (int64_t)data[i - 1] : 0;
-        uint64_t h = 0;
-        int64_t k = 1;
-        for (int64_t r = 0; r < nh; r++) {
-            int64_t o = ctx[r];
-            if (o == WORD) {
-                hk[r] = (int64_t)((((uint64_t)wh + (uint64_t)(wh == 0 ? c1 : 0) + 1) *
-                                       0x6F4F2A35u + 101) & 0xFFFFFFFFu);
-            } else if (o == WORD_PAIR) {
-                hk[r] = (int64_t)((((uint64_t)wh * 0x2F0B4C13u + (uint64_t)pw + 1) *
-                                       0x5851F42Du + 211) & 0xFFFFFFFFu);
+        if (have_next) {
+            for (int64_t r = 0; r < NH; r++) hk[r] = hkn[r];
+        } else {
+            hash3(data, i, wh, pw, ctx, NH, hk);
+        }
+        if (!decoding) {
+            /* the encoder knows what is coming: fetch the buckets of this byte's second
+             * nibble and of the next byte's first, and the match slot, ahead of use */
+            int64_t byte = data[i];
+            for (int64_t r = 0; r < NH; r++) PREFETCH(th + slot3(hk[r], 16 | (byte >> 4), r, tb));
+            if (i + 1 < end) {
+                int64_t nwh = wh, npw = pw;
+                word_step(byte, &nwh, &npw);
+                hash3(data, i + 1, nwh, npw, ctx, NH, hkn);
+                for (int64_t r = 0; r < NH; r++) PREFETCH(th + slot3(hkn[r], 0, r, tb));
+                have_next = 1;
             } else {
-                while (k <= o) {
-                    uint64_t b = i >= k ? (uint64_t)data[i - k] : 0;
-                    h = ((h + b + 1) * 0x2F0B4C13u + (uint64_t)k) & 0xFFFFFFFFu;
-                    k++;
-                }
-                hk[r] = (int64_t)h;
+                have_next = 0;
             }
-            int64_t hh = (int64_t)(((uint64_t)hk[r] * 0x9E3779B1u) & 0xFFFFFFFFu);
-            base[r] = claim1(th, (r << tb) + ((hh >> shift) & ~(int64_t)15), hh & 0xFF);
+        }
+        for (int64_t r = 0; r < NH; r++) {
+            uint16_t *b = th + slot3(hk[r], 0, r, tb);
+            int64_t check = check3(hk[r], 0);
+            if ((int64_t)b[0] != check) {
+                b[0] = (uint16_t)check;
+                memset(b + 1, 0, 15 * sizeof(uint16_t));
+            }
+            bucket[r] = b;
         }
         int64_t eb = mlen > 0 ? (int64_t)data[mptr] + 256 : 0;
         int64_t mstate = 0;
         if (mlen > 0) mstate = 1 + (mlen >= 16) + (mlen >= 32);
-        int64_t ccls = CLASS[c1];
+        const int32_t *wbase = mix + (int64_t)CLASS[c1] * 256 * 4 * (NH + 3);
         int64_t c0 = 1, nib = 1;
         int64_t o1 = c1 << 8;
+        uint32_t *t1row = t1 + o1;
+        uint16_t *apmrow = apm + o1 * 33;
         for (int j = 7; j >= 0; j--) {
             if (j == 3) {
-                for (int64_t r = 0; r < nh; r++) {
-                    uint64_t x = ((uint64_t)hk[r] ^ ((uint64_t)c0 * 0x5BD1E995u)) & 0xFFFFFFFFu;
-                    int64_t hh = (int64_t)((x * 0x9E3779B1u) & 0xFFFFFFFFu);
-                    base[r] = claim1(th, (r << tb) + ((hh >> shift) & ~(int64_t)15), hh & 0xFF);
+                for (int64_t r = 0; r < NH; r++) {
+                    uint16_t *b = th + slot3(hk[r], c0, r, tb);
+                    int64_t check = check3(hk[r], c0);
+                    if ((int64_t)b[0] != check) {
+                        b[0] = (uint16_t)check;
+                        memset(b + 1, 0, 15 * sizeof(uint16_t));
+                    }
+                    bucket[r] = b;
                 }
                 nib = 1;
+            } else if (decoding && j == 4) {
+                /* the second nibble's bucket is one of two: fetch both */
+                for (int64_t r = 0; r < NH; r++) {
+                    PREFETCH(th + slot3(hk[r], c0 << 1, r, tb));
+                    PREFETCH(th + slot3(hk[r], (c0 << 1) | 1, r, tb));
+                }
             }
-            int64_t ix, s, ms;
+            int64_t tix = -1;
+            int32_t s, ms = 0;
             if (mlen > 0 && (eb >> (j + 1)) == c0) {
                 int64_t ln = mlen < 31 ? mlen : 31;
-                ix = ln * 2 + ((eb >> j) & 1);
-                s = stretch[((int64_t)tm[ix] >> 20) ^ 0x800];
-                ms = mstate;
+                tix = ln * 2 + ((eb >> j) & 1);
+                s = stretch[(tm[tix] >> 20) ^ 0x800];
+                ms = (int32_t)mstate;
             } else {
-                ix = -1;
                 s = 0;
-                ms = 0;
             }
-            idx[nh + 1] = ix;
-            st[nh + 1] = s;
-            int64_t wset = (ccls * 256 + c0) * 4 + ms;
-            int32_t *wrow = mix + wset * n_in;
-            int64_t dot = s * (int64_t)wrow[nh + 1];
-            ix = o1 | c0;
-            idx[0] = ix;
-            s = stretch[((int64_t)t1[ix] >> 20) ^ 0x800];
+            st[NH + 1] = s;
+            int32_t *wrow = (int32_t *)wbase + (c0 * 4 + ms) * (NH + 3);
+            int64_t dot = (int64_t)s * wrow[NH + 1];
+            uint32_t *t1e = t1row + c0;
+            s = stretch[(*t1e >> 20) ^ 0x800];
             st[0] = s;
-            dot += s * (int64_t)wrow[0];
-            for (int64_t r = 0; r < nh; r++) {
-                ix = base[r] + nib;
-                idx[r + 1] = ix;
-                s = stretch[((int64_t)th[ix] >> 4) ^ 0x800];
+            dot += (int64_t)s * wrow[0];
+            for (int64_t r = 0; r < NH; r++) {
+                s = stretch[(bucket[r][nib] >> 4) ^ 0x800];
                 st[r + 1] = s;
-                dot += s * (int64_t)wrow[r + 1];
+                dot += (int64_t)s * wrow[r + 1];
             }
-            st[nh + 2] = 256;
-            dot += 256 * (int64_t)wrow[nh + 2];
+            st[NH + 2] = 256;
+            dot += 256 * (int64_t)wrow[NH + 2];
             dot >>= 16;
             if (dot > 2047) dot = 2047;
             if (dot < -2047) dot = -2047;
             int64_t pm = squash[dot + 2047];
-            int64_t actx = (o1 | c0) * 33;
+            uint16_t *ap = apmrow + c0 * 33;
             int64_t d = stretch[pm] + 2048;
             int64_t lo = d >> 7;
             int64_t w = d & 127;
-            int64_t pa = ((int64_t)apm[actx + lo] * (128 - w) + (int64_t)apm[actx + lo + 1] * w) >> 11;
+            int64_t pa = ((int64_t)ap[lo] * (128 - w) + (int64_t)ap[lo + 1] * w) >> 11;
             int64_t p = (pm + 3 * pa + 2) >> 2;
             if (p < 1) p = 1;
             if (p > 4095) p = 4095;
@@ -578,35 +639,29 @@ INLINE int64_t loop3(Args3 *a, const int decoding) {
                     low = (low & 0x00FFFFFF) << 8;
                 }
             }
-            total += bit ? bitcost[p] : bitcost[4096 - p];
-            int64_t err = ((bit << 12) - pm) * MIX_LR;
-            for (int64_t q = 0; q < n_in; q++)
-                wrow[q] = (int32_t)((int64_t)wrow[q] + ((st[q] * err) >> MIX_SHIFT));
+            total += bitcost[bit ? p : 4096 - p];
+            /* |st| <= 2047 and |err| <= 3 * 4095: the products fit 32 bits; the weights
+             * wrap as int32 stores of the int64 sums do */
+            int32_t err = (int32_t)(((bit << 12) - pm) * MIX_LR);
+            for (int64_t q = 0; q < NH + 3; q++)
+                wrow[q] = (int32_t)((uint32_t)wrow[q] + (uint32_t)((st[q] * err) >> MIX_SHIFT));
             int64_t target = bit ? 65535 : 0;
-            ix = idx[0];
-            t1[ix] = (uint32_t)UPDATE(t1[ix], target, recip);
-            for (int64_t r = 0; r < nh; r++) {
-                ix = idx[r + 1];
-                th[ix] = (uint16_t)UPDATE16(th[ix], bit, recip);
+            *t1e = (uint32_t)UPDATE(*t1e, target, recip);
+            for (int64_t r = 0; r < NH; r++) {
+                uint16_t *e = bucket[r] + nib;
+                *e = (uint16_t)UPDATE16(*e, bit, recip);
             }
-            ix = idx[nh + 1];
-            if (ix >= 0) tm[ix] = (uint32_t)UPDATE(tm[ix], target, recip);
-            int64_t ai = actx + lo + (w >> 6);
+            if (tix >= 0) tm[tix] = (uint32_t)UPDATE(tm[tix], target, recip);
+            int64_t ai = lo + (w >> 6);
             int64_t g = bit ? 65535 : 0;
-            apm[ai] = (uint16_t)((int64_t)apm[ai] + ((g - (int64_t)apm[ai]) >> APM_RATE));
+            ap[ai] = (uint16_t)((int64_t)ap[ai] + ((g - (int64_t)ap[ai]) >> APM_RATE));
             c0 = (c0 << 1) | bit;
             nib = (nib << 1) | bit;
         }
         int64_t byte = c0 & 255;
         if (decoding) data[i] = (uint8_t)byte;
         if (want_costs) costs[i] = total;
-        int64_t lc = (65 <= byte && byte <= 90) ? byte + 32 : byte;
-        if ((97 <= lc && lc <= 122) || (48 <= lc && lc <= 57) || lc == 95 || lc >= 128) {
-            wh = (int64_t)((((uint64_t)wh + (uint64_t)lc + 1) * 0x3D4D51CBu) & 0xFFFFFFFFu);
-        } else if (wh != 0) {
-            pw = wh;
-            wh = 0;
-        }
+        word_step(byte, &wh, &pw);
         if (mlen > 0 && (int64_t)data[mptr] == byte) {
             mlen++;
             mptr++;
@@ -647,8 +702,19 @@ INLINE int64_t loop3(Args3 *a, const int decoding) {
     return i;
 }
 
-static int64_t loop3_enc(Args3 *a) { return loop3(a, 0); }
-static int64_t loop3_dec(Args3 *a) { return loop3(a, 1); }
+#define LOOP3_FOR(dec)                                                                    \
+    switch (a->nh) {                                                                      \
+    case 1: return loop3(a, dec, 1);                                                      \
+    case 2: return loop3(a, dec, 2);                                                      \
+    case 3: return loop3(a, dec, 3);                                                      \
+    case 4: return loop3(a, dec, 4);                                                      \
+    case 5: return loop3(a, dec, 5);                                                      \
+    case 6: return loop3(a, dec, 6);                                                      \
+    default: return loop3(a, dec, a->nh);                                                 \
+    }
+
+static int64_t loop3_enc(Args3 *a) { LOOP3_FOR(0) }
+static int64_t loop3_dec(Args3 *a) { LOOP3_FOR(1) }
 
 /* ---- argument checks shared by both loops --------------------------------------- */
 
