@@ -412,6 +412,7 @@ typedef struct {
     const int32_t *stretch, *squash, *recip;
     const double *bitcost;
     const int64_t *ctx;
+    const uint16_t *next16;
     int64_t nh, tb;
     double *costs;
     int64_t ncosts;
@@ -473,6 +474,61 @@ INLINE void word_step(int64_t byte, int64_t *wh, int64_t *pw) {
 #define PREFETCH(p) ((void)0)
 #endif
 
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* w[q] += (st[q] * err) >> MIX_SHIFT for q < n, in 32-bit wrapping arithmetic (the int32
+ * stores of numba's int64 sums): |st| <= 2047 and |err| <= 3 * 4096 fit 16 bits, so the
+ * products are exact in 32 */
+INLINE void mix_update(int32_t *w, const int16_t *st, int32_t err, const int64_t n) {
+    int64_t q = 0;
+#if defined(__SSE2__)
+    __m128i e = _mm_set1_epi16((int16_t)err);
+    for (; q + 8 <= n; q += 8) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(st + q));
+        __m128i lo = _mm_mullo_epi16(x, e), hi = _mm_mulhi_epi16(x, e);
+        __m128i p0 = _mm_srai_epi32(_mm_unpacklo_epi16(lo, hi), MIX_SHIFT);
+        __m128i p1 = _mm_srai_epi32(_mm_unpackhi_epi16(lo, hi), MIX_SHIFT);
+        __m128i w0 = _mm_loadu_si128((const __m128i *)(w + q));
+        __m128i w1 = _mm_loadu_si128((const __m128i *)(w + q + 4));
+        _mm_storeu_si128((__m128i *)(w + q), _mm_add_epi32(w0, p0));
+        _mm_storeu_si128((__m128i *)(w + q + 4), _mm_add_epi32(w1, p1));
+    }
+#endif
+    for (; q < n; q++) w[q] = (int32_t)((uint32_t)w[q] + (uint32_t)(((int32_t)st[q] * err) >> MIX_SHIFT));
+}
+
+/* Model 3's hashed counters take 2^16 states, so their update is a table: next[bit << 16 |
+ * v] = UPDATE16(v, bit). Built from the caller's recip (under the GIL): once into the
+ * shared table, or, for a recip unlike the first one seen, into a table of the call. */
+static uint16_t NEXT16[2 << 16];
+static int32_t NEXT16_RECIP[16];
+static int NEXT16_READY = 0;
+
+static void next16_fill(uint16_t *t, const int32_t *recip) {
+    for (int64_t bit = 0; bit < 2; bit++)
+        for (int64_t v = 0; v < 65536; v++) t[(bit << 16) | v] = (uint16_t)UPDATE16(v, bit, recip);
+}
+
+/* the table for recip; *owned is set when the caller must free it (NULL: out of memory) */
+static uint16_t *next16_table(const int32_t *recip, int *owned) {
+    *owned = 0;
+    if (NEXT16_READY && memcmp(NEXT16_RECIP, recip, sizeof NEXT16_RECIP) == 0) return NEXT16;
+    if (!NEXT16_READY) {
+        next16_fill(NEXT16, recip);
+        memcpy(NEXT16_RECIP, recip, sizeof NEXT16_RECIP);
+        NEXT16_READY = 1;
+        return NEXT16;
+    }
+    uint16_t *t = PyMem_RawMalloc(sizeof NEXT16);
+    if (t == NULL) return NULL;
+    next16_fill(t, recip);
+    *owned = 1;
+    return t;
+}
+
 /* NH: the number of hashed contexts, a constant in each specialised copy */
 INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
     uint8_t *data = a->data;
@@ -495,7 +551,8 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
     const int want_costs = a->ncosts > 0;
     int64_t hk[MAX_CTX] = {0}, hkn[MAX_CTX] = {0};
     uint16_t *bucket[MAX_CTX];
-    int32_t st[MAX_CTX + 3] = {0};
+    int16_t st[MAX_CTX + 3 + 8] = {0};
+    const uint16_t *next16 = a->next16;
     double total = a->cost[0];
     int64_t i = a->start;
     const int64_t end = a->end;
@@ -570,16 +627,16 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
             } else {
                 s = 0;
             }
-            st[NH + 1] = s;
+            st[NH + 1] = (int16_t)s;
             int32_t *wrow = (int32_t *)wbase + (c0 * 4 + ms) * (NH + 3);
             int64_t dot = (int64_t)s * wrow[NH + 1];
             uint32_t *t1e = t1row + c0;
             s = stretch[(*t1e >> 20) ^ 0x800];
-            st[0] = s;
+            st[0] = (int16_t)s;
             dot += (int64_t)s * wrow[0];
             for (int64_t r = 0; r < NH; r++) {
                 s = stretch[(bucket[r][nib] >> 4) ^ 0x800];
-                st[r + 1] = s;
+                st[r + 1] = (int16_t)s;
                 dot += (int64_t)s * wrow[r + 1];
             }
             st[NH + 2] = 256;
@@ -642,14 +699,12 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
             total += bitcost[bit ? p : 4096 - p];
             /* |st| <= 2047 and |err| <= 3 * 4095: the products fit 32 bits; the weights
              * wrap as int32 stores of the int64 sums do */
-            int32_t err = (int32_t)(((bit << 12) - pm) * MIX_LR);
-            for (int64_t q = 0; q < NH + 3; q++)
-                wrow[q] = (int32_t)((uint32_t)wrow[q] + (uint32_t)((st[q] * err) >> MIX_SHIFT));
+            mix_update(wrow, st, (int32_t)(((bit << 12) - pm) * MIX_LR), NH + 3);
             int64_t target = bit ? 65535 : 0;
             *t1e = (uint32_t)UPDATE(*t1e, target, recip);
             for (int64_t r = 0; r < NH; r++) {
                 uint16_t *e = bucket[r] + nib;
-                *e = (uint16_t)UPDATE16(*e, bit, recip);
+                *e = next16[(bit << 16) | *e];
             }
             if (tix >= 0) tm[tix] = (uint32_t)UPDATE(tm[tix], target, recip);
             int64_t ai = lo + (w >> 6);
@@ -958,10 +1013,18 @@ static PyObject *py_loop3(PyObject *self, PyObject *args) {
     a.tb = tb;
     a.costs = b[15].view.buf;
     a.ncosts = nitems(&b[15]);
+    int owned;
+    uint16_t *next16 = next16_table(a.recip, &owned);
+    if (next16 == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    a.next16 = next16;
     int64_t r;
     Py_BEGIN_ALLOW_THREADS
     r = decoding ? loop3_dec(&a) : loop3_enc(&a);
     Py_END_ALLOW_THREADS
+    if (owned) PyMem_RawFree(next16);
     ret = PyLong_FromLongLong(r);
 done:
     for (int q = 0; q < 17; q++) buf_release(&b[q]);
