@@ -615,4 +615,3 @@ def parse_fast(args: list[str]) -> Callable[[], None] | None:
         kwargs["output"] = Path(kwargs["output"])
     run = compress if command == "compress" else decompress
     return lambda: run(files or None, **kwargs)
-

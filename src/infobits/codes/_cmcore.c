@@ -598,6 +598,15 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
         int64_t o1 = c1 << 8;
         uint32_t *t1row = t1 + o1;
         uint16_t *apmrow = apm + o1 * 33;
+        if (!decoding) {
+            /* the secondary estimate's knots of each bit of this byte, ahead of use */
+            int64_t byte = data[i];
+            for (int jj = 7; jj >= 0; jj--) {
+                const uint16_t *ap = apmrow + ((256 | byte) >> (jj + 1)) * 33;
+                PREFETCH(ap);
+                PREFETCH(ap + 32);
+            }
+        }
         for (int j = 7; j >= 0; j--) {
             if (j == 3) {
                 for (int64_t r = 0; r < NH; r++) {
@@ -616,6 +625,13 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
                     PREFETCH(th + slot3(hk[r], c0 << 1, r, tb));
                     PREFETCH(th + slot3(hk[r], (c0 << 1) | 1, r, tb));
                 }
+            }
+            if (decoding) {
+                /* the next bit's knots: one of two neighbouring rows */
+                const uint16_t *ap = apmrow + (c0 << 1) * 33;
+                PREFETCH(ap);
+                PREFETCH(ap + 32);
+                PREFETCH(ap + 64);
             }
             int64_t tix = -1;
             int32_t s, ms = 0;

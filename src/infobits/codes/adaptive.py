@@ -9,9 +9,11 @@ followed) blends the predictions in the
 stretched domain ln(p/(1-p)), and a secondary estimate refines the result. The model
 learns online, so the decoder rebuilds the same predictions from the bytes it has
 already decoded; model and coder take turns bit by bit, which is why the loop is
-compiled with numba. Everything is integer arithmetic, so a stream decodes identically on
-any machine. The model's ideal code length Σ log2 1/p(bit) is accumulated alongside, so
-the bits written can be checked against it.
+compiled: in C (the optional extension ``_cmcore``, built at install) or, where that is
+absent, with numba (``_cmloop``); the two write byte-identical streams. Everything is
+integer arithmetic, so a stream decodes identically on any machine. The model's ideal
+code length Σ log2 1/p(bit) is accumulated alongside, so the bits written can be checked
+against it.
 
 Model version 2 (``model_params(..., version=2)``) adds an x86 call transform before
 coding, two word contexts (the word being read; it and the previous word) and mixer
@@ -256,7 +258,9 @@ class _State3:
         knots = (
             np.clip(_SQUASH[np.clip((np.arange(33) - 16) * 128, -2047, 2047) + 2047], 1, 4095) * 16
         ).astype(np.int64)
-        self.apm = np.tile(knots, 1 << 16).astype(np.uint16)  # 16-bit knots: half the memory
+        apm = np.empty((1 << 16, 33), dtype=np.uint16)  # 16-bit knots: half the memory
+        apm[:] = knots  # the same 33 knots for every context (a broadcast, not a tile)
+        self.apm = apm.reshape(-1)
         self.regs = np.zeros(16, dtype=np.int64)
         self.regs[1] = 0xFFFFFFFF  # range
         self.regs[3] = 1  # cache size
@@ -286,7 +290,9 @@ class _State:
         knots = (
             np.clip(_SQUASH[np.clip((np.arange(33) - 16) * 128, -2047, 2047) + 2047], 1, 4095) * 16
         ).astype(np.int64)
-        self.apm = np.tile(knots, 1 << 16).astype(np.int32)
+        apm = np.empty((1 << 16, 33), dtype=np.int32)
+        apm[:] = knots
+        self.apm = apm.reshape(-1)
         self.regs = np.zeros(16, dtype=np.int64)
         self.regs[1] = 0xFFFFFFFF  # range
         self.regs[3] = 1  # cache size
