@@ -468,6 +468,14 @@ INLINE void word_step(int64_t byte, int64_t *wh, int64_t *pw) {
     }
 }
 
+/* the match model's slot for the 6 bytes ending at i */
+INLINE int64_t match_slot(const uint8_t *data, int64_t i, int64_t mmask) {
+    uint64_t hm = 0;
+    for (int kk = 0; kk < MIN_MATCH; kk++)
+        hm = ((hm + (uint64_t)data[i - kk] + 1) * 0x2F0B4C13u) & 0xFFFFFFFFu;
+    return (int64_t)(hm >> 8) & mmask;
+}
+
 #if defined(__GNUC__)
 #define PREFETCH(p) __builtin_prefetch(p)
 #else
@@ -580,6 +588,7 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
             } else {
                 have_next = 0;
             }
+            if (i + 1 >= MIN_MATCH) PREFETCH(mhash + match_slot(data, i, mmask));
         }
         for (int64_t r = 0; r < NH; r++) {
             uint16_t *b = th + slot3(hk[r], 0, r, tb);
@@ -624,6 +633,19 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
                 for (int64_t r = 0; r < NH; r++) {
                     PREFETCH(th + slot3(hk[r], c0 << 1, r, tb));
                     PREFETCH(th + slot3(hk[r], (c0 << 1) | 1, r, tb));
+                }
+            } else if (decoding && j == 0 && i + 1 < end) {
+                /* the byte is one of two: fetch the next byte's first buckets and the
+                 * match slot for both (data[i] holds each in turn; it gets the byte
+                 * decoded below) */
+                for (int64_t b = 0; b < 2; b++) {
+                    int64_t byte = ((c0 << 1) | b) & 255;
+                    int64_t nwh = wh, npw = pw;
+                    data[i] = (uint8_t)byte;
+                    word_step(byte, &nwh, &npw);
+                    hash3(data, i + 1, nwh, npw, ctx, NH, hkn);
+                    for (int64_t r = 0; r < NH; r++) PREFETCH(th + slot3(hkn[r], 0, r, tb));
+                    if (i + 1 >= MIN_MATCH) PREFETCH(mhash + match_slot(data, i, mmask));
                 }
             }
             if (decoding) {
@@ -740,10 +762,7 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
             mlen = 0;
         }
         if (i + 1 >= MIN_MATCH) {
-            uint64_t hm = 0;
-            for (int kk = 0; kk < MIN_MATCH; kk++)
-                hm = ((hm + (uint64_t)data[i - kk] + 1) * 0x2F0B4C13u) & 0xFFFFFFFFu;
-            int64_t hmi = (int64_t)(hm >> 8) & mmask;
+            int64_t hmi = match_slot(data, i, mmask);
             if (mlen == 0) {
                 int64_t cand = mhash[hmi];
                 if (cand > 0 && cand <= i) { /* always so in a real state */
