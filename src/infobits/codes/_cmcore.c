@@ -452,10 +452,20 @@ INLINE int64_t slot3(int64_t hkr, int64_t c0, int64_t r, int64_t tb) {
     return (r << tb) + ((hh >> (32 - tb)) & ~(int64_t)15);
 }
 
-INLINE int64_t check3(int64_t hkr, int64_t c0) {
+/* slot3 and check3 from one product */
+INLINE int64_t slot_check3(int64_t hkr, int64_t c0, int64_t r, int64_t tb, int64_t *check) {
     uint64_t x = c0 ? (((uint64_t)hkr ^ ((uint64_t)c0 * 0x5BD1E995u)) & 0xFFFFFFFFu)
                     : (uint64_t)hkr;
-    return (int64_t)((x * 0x9E3779B1u) & 0xFFu);
+    int64_t hh = (int64_t)((x * 0x9E3779B1u) & 0xFFFFFFFFu);
+    *check = hh & 0xFF;
+    return (r << tb) + ((hh >> (32 - tb)) & ~(int64_t)15);
+}
+
+INLINE void claim3(uint16_t *b, int64_t check) {
+    if ((int64_t)b[0] != check) {
+        b[0] = (uint16_t)check;
+        memset(b + 1, 0, 15 * sizeof(uint16_t));
+    }
 }
 
 INLINE void word_step(int64_t byte, int64_t *wh, int64_t *pw) {
@@ -564,26 +574,39 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
     double total = a->cost[0];
     int64_t i = a->start;
     const int64_t end = a->end;
-    int have_next = 0; /* encoder: hkn holds the hashes of byte i */
+    int have_next = 0; /* encoder: hkn (s1n, k1n) hold the hashes (slots, checks) of byte i */
+    int64_t s1n[MAX_CTX] = {0}, k1n[MAX_CTX] = {0}, s2[MAX_CTX] = {0}, k2[MAX_CTX] = {0};
     while (i < end) {
         if (!decoding && pos + csize + 64 > nbuf) break;
         if (decoding && pos > nbuf) break;
         int64_t c1 = i >= 1 ? (int64_t)data[i - 1] : 0;
+        int64_t s1[MAX_CTX], k1[MAX_CTX];
         if (have_next) {
-            for (int64_t r = 0; r < NH; r++) hk[r] = hkn[r];
+            for (int64_t r = 0; r < NH; r++) {
+                hk[r] = hkn[r];
+                s1[r] = s1n[r];
+                k1[r] = k1n[r];
+            }
         } else {
             hash3(data, i, wh, pw, ctx, NH, hk);
+            for (int64_t r = 0; r < NH; r++) s1[r] = slot_check3(hk[r], 0, r, tb, &k1[r]);
         }
         if (!decoding) {
             /* the encoder knows what is coming: fetch the buckets of this byte's second
              * nibble and of the next byte's first, and the match slot, ahead of use */
             int64_t byte = data[i];
-            for (int64_t r = 0; r < NH; r++) PREFETCH(th + slot3(hk[r], 16 | (byte >> 4), r, tb));
+            for (int64_t r = 0; r < NH; r++) {
+                s2[r] = slot_check3(hk[r], 16 | (byte >> 4), r, tb, &k2[r]);
+                PREFETCH(th + s2[r]);
+            }
             if (i + 1 < end) {
                 int64_t nwh = wh, npw = pw;
                 word_step(byte, &nwh, &npw);
                 hash3(data, i + 1, nwh, npw, ctx, NH, hkn);
-                for (int64_t r = 0; r < NH; r++) PREFETCH(th + slot3(hkn[r], 0, r, tb));
+                for (int64_t r = 0; r < NH; r++) {
+                    s1n[r] = slot_check3(hkn[r], 0, r, tb, &k1n[r]);
+                    PREFETCH(th + s1n[r]);
+                }
                 have_next = 1;
             } else {
                 have_next = 0;
@@ -591,13 +614,8 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
             if (i + 1 >= MIN_MATCH) PREFETCH(mhash + match_slot(data, i, mmask));
         }
         for (int64_t r = 0; r < NH; r++) {
-            uint16_t *b = th + slot3(hk[r], 0, r, tb);
-            int64_t check = check3(hk[r], 0);
-            if ((int64_t)b[0] != check) {
-                b[0] = (uint16_t)check;
-                memset(b + 1, 0, 15 * sizeof(uint16_t));
-            }
-            bucket[r] = b;
+            bucket[r] = th + s1[r];
+            claim3(bucket[r], k1[r]);
         }
         int64_t eb = mlen > 0 ? (int64_t)data[mptr] + 256 : 0;
         int64_t mstate = 0;
@@ -619,13 +637,14 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
         for (int j = 7; j >= 0; j--) {
             if (j == 3) {
                 for (int64_t r = 0; r < NH; r++) {
-                    uint16_t *b = th + slot3(hk[r], c0, r, tb);
-                    int64_t check = check3(hk[r], c0);
-                    if ((int64_t)b[0] != check) {
-                        b[0] = (uint16_t)check;
-                        memset(b + 1, 0, 15 * sizeof(uint16_t));
+                    if (!decoding) {
+                        bucket[r] = th + s2[r];
+                        claim3(bucket[r], k2[r]);
+                    } else {
+                        int64_t check;
+                        bucket[r] = th + slot_check3(hk[r], c0, r, tb, &check);
+                        claim3(bucket[r], check);
                     }
-                    bucket[r] = b;
                 }
                 nib = 1;
             } else if (decoding && j == 4) {
