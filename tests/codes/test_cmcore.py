@@ -226,10 +226,10 @@ def test_the_models_1_2_loop_refuses_a_wrong_table_shape():
         params.table_bits, False, adaptive._NO_COSTS, params.version,
     ]  # fmt: skip
     assert cmcore.loop(*args) == n
-    args[8] = s.th[:1].copy()  # a row short
+    args[8] = np.asarray(s.th)[:1].copy()  # a row short
     with pytest.raises(ValueError, match="th"):
         cmcore.loop(*args)
     args[8] = s.th
-    args[10] = s.mix.astype(np.int32)
+    args[10] = np.asarray(s.mix).astype(np.int32)
     with pytest.raises(TypeError, match="mix"):
         cmcore.loop(*args)
