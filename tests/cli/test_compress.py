@@ -626,8 +626,8 @@ def test_the_fast_parser_leaves_anything_unusual_to_typer(args):
 
 
 def test_compress_starts_without_numba_typer_pydantic_or_rich(tmp_path):
-    """The command-line path imports none of the heavy modules it does not need (numba
-    only when the C loop is not built)."""
+    """The command-line path imports none of the heavy modules it does not need (numba,
+    and NumPy, only when the C loop is not built)."""
     import subprocess
     import sys
 
@@ -649,6 +649,6 @@ def test_compress_starts_without_numba_typer_pydantic_or_rich(tmp_path):
         mods = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if "|" in line}
         heavy = {"typer", "pydantic", "rich"}
         if c_loop_available():  # numba (and the scipy it may bring) only as the fallback
-            heavy |= {"numba", "scipy"}
+            heavy |= {"numba", "scipy", "numpy"}
         assert not heavy & {m.split(".")[0] for m in mods}
     assert (tmp_path / "back").read_bytes() == TEXT
