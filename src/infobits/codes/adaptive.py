@@ -192,7 +192,11 @@ def _zeros(fmt: str, n: int, shape: tuple[int, ...] | None = None) -> memoryview
     """``n`` zero items of struct format ``fmt`` (shaped ``shape``), writable. Large
     tables are anonymous memory, whose pages the system gives zeroed on first touch."""
     size = n * array(fmt).itemsize
-    mem: Any = mmap.mmap(-1, size) if size >= 1 << 20 else bytearray(size)
+    mem: Any = bytearray(size)
+    if size >= 1 << 20:
+        mem = mmap.mmap(-1, size)
+        if hasattr(mmap, "MADV_HUGEPAGE"):  # as NumPy does: fewer TLB misses in the tables
+            mem.madvise(mmap.MADV_HUGEPAGE)
     view: Any = memoryview(mem).cast("B")
     return view.cast(fmt, shape or (n,))
 
