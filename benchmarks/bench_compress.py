@@ -12,7 +12,8 @@ burst of other load hits them alike):
 
 - **process** (wall seconds, process start included, the way a user meets it): ours is
   ``python -m infobits compress -f -q -o OUT SRC`` (and ``decompress``): the interpreter,
-  the imports (numba's among them), loading the cached compiled loop, reading, coding,
+  the imports, the coding loop (the C extension ``_cmcore`` when built, else numba's,
+  loaded from numba's cache), reading, coding,
   the container's checks and writing. PPMd-8 and zlib -9 are ``python -c`` scripts that
   import their module, read, code and write; ``xz -9 -T1`` is its own binary. The fixed
   cost of each process is measured too, on a one-byte file.
@@ -20,8 +21,10 @@ burst of other load hits them alike):
   ``decompress_bytes`` against ``pyppmd.compress`` and ``decompress`` on the same bytes,
   after a warm-up call, in this one process.
 
-A first run on a fresh machine also compiles the loop (several seconds, then cached on
-disk by numba); a warm-up process before the rounds keeps that out of the medians. On a
+Without the C extension, a first run on a fresh machine also compiles the numba loop
+(several seconds, then cached on disk); a warm-up process before the rounds keeps that
+out of the medians. ``--loop numba`` times numba's loop in process (the command line
+always takes the C loop when it is built). On a
 small shared machine read the absolute times as rough and the ratios as what counts.
 
 Goals (issue 12, item 3): size at most 0.93x PPMd-8's on documentation and source; wall
@@ -29,6 +32,7 @@ time at most 2.5x PPMd-8's, process start included; on the executable no bigger 
 ``xz -9``; decompression of the same order as compression.
 
 Usage: python benchmarks/bench_compress.py [--quick] [--rounds 3] [--models 3:order5,2:order5]
+[--loop c|numba]
 pyppmd comes with the ``bench`` extra (``pip install infobits[bench]``). Some pyppmd
 versions fail to decode their own PPMd8 output of more than about 1 MiB of some texts
 ("Corrupted input data"); the decode column then says so.
@@ -246,7 +250,17 @@ def main() -> None:
         default="3:order5",
         help="comma-separated MODEL:orderK (in process; the command line times model 3)",
     )
+    ap.add_argument(
+        "--loop",
+        choices=["c", "numba"],
+        default=None,
+        help="the in-process coding loop (default: C when built, else numba)",
+    )
     args = ap.parse_args()
+    if args.loop is not None:
+        from infobits.codes import adaptive
+
+        adaptive.BACKEND = args.loop
     models = []
     for m in args.models.split(","):
         v, o = m.strip().split(":")

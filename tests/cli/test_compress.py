@@ -535,3 +535,120 @@ def test_a_pipe_as_output_that_is_not_standard_output_is_still_refused(capsys, s
     os.mkfifo(fifo)
     code, _, err = run(capsys, "compress", str(src), "-o", str(fifo), "--force")
     assert code == 2 and "not a regular file" in err and err.count("\n") == 1
+
+
+# -- start-up: plain compress/decompress calls parse without typer -----------------------
+
+
+@pytest.mark.parametrize("command", ["compress", "decompress"])
+def test_the_fast_parser_knows_exactly_the_declared_options(command):
+    import typer
+
+    from infobits.cli import compress as mod
+    from infobits.cli._app import make_app
+
+    group = typer.main.get_command(make_app(command))
+    cmd = group.commands[command] if hasattr(group, "commands") else group
+    flags, valued = {}, {}
+    for p in cmd.params:
+        if p.param_type_name != "option":
+            continue
+        for name in p.opts:
+            (flags if p.is_flag else valued)[name] = p.name
+    assert flags == mod._FLAGS[command]
+    assert valued == mod._VALUED[command]
+
+
+FAST_CASES = [
+    ["compress", "{src}"],
+    ["compress", "-fq", "{src}"],
+    ["compress", "--model", "order2", "-o", "{tmp}/a.ibz", "{src}"],
+    ["compress", "--model=order9", "{src}"],
+    ["compress", "--json", "-o", "{tmp}/j.ibz", "{src}"],
+    ["compress", "--output={tmp}/b.ibz", "--force", "--", "{src}"],
+    ["compress", "{src}", "{tmp}/missing.txt"],
+    ["compress", "-o", "{tmp}/c.ibz", "{src}", "{src}"],
+    ["decompress", "{tmp}/a.ibz", "-o", "{tmp}/a.out"],
+    ["decompress", "-v", "-o", "{tmp}/v.out", "{tmp}/a.ibz"],
+    ["decompress", "-c", "-o", "{tmp}/w.out", "{tmp}/a.ibz"],
+    ["decompress", "{src}"],
+]
+
+
+def _files(tmp: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(tmp.iterdir()) if p.is_file()}
+
+
+def test_the_fast_parser_runs_what_typer_runs(capsys, tmp_path, monkeypatch):
+    """Every case gives the same status, output, messages and files with the fast
+    parser as through typer (forced by making the fast parser decline)."""
+    from infobits.cli import compress as mod
+
+    results = {}
+    for how in ("fast", "typer"):
+        tmp = tmp_path / how
+        tmp.mkdir()
+        src = tmp / "notes.txt"
+        src.write_bytes(TEXT)
+        if how == "typer":
+            monkeypatch.setattr(mod, "parse_fast", lambda args: None)
+        got = []
+        for case in FAST_CASES:
+            args = [a.format(src=src, tmp=tmp) for a in case]
+            code, out, err = run(capsys, *args)
+            got.append((code, out.replace(str(tmp), "T"), err.replace(str(tmp), "T")))
+            got.append(_files(tmp))
+        results[how] = got
+    # the reports say how fast the coder ran: drop those numbers
+    import re
+
+    def strip(x):
+        return re.sub(r"[0-9.]+ MB/s|\"(seconds|mb_per_s)\": [0-9.e-]+", "", str(x))
+
+    assert [strip(x) for x in results["fast"]] == [strip(x) for x in results["typer"]]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compress", "--help"],
+        ["compress", "-x", "f"],
+        ["compress", "-o"],
+        ["compress", "--force=1", "f"],
+        ["compress", "-fo", "out", "f"],
+        ["decompress", "--model", "order3", "f"],
+    ],
+)
+def test_the_fast_parser_leaves_anything_unusual_to_typer(args):
+    from infobits.cli.compress import parse_fast
+
+    assert parse_fast(args) is None
+
+
+def test_compress_starts_without_numba_typer_pydantic_or_rich(tmp_path):
+    """The command-line path imports none of the heavy modules it does not need (numba,
+    and NumPy, only when the C loop is not built)."""
+    import subprocess
+    import sys
+
+    from infobits.codes.adaptive import c_loop_available
+
+    src = tmp_path / "in.txt"
+    src.write_bytes(TEXT)
+    for argv in (
+        ["compress", "-q", str(src)],
+        ["decompress", "-q", "-o", str(tmp_path / "back"), str(src) + ".ibz"],
+    ):
+        r = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "infobits", *argv],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        )
+        assert r.returncode == 0, r.stderr
+        mods = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if "|" in line}
+        heavy = {"typer", "pydantic", "rich"}
+        if c_loop_available():  # numba (and the scipy it may bring) only as the fallback
+            heavy |= {"numba", "scipy", "numpy"}
+        assert not heavy & {m.split(".")[0] for m in mods}
+    assert (tmp_path / "back").read_bytes() == TEXT

@@ -13,6 +13,9 @@ from infobits.codes.container import HEADER_SIZE, MAGIC, ContainerError, pack, r
 
 TEXT = b"A code is a distribution, and a distribution is a code. " * 40
 
+# every test here runs with the C loop and with the numba loop
+pytestmark = pytest.mark.usefixtures("loop")
+
 
 def test_header_records_model_length_and_checksum():
     blob, _ = pack(TEXT, 4)

@@ -36,11 +36,30 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: list[str]) -> int:
+    from .._errors import DistributionError
+    from ._common import CLIError
+
+    if args and args[0] in ("compress", "decompress"):
+        # plain compress/decompress arguments need no typer (nor its start-up time)
+        from .compress import parse_fast
+
+        call = parse_fast(args)
+        if call is not None:
+            try:
+                call()
+            except (CLIError, DistributionError, ValueError, TypeError, OSError) as e:
+                print(f"infobits: error: {e}", file=sys.stderr)
+                return 2
+            except Exception as e:  # pragma: no cover - a bug; one line unless debugging
+                if os.environ.get("INFOBITS_DEBUG"):
+                    raise
+                print(f"infobits: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+                return 2
+            return 0
+
     from typer.exceptions import Abort, TyperException
 
-    from .._errors import DistributionError
     from ._app import COMMANDS, make_app
-    from ._common import CLIError
 
     # A command named first needs only its own module: build the app with that alone.
     app = make_app(args[0] if args and args[0] in COMMANDS else None)

@@ -7,14 +7,15 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from .._files import write_new
-from .._json import dumps
 from .._units import log_of_base
 
 if TYPE_CHECKING:
+    import numpy as np
     from matplotlib.figure import Figure
+
+# NumPy (here and through infobits._json) is imported by the functions that use it, so
+# that commands which never need it (compress, decompress) start without it.
 
 __all__ = [
     "CLIError",
@@ -62,6 +63,8 @@ def parse_vector(text: str, option: str) -> np.ndarray:
                 f"{option}: item {i + 1} ({tok!r}) is not a number; use decimals or "
                 "fractions separated by commas, such as 0.5,1/4,0.25"
             ) from None
+    import numpy as np
+
     return np.asarray(out, dtype=np.float64) + 0.0  # "-0" is 0, shown without its sign
 
 
@@ -91,6 +94,8 @@ def dump_json(obj: Any, indent: int | None = 2) -> str:
     >>> dump_json({"h": 1.5, "d": float("inf"), "rows": [float("-inf")]}, indent=None)
     '{"h": 1.5, "d": "inf", "rows": ["-inf"]}'
     """
+    from .._json import dumps
+
     return dumps(obj, indent=indent)
 
 

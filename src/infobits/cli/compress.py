@@ -29,14 +29,29 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Annotated
-
-import typer
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 from .._files import write_new
 from ._common import CLIError, dump_json
 
-__all__ = ["compress", "decompress"]
+__all__ = ["compress", "decompress", "parse_fast"]
+
+
+class _LazyTyper:
+    """``typer``, imported on first use: the options below are read by typer only when it
+    builds the app, and :func:`parse_fast` runs these commands without it (typer and the
+    pydantic it brings cost a large part of the start-up of a small ``compress``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        import typer as module
+
+        return getattr(module, name)
+
+
+if TYPE_CHECKING:
+    import typer
+else:
+    typer = _LazyTyper()
 
 #: Inputs above this size show a progress bar (on stderr).
 PROGRESS_ABOVE = 4 << 20
@@ -362,7 +377,9 @@ def _report(
         return
     else:
         text = "\n".join(lines)
-    typer.echo(text, err=to_stderr)
+    stream = sys.stderr if to_stderr else sys.stdout
+    stream.write(text + "\n")
+    stream.flush()
 
 
 _FILES_HELP = "files to compress; - (or none) for standard input"
@@ -514,3 +531,87 @@ def decompress(
         what = "an empty file" if n == 0 else f"{n} byte{'' if n == 1 else 's'}"
         lines.append(f"{job.label} -> {job.target}: {what} restored, CRC-32 verified")
     _report([], lines, False, quiet, any(j.out is None for j in jobs), verbose)
+
+
+# The options of each command: long and short names of the flags, and of the options
+# that take a value, as the signatures above declare them (a test checks they agree).
+_FLAGS = {
+    "compress": {
+        "--stdout": "stdout",
+        "-c": "stdout",
+        "--force": "force",
+        "-f": "force",
+        "--quiet": "quiet",
+        "-q": "quiet",
+        "--verbose": "verbose",
+        "-v": "verbose",
+        "--json": "as_json",
+    },
+    "decompress": {
+        "--stdout": "stdout",
+        "-c": "stdout",
+        "--force": "force",
+        "-f": "force",
+        "--quiet": "quiet",
+        "-q": "quiet",
+        "--verbose": "verbose",
+        "-v": "verbose",
+    },
+}
+_VALUED = {
+    "compress": {"--output": "output", "-o": "output", "--model": "model"},
+    "decompress": {"--output": "output", "-o": "output"},
+}
+
+
+def parse_fast(args: list[str]) -> Callable[[], None] | None:
+    """``compress`` or ``decompress`` with plain arguments, parsed without typer: the
+    call to run, or None when anything is unusual (help, an unknown or repeated-value
+    option, a missing value), which typer then parses and reports as usual.
+
+    Accepted: ``--long``, ``--long=VALUE``, ``--long VALUE``, ``-x VALUE``, bundled flags
+    such as ``-fq``, ``--`` (the rest are FILEs) and ``-`` (standard input).
+
+    >>> parse_fast(["compress", "-fq", "--model=order3", "a.txt"]) is not None
+    True
+    >>> parse_fast(["compress", "--help"]) is None
+    True
+    """
+    if not args or args[0] not in _FLAGS:
+        return None
+    command, rest = args[0], args[1:]
+    flags, valued = _FLAGS[command], _VALUED[command]
+    kwargs: dict[str, Any] = {}
+    files: list[Path] = []
+    k = 0
+    only_files = False
+    while k < len(rest):
+        a = rest[k]
+        k += 1
+        if only_files or a == STDIO or not a.startswith("-"):
+            files.append(Path(a))
+        elif a == "--":
+            only_files = True
+        elif a.startswith("--"):
+            name, eq, value = a.partition("=")
+            if name in flags and not eq:
+                kwargs[flags[name]] = True
+            elif name in valued and eq:
+                kwargs[valued[name]] = value
+            elif name in valued and k < len(rest):
+                kwargs[valued[name]] = rest[k]
+                k += 1
+            else:
+                return None
+        elif a in valued and k < len(rest):
+            kwargs[valued[a]] = rest[k]
+            k += 1
+        elif all(f"-{c}" in flags for c in a[1:]):
+            for c in a[1:]:
+                kwargs[flags[f"-{c}"]] = True
+        else:
+            return None
+    if "output" in kwargs:
+        kwargs["output"] = Path(kwargs["output"])
+    run = compress if command == "compress" else decompress
+    return lambda: run(files or None, **kwargs)

@@ -8,9 +8,11 @@ would silently reinterpret its memory, and a cast to uint8 would wrap 300 to 44)
 from __future__ import annotations
 
 import os
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["as_buffer", "as_bytes", "check_count", "symbol_array"]
 
@@ -21,7 +23,8 @@ def as_bytes(data: Any, name: str = "data") -> bytes:
         return bytes(data)
     if isinstance(data, memoryview):
         return data.tobytes()
-    if isinstance(data, np.ndarray):
+    np = sys.modules.get("numpy")  # an array means NumPy is imported: never import it here
+    if np is not None and isinstance(data, np.ndarray):
         if data.dtype.kind not in "iu":
             raise TypeError(
                 f"{name} must be bytes, or an integer array of byte values 0..255; got an "
@@ -64,7 +67,10 @@ def as_buffer(data: Any, name: str = "data") -> bytes:
 
 def check_count(n: Any, name: str = "n", what: str = "symbols") -> int:
     """``n`` as a Python int >= 0; TypeError or ValueError naming ``name`` otherwise."""
-    if isinstance(n, bool) or not isinstance(n, int | np.integer):
+    np = sys.modules.get("numpy")
+    if isinstance(n, bool) or not (
+        isinstance(n, int) or (np is not None and isinstance(n, np.integer))
+    ):
         raise TypeError(f"{name} must be a whole number of {what}, got {type(n).__name__} {n!r}")
     if n < 0:
         raise ValueError(f"{name} = {n} is negative; give the number of {what} to decode")
@@ -74,6 +80,8 @@ def check_count(n: Any, name: str = "n", what: str = "symbols") -> int:
 def symbol_array(n: int, fill: int | None = None) -> np.ndarray:
     """An int64 array for ``n`` decoded symbols (filled with ``fill`` if given); a
     ValueError naming n, not NumPy's MemoryError, when it cannot be allocated."""
+    import numpy as np
+
     # An allocation beyond the machine's memory may succeed (the system overcommits)
     # and then kill the process as it is filled, so that is refused up front too.
     try:

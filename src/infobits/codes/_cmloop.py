@@ -5,6 +5,10 @@ and decodes, so that the two cannot drift apart: the decoder runs exactly the en
 model updates, with the bit taken from the stream instead of the data. All state lives
 in arrays owned by the caller, so the loop can stop after any byte (for progress
 reports, or to grow the output buffer) and resume.
+
+``_cmcore.c`` is the same loop in C (used when built): same arguments, same arithmetic,
+byte-identical streams; a change to one must be made to the other (the tests compare
+them).
 """
 
 from __future__ import annotations

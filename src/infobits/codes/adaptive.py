@@ -9,9 +9,11 @@ followed) blends the predictions in the
 stretched domain ln(p/(1-p)), and a secondary estimate refines the result. The model
 learns online, so the decoder rebuilds the same predictions from the bytes it has
 already decoded; model and coder take turns bit by bit, which is why the loop is
-compiled with numba. Everything is integer arithmetic, so a stream decodes identically on
-any machine. The model's ideal code length Σ log2 1/p(bit) is accumulated alongside, so
-the bits written can be checked against it.
+compiled: in C (the optional extension ``_cmcore``, built at install) or, where that is
+absent, with numba (``_cmloop``); the two write byte-identical streams. Everything is
+integer arithmetic, so a stream decodes identically on any machine. The model's ideal
+code length Σ log2 1/p(bit) is accumulated alongside, so the bits written can be checked
+against it.
 
 Model version 2 (``model_params(..., version=2)``) adds an x86 call transform before
 coding, two word contexts (the word being read; it and the previous word) and mixer
@@ -34,13 +36,22 @@ LZMA (I. Pavlov), with 12-bit probabilities.
 from __future__ import annotations
 
 import math
+import mmap
+import sys
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from . import _deps
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# NumPy is imported only where numba's loop (or a NumPy result) needs it: with the C loop,
+# ``infobits compress`` starts without it. The model's state lives in typed buffers
+# (``array``, ``bytearray`` and ``mmap`` memory seen through memoryviews), which the C
+# loop reads through the buffer protocol and numba through ``np.asarray`` (no copy).
 
 __all__ = [
     "MAX_ORDER",
@@ -67,76 +78,53 @@ _CHUNK = 1 << 20
 
 # Squash (logistic) at 33 knots, 12-bit output, interpolated: lpaq1's integer table, so the
 # curve is the same on every machine.
-_SQUASH_KNOTS = np.array(
-    [
-        1,
-        2,
-        3,
-        6,
-        10,
-        16,
-        27,
-        45,
-        73,
-        120,
-        194,
-        310,
-        488,
-        747,
-        1101,
-        1546,
-        2047,
-        2549,
-        2994,
-        3348,
-        3607,
-        3785,
-        3901,
-        3975,
-        4024,
-        4050,
-        4068,
-        4079,
-        4085,
-        4089,
-        4092,
-        4093,
-        4094,
-    ],
-    dtype=np.int64,
-)
+_SQUASH_KNOTS = (
+    1, 2, 3, 6, 10, 16, 27, 45, 73, 120, 194, 310, 488, 747, 1101, 1546, 2047, 2549, 2994,
+    3348, 3607, 3785, 3901, 3975, 4024, 4050, 4068, 4079, 4085, 4089, 4092, 4093, 4094,
+)  # fmt: skip
 
 
-def _squash_table() -> np.ndarray:
-    d = np.arange(-2047, 2048, dtype=np.int64)
-    w = d & 127
-    k = (d >> 7) + 16
-    return (_SQUASH_KNOTS[k] * (128 - w) + _SQUASH_KNOTS[k + 1] * w + 64) >> 7
-
-
-def _stretch_table(squash: np.ndarray) -> np.ndarray:
-    """stretch = squash⁻¹ on 0..4095: the smallest d with squash(d) >= p."""
-    out = np.empty(4096, dtype=np.int64)
-    pi = 0
-    for x in range(-2047, 2048):
-        v = int(squash[x + 2047])
-        for j in range(pi, v + 1):
-            out[j] = x
-        pi = max(pi, v + 1)
-    out[pi:] = 2047
+def _squash_table() -> list[int]:
+    out = []
+    for d in range(-2047, 2048):
+        w = d & 127
+        k = (d >> 7) + 16
+        out.append((_SQUASH_KNOTS[k] * (128 - w) + _SQUASH_KNOTS[k + 1] * w + 64) >> 7)
     return out
 
 
-_SQUASH = _squash_table()
-_STRETCH = _stretch_table(_SQUASH)
+def _stretch_table(squash: list[int]) -> list[int]:
+    """stretch = squash⁻¹ on 0..4095: the smallest d with squash(d) >= p."""
+    out = [2047] * 4096
+    pi = 0
+    for x in range(-2047, 2048):
+        v = squash[x + 2047]
+        for j in range(pi, v + 1):
+            out[j] = x
+        pi = max(pi, v + 1)
+    return out
+
+
+_SQUASH_LIST = _squash_table()
+_STRETCH_LIST = _stretch_table(_SQUASH_LIST)
 # counter learning rates 1/(n + 1.5), in 16-bit fixed point
-_RECIP = np.array([int(65536 / (n + 1.5)) for n in range(1024)], dtype=np.int64)
-# model 3 reads its tables as int32: less cache for the same values
-_STRETCH32 = _STRETCH.astype(np.int32)
-_SQUASH32 = _SQUASH.astype(np.int32)
-_RECIP32 = _RECIP.astype(np.int32)
+_RECIP_LIST = [int(65536 / (n + 1.5)) for n in range(1024)]
+# models 1-2 read int64 tables; model 3 reads int32 ones: less cache for the same values
+_SQUASH = array("q", _SQUASH_LIST)
+_STRETCH = array("q", _STRETCH_LIST)
+_RECIP = array("q", _RECIP_LIST)
+_STRETCH32 = array("i", _STRETCH_LIST)
+_SQUASH32 = array("i", _SQUASH_LIST)
+_RECIP32 = array("i", _RECIP_LIST)
 # -log2(p/4096) for the ideal code length
-_COST = np.array([0.0] + [-math.log2(p / 4096) for p in range(1, 4097)], dtype=np.float64)
+_COST = array("d", [0.0] + [-math.log2(p / 4096) for p in range(1, 4097)])
+# the secondary estimate's 33 starting knots (the squash curve at its knots, x16)
+_APM_KNOTS = [
+    min(max(_SQUASH_LIST[min(max((k - 16) * 128, -2047), 2047) + 2047], 1), 4095) * 16
+    for k in range(33)
+]
+#: model 3's context codes for the word contexts (as ``_cmloop.WORD``, ``WORD_PAIR``)
+_WORD = 100
 
 
 @dataclass(frozen=True)
@@ -175,7 +163,7 @@ def model_params(order: int, n_bytes: int, version: int = 1) -> ModelParams:
     """
     if isinstance(version, bool) or version not in MODEL_VERSIONS:
         raise ValueError(f"model version {version!r} is not known; use one of {MODEL_VERSIONS}")
-    if isinstance(order, bool) or not isinstance(order, int | np.integer):
+    if isinstance(order, bool) or not _is_whole(order):
         raise TypeError(f"order must be a whole number 0..{MAX_ORDER}, got {order!r}")
     if not 0 <= order <= MAX_ORDER:
         raise ValueError(f"order {order} is out of range; use order0 .. order{MAX_ORDER}")
@@ -184,18 +172,75 @@ def model_params(order: int, n_bytes: int, version: int = 1) -> ModelParams:
     return ModelParams(order=order, table_bits=tb, version=int(version))
 
 
-_KERNEL: Any = None
-_NO_COSTS = np.zeros(0, dtype=np.float64)
+#: Which compiled loop codes: ``"c"`` (the extension ``_cmcore``, built from
+#: ``_cmcore.c`` at install), ``"numba"`` (``_cmloop`` compiled at run time), or ``None``
+#: for the C loop when it imports, else numba. Both write byte-identical streams.
+BACKEND: str | None = None
+_KERNELS: dict[str, Any] = {}
+_NO_COSTS = array("d")
+
+
+def _is_whole(x: Any) -> bool:
+    """Whether ``x`` is an int or a NumPy integer (NumPy is not imported to ask)."""
+    if isinstance(x, int):
+        return True
+    np_ = sys.modules.get("numpy")
+    return np_ is not None and isinstance(x, np_.integer)
+
+
+def _zeros(fmt: str, n: int, shape: tuple[int, ...] | None = None) -> memoryview:
+    """``n`` zero items of struct format ``fmt`` (shaped ``shape``), writable. Large
+    tables are anonymous memory, whose pages the system gives zeroed on first touch."""
+    size = n * array(fmt).itemsize
+    mem: Any = bytearray(size)
+    if size >= 1 << 20:
+        mem = mmap.mmap(-1, size)
+        if hasattr(mmap, "MADV_HUGEPAGE"):  # as NumPy does: fewer TLB misses in the tables
+            mem.madvise(mmap.MADV_HUGEPAGE)
+    view: Any = memoryview(mem).cast("B")
+    return view.cast(fmt, shape or (n,))
+
+
+def _filled(fmt: str, values: list[int], times: int, shape: tuple[int, ...]) -> memoryview:
+    """``values`` repeated ``times`` times, as a writable ``shape`` of format ``fmt``."""
+    view: Any = memoryview(array(fmt, values) * times).cast("B")
+    return view.cast(fmt, shape)
+
+
+def c_loop_available() -> bool:
+    """Whether the C loop (the optional extension ``infobits.codes._cmcore``) imports."""
+    try:
+        from . import _cmcore  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _kernel() -> Any:
-    """The compiled coding loop (compiled once, cached on disk by numba)."""
-    global _KERNEL
-    if _KERNEL is None:
-        from . import _cmloop
+    """The coding loops ``(models 1-2, model 3, x86 transform, wants NumPy arrays)`` of
+    :data:`BACKEND`: the C extension's, or numba's (compiled once, cached on disk)."""
+    name = BACKEND or ("c" if c_loop_available() else "numba")
+    kernel = _KERNELS.get(name)
+    if kernel is None:
+        if name == "c":
+            from . import _cmcore
 
-        _KERNEL = _cmloop.build(_deps.numba_njit())
-    return _KERNEL
+            kernel = (_cmcore.loop, _cmcore.loop3, _cmcore.e8e9, False)
+        elif name == "numba":
+            import numpy as np
+
+            from . import _cmloop
+
+            loops = _cmloop.build(_deps.numba_njit())
+
+            def e8e9(data: Any, forward: bool) -> None:
+                _cmloop.e8e9(np.frombuffer(data, dtype=np.uint8), forward)
+
+            kernel = (*loops, e8e9, True)
+        else:
+            raise ValueError(f"BACKEND {name!r} is not a loop; use 'c', 'numba' or None")
+        _KERNELS[name] = kernel
+    return kernel
 
 
 def _contexts3(order: int) -> list[int]:
@@ -206,37 +251,33 @@ def _contexts3(order: int) -> list[int]:
     >>> _contexts3(3), _contexts3(5), _contexts3(8)
     ([2, 3, 100], [2, 3, 4, 6, 100], [2, 3, 4, 6, 8, 100])
     """
-    from . import _cmloop
-
     if order < 2:
         return []
     if order <= 4:
         ks = list(range(2, order + 1))
     else:
         ks = [2, 3, 4, 6] if order < 7 else [2, 3, 4, 6, 8]
-    return [*ks, _cmloop.WORD]
+    return [*ks, _WORD]
 
 
 class _State3:
     """Model 3's tables, mixer weights and coder registers."""
 
     def __init__(self, params: ModelParams) -> None:
-        self.ctx = np.array(_contexts3(params.order), dtype=np.int64)
-        nh = self.ctx.size
-        self.t1 = np.zeros(1 << 16, dtype=np.uint32)
-        self.th = np.zeros(max(nh, 1) << params.table_bits, dtype=np.uint16)
-        self.tm = np.zeros(32 * 2, dtype=np.uint32)
-        self.mix = np.full((8 * 256 * 4, nh + 3), (1 << 16) // 3, dtype=np.int32)
-        mbits = min(params.table_bits, 20)
-        self.mhash = np.zeros(1 << mbits, dtype=np.int64)
-        knots = (
-            np.clip(_SQUASH[np.clip((np.arange(33) - 16) * 128, -2047, 2047) + 2047], 1, 4095) * 16
-        ).astype(np.int64)
-        self.apm = np.tile(knots, 1 << 16).astype(np.uint16)  # 16-bit knots: half the memory
-        self.regs = np.zeros(16, dtype=np.int64)
+        ctx = _contexts3(params.order)
+        self.ctx = array("q", ctx)
+        nh = len(ctx)
+        self.t1 = _zeros("I", 1 << 16)
+        self.th = _zeros("H", max(nh, 1) << params.table_bits)
+        self.tm = _zeros("I", 32 * 2)
+        self.mix = _filled("i", [(1 << 16) // 3], 8 * 256 * 4 * (nh + 3), (8 * 256 * 4, nh + 3))
+        self.mhash = _zeros("q", 1 << min(params.table_bits, 20))
+        # 16-bit knots: half the memory; the same 33 for every context
+        self.apm = _filled("H", _APM_KNOTS, 1 << 16, ((1 << 16) * 33,))
+        self.regs = array("q", [0] * 16)
         self.regs[1] = 0xFFFFFFFF  # range
         self.regs[3] = 1  # cache size
-        self.cost = np.zeros(1, dtype=np.float64)
+        self.cost = array("d", [0.0])
 
 
 class _State:
@@ -247,36 +288,33 @@ class _State:
         n_in = params.order + 3 + nw if params.order >= 1 else 2
         self.n_in = n_in
         # zero is p = 1/2, count 0 (see _cmloop._update_py): fresh pages need no writes
-        self.t0 = np.zeros(256, dtype=np.uint32)
-        self.t1 = np.zeros(1 << 16, dtype=np.uint32)
-        self.th = np.zeros((max(params.order - 1, 1) + nw, 1 << params.table_bits), np.uint32)
-        if params.order < 2:
-            self.th = self.th[:, :16]
-        self.tm = np.zeros(64 * 2, dtype=np.uint32)
+        self.t0 = _zeros("I", 256)
+        self.t1 = _zeros("I", 1 << 16)
+        # below order 2 no hashed table is read: a small one stands in
+        row = 1 << params.table_bits if params.order >= 2 else 16
+        rows = max(params.order - 1, 1) + nw
+        self.th = _zeros("I", rows * row, (rows, row))
+        self.tm = _zeros("I", 64 * 2)
         # weight sets: partial byte x match state (x previous byte's class, version 2)
         sets = 1024 * (8 if nw else 1)
-        self.mix = np.full((sets, n_in), (1 << 16) // 3, dtype=np.int64)
-        mbits = min(params.table_bits, 20)
-        self.mhash = np.zeros(1 << mbits, dtype=np.int64)
+        self.mix = _filled("q", [(1 << 16) // 3], sets * n_in, (sets, n_in))
+        self.mhash = _zeros("q", 1 << min(params.table_bits, 20))
         # secondary estimate: 33 interpolation knots for each order-1 context
-        knots = (
-            np.clip(_SQUASH[np.clip((np.arange(33) - 16) * 128, -2047, 2047) + 2047], 1, 4095) * 16
-        ).astype(np.int64)
-        self.apm = np.tile(knots, 1 << 16).astype(np.int32)
-        self.regs = np.zeros(16, dtype=np.int64)
+        self.apm = _filled("i", _APM_KNOTS, 1 << 16, ((1 << 16) * 33,))
+        self.regs = array("q", [0] * 16)
         self.regs[1] = 0xFFFFFFFF  # range
         self.regs[3] = 1  # cache size
-        self.cost = np.zeros(1, dtype=np.float64)
+        self.cost = array("d", [0.0])
 
 
 def _step(
     kernel: Any,
     st: _State | _State3,
     params: ModelParams,
-    data: np.ndarray,
+    data: bytearray,
     i: int,
     end: int,
-    buf: np.ndarray,
+    buf: bytearray,
     *,
     decoding: bool,
     costs: np.ndarray | None = None,
@@ -284,6 +322,20 @@ def _step(
     """Run the compiled loop over bytes ``i:end`` of ``data``; the same loop encodes
     into ``buf`` or decodes from it, so the model's updates cannot drift apart. If
     ``costs`` is given, ``costs[k]`` receives the running ideal total after byte k."""
+    cv: Any = _NO_COSTS if costs is None else costs
+    if kernel[3]:  # numba's loop: the same memory, seen as NumPy arrays
+        import numpy as np
+
+        def view(x: Any) -> Any:
+            return np.asarray(x)
+
+        arrays: Any = (np.frombuffer(data, np.uint8), np.frombuffer(buf, np.uint8), view(cv))
+        data, buf, cv = arrays
+    else:
+
+        def view(x: Any) -> Any:
+            return x
+
     if isinstance(st, _State3):
         return int(
             kernel[1](
@@ -291,22 +343,22 @@ def _step(
                 i,
                 end,
                 buf,
-                st.regs,
-                st.cost,
-                st.t1,
-                st.th,
-                st.tm,
-                st.mix,
-                st.mhash,
-                st.apm,
-                _STRETCH32,
-                _SQUASH32,
-                _RECIP32,
-                _COST,
-                st.ctx,
+                view(st.regs),
+                view(st.cost),
+                view(st.t1),
+                view(st.th),
+                view(st.tm),
+                view(st.mix),
+                view(st.mhash),
+                view(st.apm),
+                view(_STRETCH32),
+                view(_SQUASH32),
+                view(_RECIP32),
+                view(_COST),
+                view(st.ctx),
                 params.table_bits,
                 decoding,
-                _NO_COSTS if costs is None else costs,
+                cv,
             )
         )
     return int(
@@ -315,23 +367,23 @@ def _step(
             i,
             end,
             buf,
-            st.regs,
-            st.cost,
-            st.t0,
-            st.t1,
-            st.th,
-            st.tm,
-            st.mix,
-            st.mhash,
-            st.apm,
-            _STRETCH,
-            _SQUASH,
-            _RECIP,
-            _COST,
+            view(st.regs),
+            view(st.cost),
+            view(st.t0),
+            view(st.t1),
+            view(st.th),
+            view(st.tm),
+            view(st.mix),
+            view(st.mhash),
+            view(st.apm),
+            view(_STRETCH),
+            view(_SQUASH),
+            view(_RECIP),
+            view(_COST),
             params.order,
             params.table_bits,
             decoding,
-            _NO_COSTS if costs is None else costs,
+            cv,
             params.version,
         )
     )
@@ -360,7 +412,7 @@ def compress_bytes(
     """
     from ._bytes import as_buffer
 
-    src = np.frombuffer(as_buffer(data), dtype=np.uint8).copy()  # the loop needs writable
+    src = bytearray(as_buffer(data))  # the loop (and the transform) need it writable
     payload, total, _ = _encode(src, params, progress, None)
     return payload, total
 
@@ -370,39 +422,35 @@ def _new_state(params: ModelParams) -> _State | _State3:
     return _State3(params) if params.version >= 3 and params.order >= 2 else _State(params)
 
 
-def _transform(src: np.ndarray, params: ModelParams, forward: bool) -> None:
+def _transform(src: bytearray, params: ModelParams, forward: bool) -> None:
     """The reversible preprocessing of a model version, in place (version 2: the x86
     call transform of ``_cmloop._e8e9_py``, which leaves most text unchanged)."""
     if params.version >= 2:
-        _kernel()
-        from . import _cmloop
-
-        _cmloop.e8e9(src, forward)
+        _kernel()[2](src, forward)
 
 
 def _encode(
-    src: np.ndarray,
+    src: bytearray,
     params: ModelParams,
     progress: Callable[[int], None] | None,
     costs: np.ndarray | None,
-) -> tuple[bytes, float, np.ndarray]:
+) -> tuple[bytes, float, bytearray]:
     """Transform ``src`` in place and code it; the stream, the ideal bits, and ``src``."""
-    n = src.size
+    n = len(src)
     _transform(src, params, True)
     st = _new_state(params)
-    out = np.zeros(n + n // 8 + 64, dtype=np.uint8)
+    out = bytearray(n + n // 8 + 64)
     kernel = _kernel()
     i = 0
     while i < n:
         end = min(n, i + _CHUNK)
         j = _step(kernel, st, params, src, i, end, out, decoding=False, costs=costs)
         if j < end:  # output buffer nearly full (incompressible input): grow it
-            out = np.concatenate([out, np.zeros(out.size // 2 + 64, dtype=np.uint8)])
+            out = out + bytearray(len(out) // 2 + 64)
         i = j
         if progress is not None:
             progress(i)
-    pos = _flush(st.regs, out)
-    return out[:pos].tobytes(), float(st.cost[0]), src
+    return _flush(st.regs, out), float(st.cost[0]), src
 
 
 def byte_costs(data: bytes | bytearray | memoryview, params: ModelParams) -> np.ndarray:
@@ -418,18 +466,21 @@ def byte_costs(data: bytes | bytearray | memoryview, params: ModelParams) -> np.
     >>> bool(c[-5:].mean() < c[:5].mean())  # the repeat is cheaper than the first copy
     True
     """
+    import numpy as np
+
     from ._bytes import as_buffer
 
-    src = np.frombuffer(as_buffer(data), dtype=np.uint8).copy()
-    totals = np.zeros(src.size, dtype=np.float64)
+    src = bytearray(as_buffer(data))
+    totals = np.zeros(len(src), dtype=np.float64)
     _encode(src, params, None, totals)
     return np.diff(totals, prepend=0.0)
 
 
-def _flush(regs: np.ndarray, out: np.ndarray) -> int:
-    """Write the coder's last bytes (five shifts of the low register, as LZMA does)."""
+def _flush(regs: array, out: bytearray) -> bytes:
+    """The stream: the coder's bytes so far and its last ones (five shifts of the low
+    register, as LZMA does)."""
     low, cache, csize, pos = int(regs[0]), int(regs[2]), int(regs[3]), int(regs[4])
-    buf = bytearray(out[:pos].tobytes())
+    buf = bytearray(out[:pos])
     for _ in range(5):
         if low < 0xFF000000 or low >= 1 << 32:
             carry = low >> 32
@@ -443,12 +494,8 @@ def _flush(regs: np.ndarray, out: np.ndarray) -> int:
             cache = (low >> 24) & 0xFF
         csize += 1
         low = (low & 0x00FFFFFF) << 8
-    if len(buf) > out.size:
-        raise AssertionError("flush overran the output buffer")
-    out[: len(buf)] = np.frombuffer(bytes(buf), dtype=np.uint8)
     # LZMA's first byte is always 0 (the initial cache); drop it here, restore on decode
-    out[: len(buf) - 1] = out[1 : len(buf)]
-    return len(buf) - 1
+    return bytes(buf[1:])
 
 
 def max_decoded_bytes(payload_size: int) -> int:
@@ -497,30 +544,30 @@ def decompress_bytes(
             f"costs the coder at least 0.0028 bits, so it holds at most "
             f"{max_decoded_bytes(len(body))}"
         )
-    buf = np.concatenate([np.zeros(1, dtype=np.uint8), np.frombuffer(body, np.uint8)])
+    buf = bytearray(1) + body
     st = _new_state(params)
     # grown as decoding proceeds, so a wrong n costs memory only for what was decoded
-    dst = np.zeros(min(n, 4 * _CHUNK), dtype=np.uint8)
+    dst = bytearray(min(n, 4 * _CHUNK))
     kernel = _kernel()
     # prime the decoder's code register with the first 5 bytes, as LZMA does
     code = 0
     for k in range(5):
-        code = (code << 8) | (int(buf[k]) if k < buf.size else 0)
+        code = (code << 8) | (buf[k] if k < len(buf) else 0)
     st.regs[5] = code
     st.regs[4] = 5
     i = 0
-    while i < n and st.regs[4] <= buf.size:
+    while i < n and st.regs[4] <= len(buf):
         end = min(n, i + _CHUNK)
-        if end > dst.size:
-            dst = np.concatenate([dst, np.zeros(min(n, 2 * dst.size) - dst.size, np.uint8)])
+        if end > len(dst):
+            dst += bytearray(min(n, 2 * len(dst)) - len(dst))
         i = _step(kernel, st, params, dst, i, end, buf, decoding=True)
         if progress is not None:
             progress(i)
-    if st.regs[4] > buf.size:
+    if st.regs[4] > len(buf):
         raise ValueError(
             f"the coded stream ran out after {i} of {n} bytes were decoded (it is truncated "
             "or damaged, or n is wrong)"
         )
-    dst = dst[:n].copy()
+    del dst[n:]
     _transform(dst, params, False)
-    return dst.tobytes()
+    return bytes(dst)
