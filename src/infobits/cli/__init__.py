@@ -36,9 +36,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: list[str]) -> int:
-    from .._errors import DistributionError
-    from ._common import CLIError
-
     if args and args[0] in ("compress", "decompress"):
         # plain compress/decompress arguments need no typer (nor its start-up time)
         from .compress import parse_fast
@@ -47,14 +44,8 @@ def _run(args: list[str]) -> int:
         if call is not None:
             try:
                 call()
-            except (CLIError, DistributionError, ValueError, TypeError, OSError) as e:
-                print(f"infobits: error: {e}", file=sys.stderr)
-                return 2
-            except Exception as e:  # pragma: no cover - a bug; one line unless debugging
-                if os.environ.get("INFOBITS_DEBUG"):
-                    raise
-                print(f"infobits: internal error: {type(e).__name__}: {e}", file=sys.stderr)
-                return 2
+            except Exception as e:
+                return _failed(e)
             return 0
 
     from typer.exceptions import Abort, TyperException
@@ -74,17 +65,27 @@ def _run(args: list[str]) -> int:
             return 0
         print(f"infobits: error: {e.format_message()}", file=sys.stderr)
         return 2
-    except (CLIError, DistributionError, ValueError, TypeError, OSError) as e:
-        print(f"infobits: error: {e}", file=sys.stderr)
-        return 2
-    except Exception as e:  # pragma: no cover - a bug; still one line unless debugging
-        if os.environ.get("INFOBITS_DEBUG"):
-            raise
-        print(f"infobits: internal error: {type(e).__name__}: {e}", file=sys.stderr)
-        return 2
+    except Exception as e:
+        return _failed(e)
     if rv == 130:  # typer turns Ctrl+C into exit status 130 and prints nothing
         print("infobits: interrupted", file=sys.stderr)
     return rv if isinstance(rv, int) else 0
+
+
+def _failed(e: Exception) -> int:
+    """One line on stderr for a command that raised, and exit status 2: the message of an
+    error the user can act on, or the type of an internal one (re-raised, with its
+    traceback, when INFOBITS_DEBUG is set)."""
+    from .._errors import DistributionError
+    from ._common import CLIError
+
+    if isinstance(e, CLIError | DistributionError | ValueError | TypeError | OSError):
+        print(f"infobits: error: {e}", file=sys.stderr)
+        return 2
+    if os.environ.get("INFOBITS_DEBUG"):  # pragma: no cover - a bug; debugging it
+        raise e
+    print(f"infobits: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+    return 2
 
 
 def _exit(code: int, argv: list[str] | None) -> int:
