@@ -29,6 +29,12 @@ UNIT_NAMES: dict[str, float] = {
 }
 
 
+#: ln of each unit name exactly as written above (the common spellings, looked up once).
+_LN_OF_NAME: dict[str, float] = {
+    name: 1.0 if name in ("nats", "nat", "e") else math.log(b) for name, b in UNIT_NAMES.items()
+}
+
+
 def log_of_base(base: Base) -> float:
     """Return ``ln(base)`` for a base given as a number or a unit name.
 
@@ -37,6 +43,12 @@ def log_of_base(base: Base) -> float:
     >>> log_of_base("nats"), log_of_base("e")
     (1.0, 1.0)
     """
+    if type(base) is int and base > 1:
+        return math.log(base)
+    if type(base) is str:
+        ln = _LN_OF_NAME.get(base)
+        if ln is not None:
+            return ln
     if isinstance(base, str):
         key = base.strip().lower()
         if key not in UNIT_NAMES:

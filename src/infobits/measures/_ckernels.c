@@ -151,14 +151,19 @@ vsum_f(const vf *p)
     static inline __attribute__((always_inline)) double dot_##SUF(                      \
         const T *restrict x, const T *restrict l, npy_intp n)                           \
     {                                                                                   \
-        V a = {0}, a2 = {0};                                                            \
+        V a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};                                       \
         npy_intp j = 0;                                                                 \
-        for (; j + 2 * NL <= n; j += 2 * NL) {                                          \
-            a += load_##SUF(x + j) * load_##SUF(l + j);                                 \
-            a2 += load_##SUF(x + j + NL) * load_##SUF(l + j + NL);                      \
+        for (; j + 4 * NL <= n; j += 4 * NL) {                                          \
+            a0 += load_##SUF(x + j) * load_##SUF(l + j);                                \
+            a1 += load_##SUF(x + j + NL) * load_##SUF(l + j + NL);                      \
+            a2 += load_##SUF(x + j + 2 * NL) * load_##SUF(l + j + 2 * NL);              \
+            a3 += load_##SUF(x + j + 3 * NL) * load_##SUF(l + j + 3 * NL);              \
         }                                                                               \
-        a += a2;                                                                        \
-        double r = vsum_##SUF(&a);                                                       \
+        for (; j + NL <= n; j += NL) {                                                  \
+            a0 += load_##SUF(x + j) * load_##SUF(l + j);                                \
+        }                                                                               \
+        a0 = (a0 + a1) + (a2 + a3);                                                     \
+        double r = vsum_##SUF(&a0);                                                      \
         for (; j < n; j++) {                                                            \
             r += (double)x[j] * (double)l[j];                                           \
         }                                                                               \
@@ -167,14 +172,26 @@ vsum_f(const vf *p)
     static inline __attribute__((always_inline)) void dot_sum_##SUF(                    \
         const T *restrict x, const T *restrict l, npy_intp n, double *d, double *s)     \
     {                                                                                   \
-        V a = {0}, b = {0};                                                             \
+        V a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, b0 = {0}, b1 = {0};                   \
         npy_intp j = 0;                                                                 \
+        for (; j + 4 * NL <= n; j += 4 * NL) {                                          \
+            V x0 = load_##SUF(x + j), x1 = load_##SUF(x + j + NL);                      \
+            V x2 = load_##SUF(x + j + 2 * NL), x3 = load_##SUF(x + j + 3 * NL);         \
+            a0 += x0 * load_##SUF(l + j);                                               \
+            a1 += x1 * load_##SUF(l + j + NL);                                          \
+            a2 += x2 * load_##SUF(l + j + 2 * NL);                                      \
+            a3 += x3 * load_##SUF(l + j + 3 * NL);                                      \
+            b0 += x0 + x2;                                                              \
+            b1 += x1 + x3;                                                              \
+        }                                                                               \
         for (; j + NL <= n; j += NL) {                                                  \
             V xv = load_##SUF(x + j);                                                   \
-            a += xv * load_##SUF(l + j);                                                \
-            b += xv;                                                                    \
+            a0 += xv * load_##SUF(l + j);                                               \
+            b0 += xv;                                                                   \
         }                                                                               \
-        double r = vsum_##SUF(&a), t = vsum_##SUF(&b);                                    \
+        a0 = (a0 + a1) + (a2 + a3);                                                     \
+        b0 += b1;                                                                       \
+        double r = vsum_##SUF(&a0), t = vsum_##SUF(&b0);                                  \
         for (; j < n; j++) {                                                            \
             r += (double)x[j] * (double)l[j];                                           \
             t += (double)x[j];                                                          \
@@ -186,14 +203,23 @@ vsum_f(const vf *p)
         const T *restrict x, const T *restrict l, const T *restrict z, npy_intp n,      \
         double *d, double *s)                                                           \
     {                                                                                   \
-        V a = {0}, b = {0};                                                             \
+        V a0 = {0}, a1 = {0}, b0 = {0}, b1 = {0};                                       \
         npy_intp j = 0;                                                                 \
+        for (; j + 2 * NL <= n; j += 2 * NL) {                                          \
+            V x0 = load_##SUF(x + j), x1 = load_##SUF(x + j + NL);                      \
+            a0 += x0 * (load_##SUF(l + j) - load_##SUF(z + j));                         \
+            a1 += x1 * (load_##SUF(l + j + NL) - load_##SUF(z + j + NL));               \
+            b0 += x0;                                                                   \
+            b1 += x1;                                                                   \
+        }                                                                               \
         for (; j + NL <= n; j += NL) {                                                  \
             V xv = load_##SUF(x + j);                                                   \
-            a += xv * (load_##SUF(l + j) - load_##SUF(z + j));                          \
-            b += xv;                                                                    \
+            a0 += xv * (load_##SUF(l + j) - load_##SUF(z + j));                         \
+            b0 += xv;                                                                   \
         }                                                                               \
-        double r = vsum_##SUF(&a), t = vsum_##SUF(&b);                                    \
+        a0 += a1;                                                                       \
+        b0 += b1;                                                                       \
+        double r = vsum_##SUF(&a0), t = vsum_##SUF(&b0);                                  \
         for (; j < n; j++) {                                                            \
             r += (double)x[j] * (double)(l[j] - z[j]);                                  \
             t += (double)x[j];                                                          \
@@ -205,22 +231,38 @@ vsum_f(const vf *p)
         const T *restrict x, const T *restrict l, const T *restrict y, npy_intp n,      \
         double *d, double *sx, double *sy, T *lo)                                       \
     {                                                                                   \
-        V a = {0}, b = {0}, c = {0}, m;                                                 \
+        V a0 = {0}, a1 = {0}, b0 = {0}, b1 = {0}, c0 = {0}, c1 = {0}, m0, m1;           \
         for (int u = 0; u < NL; u++) {                                                  \
-            m[u] = *lo;                                                                 \
+            m0[u] = *lo;                                                                \
         }                                                                               \
+        m1 = m0;                                                                        \
         npy_intp j = 0;                                                                 \
+        for (; j + 2 * NL <= n; j += 2 * NL) {                                          \
+            V x0 = load_##SUF(x + j), x1 = load_##SUF(x + j + NL);                      \
+            a0 += x0 * load_##SUF(l + j);                                               \
+            a1 += x1 * load_##SUF(l + j + NL);                                          \
+            b0 += x0;                                                                   \
+            b1 += x1;                                                                   \
+            c0 += load_##SUF(y + j);                                                    \
+            c1 += load_##SUF(y + j + NL);                                               \
+            m0 = VMIN(VI, x0, m0);                                                    \
+            m1 = VMIN(VI, x1, m1);                                                    \
+        }                                                                               \
         for (; j + NL <= n; j += NL) {                                                  \
             V xv = load_##SUF(x + j);                                                   \
-            a += xv * load_##SUF(l + j);                                                \
-            b += xv;                                                                    \
-            c += load_##SUF(y + j);                                                     \
-            m = VMIN(VI, xv, m);                                                      \
+            a0 += xv * load_##SUF(l + j);                                               \
+            b0 += xv;                                                                   \
+            c0 += load_##SUF(y + j);                                                    \
+            m0 = VMIN(VI, xv, m0);                                                    \
         }                                                                               \
-        double r = vsum_##SUF(&a), s = vsum_##SUF(&b), t = vsum_##SUF(&c);                 \
-        T lw = m[0];                                                                    \
+        a0 += a1;                                                                       \
+        b0 += b1;                                                                       \
+        c0 += c1;                                                                       \
+        m0 = VMIN(VI, m1, m0);                                                        \
+        double r = vsum_##SUF(&a0), s = vsum_##SUF(&b0), t = vsum_##SUF(&c0);              \
+        T lw = m0[0];                                                                   \
         for (int u = 1; u < NL; u++) {                                                  \
-            lw = m[u] < lw ? m[u] : lw;                                                 \
+            lw = m0[u] < lw ? m0[u] : lw;                                               \
         }                                                                               \
         for (; j < n; j++) {                                                            \
             T xv = x[j];                                                                \
@@ -237,14 +279,19 @@ vsum_f(const vf *p)
     static inline __attribute__((always_inline)) double sum_##SUF(const T *restrict x,  \
                                                                   npy_intp n)           \
     {                                                                                   \
-        V a = {0}, a2 = {0};                                                            \
+        V a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};                                       \
         npy_intp j = 0;                                                                 \
-        for (; j + 2 * NL <= n; j += 2 * NL) {                                          \
-            a += load_##SUF(x + j);                                                     \
-            a2 += load_##SUF(x + j + NL);                                               \
+        for (; j + 4 * NL <= n; j += 4 * NL) {                                          \
+            a0 += load_##SUF(x + j);                                                    \
+            a1 += load_##SUF(x + j + NL);                                               \
+            a2 += load_##SUF(x + j + 2 * NL);                                           \
+            a3 += load_##SUF(x + j + 3 * NL);                                           \
         }                                                                               \
-        a += a2;                                                                        \
-        double r = vsum_##SUF(&a);                                                       \
+        for (; j + NL <= n; j += NL) {                                                  \
+            a0 += load_##SUF(x + j);                                                    \
+        }                                                                               \
+        a0 = (a0 + a1) + (a2 + a3);                                                     \
+        double r = vsum_##SUF(&a0);                                                      \
         for (; j < n; j++) {                                                            \
             r += (double)x[j];                                                          \
         }                                                                               \

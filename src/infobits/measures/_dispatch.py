@@ -12,11 +12,16 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+import numpy as np
+
 from .. import _backend
 from .._inputs import check_axis, check_flag
 from .._units import Base, log_of_base
 
 __all__ = ["engine", "options"]
+
+_ndarray = np.ndarray
+_numpy_engine: ModuleType | None = None  # imported on first use (it imports this module)
 
 
 def engine(*xs: Any) -> ModuleType:
@@ -26,10 +31,18 @@ def engine(*xs: Any) -> ModuleType:
     >>> engine(np.ones(2), [0.5, 0.5], None).__name__
     'infobits.measures._numpy'
     """
-    if _backend.is_numpy(*xs):
+    global _numpy_engine
+    if _numpy_engine is None:
         from . import _numpy
 
-        return _numpy
+        _numpy_engine = _numpy
+    for x in xs:  # the common case, answered without a call per argument
+        if type(x) is not _ndarray and x is not None:
+            break
+    else:
+        return _numpy_engine
+    if _backend.is_numpy(*xs):
+        return _numpy_engine
     from . import _array_api
 
     return _array_api
@@ -40,7 +53,11 @@ def options(
 ) -> None:
     """The options every measure takes, checked before any array is touched: a bad
     ``base``, ``axis``, ``check`` or ``keepdims`` fails at once, with a message naming it."""
-    log_of_base(base)
-    check_axis(axis, axis_name)
-    check_flag(check, "check")
-    check_flag(keepdims, "keepdims")
+    if type(base) is not int or base < 2:  # an integer base >= 2 is fine as it is
+        log_of_base(base)
+    if type(axis) is not int:
+        check_axis(axis, axis_name)
+    if type(check) is not bool:
+        check_flag(check, "check")
+    if type(keepdims) is not bool:
+        check_flag(keepdims, "keepdims")
