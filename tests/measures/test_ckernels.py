@@ -304,10 +304,17 @@ def test_strided_and_other_dtypes_keep_the_numpy_path(monkeypatch: pytest.Monkey
             calls.append(2)
             COMPILED.logits(*a)
 
+        @staticmethod
+        def measure(*a: Any) -> Any:
+            r = COMPILED.measure(*a)
+            if r is not None:
+                calls.append(3)
+            return r
+
     monkeypatch.setattr(_blocked, "_ckernels", Spy)
     p, q = _probs((20, 64), 14), _probs((20, 64), 15)
     ib.kl_divergence(p, q)
-    assert calls == [1]
+    assert calls == [3]
     for pp, qq in [
         (np.asfortranarray(p), np.asfortranarray(q)),
         (p.astype(np.float16), q.astype(np.float16)),
@@ -432,3 +439,88 @@ def test_threads_get_the_single_thread_answers() -> None:
     for a, b in got:
         np.testing.assert_array_equal(a, want[0])
         np.testing.assert_array_equal(b, want[1])
+
+
+# ---------------------------------------------------------------------------------------
+# The whole call in C (``measure``): the same value, type and dtype as the Python path
+
+
+def _python_path(fn: Callable[[], Any]) -> Any:
+    """``fn`` with ``measure`` declining every call (the Python fast path answers)."""
+    saved = COMPILED.measure if COMPILED is not None else None
+
+    class Declines:
+        AVAILABLE = 1
+        probs = staticmethod(COMPILED.probs)  # type: ignore[union-attr]
+        logits = staticmethod(COMPILED.logits)  # type: ignore[union-attr]
+
+        @staticmethod
+        def measure(*a: Any) -> None:
+            return None
+
+    old = _blocked._ckernels
+    _blocked._ckernels = Declines  # type: ignore[assignment]
+    try:
+        return fn()
+    finally:
+        _blocked._ckernels = old
+        assert saved is not None
+
+
+@needs_c
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(1,), (3,), (1000,), (70_001,), (5, 1), (40, 333)])
+@pytest.mark.parametrize("base", [2, "nats", 10, 3.5, "bans"])
+@pytest.mark.parametrize("check", [True, False])
+def test_measure_in_c_gives_the_python_paths_result_exactly(
+    dtype: type, shape: tuple[int, ...], base: Any, check: bool
+) -> None:
+    p, q = _probs(shape, 31, dtype), _probs(shape, 32, dtype)
+    for fn in (
+        lambda: ib.entropy(p, base=base, check=check),
+        lambda: ib.cross_entropy(p, q, base=base, check=check),
+        lambda: ib.kl_divergence(p, q, base=base, check=check),
+    ):
+        got, want = fn(), _python_path(fn)
+        assert type(got) is type(want)
+        assert np.asarray(got).dtype == np.asarray(want).dtype == np.dtype(dtype)
+        assert np.shape(got) == np.shape(want) == shape[:-1]
+        np.testing.assert_array_equal(got, want)
+
+
+@needs_c
+def test_measure_in_c_answers_only_what_it_takes() -> None:
+    assert COMPILED is not None
+    p, q = _probs((4, 50), 33), _probs((4, 50), 34)
+    ln2 = math.log(2)
+    assert COMPILED.measure(2, p, q, -1, True, ln2, 1e-3) is not None
+    declined = [
+        (2, p, q, 0, True, ln2, 1e-3),  # outcomes not along the last axis
+        (2, p.view(np.matrix), q, -1, True, ln2, 1e-3),  # a subclass
+        (2, p, q[:, :49], -1, True, ln2, 1e-3),  # shapes differ
+        (2, p, q.astype(np.float32), -1, True, ln2, 1e-3),  # dtypes differ
+        (2, np.asfortranarray(p), q, -1, True, ln2, 1e-3),  # rows not contiguous
+        (2, p[None], q[None], -1, True, ln2, 1e-3),  # 3-D
+        (2, p, p, -1, True, ln2, 1e-3),  # KL 0: below trust_from, redone carefully
+        (0, p * 2, p, -1, True, ln2, -math.inf),  # sums 2: the checked path words it
+        (0, np.zeros((2, 0)), p, -1, True, ln2, -math.inf),  # no outcomes
+        (1, p, np.where(p > 0.01, q, 0.0), -1, True, ln2, -math.inf),  # q = 0 < p: inf
+        (0, [0.5, 0.5], p, -1, True, ln2, -math.inf),  # not an array
+    ]
+    for args in declined:
+        assert COMPILED.measure(*args) is None, args[0:2]
+    neg = p.copy()
+    neg[0, 0] = -neg[0, 0]
+    assert COMPILED.measure(1, neg, q, -1, True, ln2, -math.inf) is None
+    assert COMPILED.measure(1, neg, q, -1, False, ln2, -math.inf) is not None
+
+
+@needs_c
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_measure_in_c_gives_a_zero_as_positive_zero(dtype: type) -> None:
+    one = np.ones(1, dtype=dtype)
+    h = ib.entropy(one)
+    assert type(h) is np.dtype(dtype).type
+    assert h == 0 and math.copysign(1.0, float(h)) == 1.0
+    rows = ib.entropy(np.ones((3, 1), dtype=dtype))
+    assert rows.dtype == dtype and (np.signbit(rows) == 0).all()

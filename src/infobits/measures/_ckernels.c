@@ -27,10 +27,12 @@
 #include <Python.h>
 
 #include <fenv.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
 #include <numpy/arrayobject.h>
+#include <numpy/arrayscalars.h>
 #include <numpy/ufuncobject.h>
 
 /* Elements per chunk: a chunk of p, of q and of their logarithms stays in L1, and a
@@ -705,9 +707,174 @@ py_logits(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+PyDoc_STRVAR(measure_doc,
+             "measure(kind, p, q, axis, check, ln_base, trust_from)\n\n"
+             "The whole measure of plain probability arrays in one call, or None when the\n"
+             "caller's general path must answer. p (and q, ignored for entropy) must be\n"
+             "exactly numpy.ndarray, float64 or float32, 1-D or 2-D with rows contiguous,\n"
+             "the outcomes along ``axis`` (the last). Per row: the nats of probs(kind, ...),\n"
+             "negated for entropy and cross-entropy, divided by ln_base and rounded to the\n"
+             "input's dtype (a zero as +0.0): a NumPy scalar for 1-D input, an array of\n"
+             "the row values for 2-D. None when a row's nats are not finite or below\n"
+             "trust_from, or, with check, when a row sum is further from 1 than sqrt(eps)\n"
+             "of the dtype or an entry of p is negative (the caller then words the error).");
+
+/* p's shape if it is a plain array the fast measure takes, else 0. */
+static int
+plain(PyObject *o, int ndim_want, int typenum_want, npy_intp *m, npy_intp *k)
+{
+    if (!PyArray_CheckExact(o)) {
+        return 0;
+    }
+    PyArrayObject *a = (PyArrayObject *)o;
+    int nd = PyArray_NDIM(a), t = PyArray_TYPE(a);
+    if ((nd != 1 && nd != 2) || (ndim_want && nd != ndim_want) ||
+        (t != NPY_DOUBLE && t != NPY_FLOAT) || (typenum_want && t != typenum_want) ||
+        !PyArray_ISNOTSWAPPED(a) || !PyArray_ISALIGNED(a)) {
+        return 0;
+    }
+    npy_intp rows = nd == 1 ? 1 : PyArray_DIM(a, 0), cols = PyArray_DIM(a, nd - 1);
+    if (rows < 1 || cols < 1 || (cols > 1 && PyArray_STRIDE(a, nd - 1) != PyArray_ITEMSIZE(a))) {
+        return 0;
+    }
+    if (*m >= 0 && (rows != *m || cols != *k)) {
+        return 0;
+    }
+    *m = rows;
+    *k = cols;
+    return 1;
+}
+
+static PyObject *
+py_measure(PyObject *self, PyObject *args)
+{
+    int kind, axis, check;
+    double ln, trust;
+    PyObject *po, *qo;
+    if (!PyArg_ParseTuple(args, "iOOipdd", &kind, &po, &qo, &axis, &check, &ln, &trust)) {
+        return NULL;
+    }
+    if (!available || kind < K_ENTROPY || kind > K_KL) {
+        Py_RETURN_NONE;
+    }
+    npy_intp m = -1, k = -1;
+    if (!plain(po, 0, 0, &m, &k)) {
+        Py_RETURN_NONE;
+    }
+    PyArrayObject *p = (PyArrayObject *)po, *q = p;
+    int nd = PyArray_NDIM(p), typenum = PyArray_TYPE(p);
+    if (!(axis == -1 || axis == nd - 1)) {
+        Py_RETURN_NONE;
+    }
+    if (kind != K_ENTROPY) {
+        if (!plain(qo, nd, typenum, &m, &k)) {
+            Py_RETURN_NONE;
+        }
+        q = (PyArrayObject *)qo;
+    }
+    int stats = !check ? 1 : kind == K_ENTROPY ? 2 : 4;
+    int dbl = typenum == NPY_DOUBLE;
+    npy_intp size = dbl ? sizeof(double) : sizeof(float);
+    double small[4];
+    void *table = m <= 1 ? (void *)small : PyMem_Malloc((size_t)(stats * m * size));
+    if (table == NULL) {
+        return PyErr_NoMemory();
+    }
+    PyArrayObject *res = NULL;
+    if (nd == 2) {
+        res = (PyArrayObject *)PyArray_SimpleNew(1, &m, typenum);
+        if (res == NULL) {
+            if (table != small) {
+                PyMem_Free(table);
+            }
+            return NULL;
+        }
+    }
+    const char *pb = PyArray_BYTES(p), *qb = PyArray_BYTES(q);
+    npy_intp ps = nd == 2 ? PyArray_STRIDE(p, 0) : 0, qs = nd == 2 ? PyArray_STRIDE(q, 0) : 0;
+    double tol = dbl ? sqrt(DBL_EPSILON) : sqrt((double)FLT_EPSILON);
+    double largest = dbl ? DBL_MAX : FLT_MAX;
+    int ok = 1;
+    double v1 = 0.0;
+    fexcept_t flags;
+    Py_BEGIN_ALLOW_THREADS;
+    fegetexceptflag(&flags, FE_ALL_EXCEPT);
+    if (dbl) {
+        probs_rows_d(kind, stats, pb, ps, qb, qs, m, k, (double *)table, m);
+    }
+    else {
+        probs_rows_f(kind, stats, pb, ps, qb, qs, m, k, (float *)table, m);
+    }
+    for (npy_intp i = 0; i < m && ok; i++) {
+        /* the table holds the input's dtype, as the Python path's does */
+        double st[4];
+        for (int s = 0; s < stats; s++) {
+            st[s] = dbl ? ((double *)table)[s * m + i] : (double)((float *)table)[s * m + i];
+        }
+        double v = kind == K_KL ? st[0] : -st[0];
+        if (!isfinite(v) || !(v >= trust)) {
+            ok = 0;
+            break;
+        }
+        if (check) {
+            if (!(fabs(st[1] - 1.0) <= tol)) {
+                ok = 0;
+            }
+            if (stats == 4 && (!(fabs(st[2] - 1.0) <= tol) || !(st[3] >= 0))) {
+                ok = 0;
+            }
+        }
+        if (kind == K_KL && v < 0) { /* Gibbs: >= 0 */
+            v = 0.0;
+        }
+        v = v / ln;
+        if (!(fabs(v) <= largest)) {
+            ok = 0;
+            break;
+        }
+        v = v + 0.0; /* -0.0 becomes +0.0 */
+        if (nd == 1) {
+            v1 = v;
+        }
+        else if (dbl) {
+            ((double *)PyArray_DATA(res))[i] = v;
+        }
+        else {
+            ((float *)PyArray_DATA(res))[i] = (float)v + 0.0f;
+        }
+    }
+    fesetexceptflag(&flags, FE_ALL_EXCEPT);
+    Py_END_ALLOW_THREADS;
+    if (table != small) {
+        PyMem_Free(table);
+    }
+    if (!ok) {
+        Py_XDECREF(res);
+        Py_RETURN_NONE;
+    }
+    if (nd == 2) {
+        return (PyObject *)res;
+    }
+    PyObject *r;
+    if (dbl) {
+        r = PyArrayScalar_New(Double);
+        if (r != NULL) {
+            PyArrayScalar_ASSIGN(r, Double, v1);
+        }
+    }
+    else {
+        r = PyArrayScalar_New(Float);
+        if (r != NULL) {
+            PyArrayScalar_ASSIGN(r, Float, (float)v1 + 0.0f);
+        }
+    }
+    return r;
+}
+
 static PyMethodDef methods[] = {
     {"probs", py_probs, METH_VARARGS, probs_doc},
     {"logits", py_logits, METH_VARARGS, logits_doc},
+    {"measure", py_measure, METH_VARARGS, measure_doc},
     {NULL, NULL, 0, NULL},
 };
 
