@@ -151,8 +151,8 @@ def cases(draw: st.DrawFn) -> Case:
     if n * max(m, 1) > 300_000:
         m = 0
     q_kind = "probs"
-    if measure in ("cross_entropy", "kl_divergence") and draw(st.booleans()):
-        q_kind = "logits"
+    if measure in ("cross_entropy", "kl_divergence", "entropy") and draw(st.booleans()):
+        q_kind = "logits"  # for entropy: the entropy of the logits q (p unused)
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     rows = max(m, 1)
     p = np.stack([_row(rng, n, draw(st.sampled_from(STYLES)), dtype) for _ in range(rows)])
@@ -161,6 +161,8 @@ def cases(draw: st.DrawFn) -> Case:
     else:
         q = np.stack([_row(rng, n, draw(st.sampled_from(STYLES)), dtype) for _ in range(rows)])
     defect = draw(st.sampled_from([None] * len(DEFECTS) + DEFECTS))
+    if measure == "entropy" and q_kind == "logits":
+        defect = None
     if defect is not None:
         defect = _break(rng, p, q, defect, None if measure == "entropy" else q_kind)
     if not m:
@@ -171,7 +173,7 @@ def cases(draw: st.DrawFn) -> Case:
 def call(case: Case) -> Any:
     q = ib.logits(case.q) if case.q_kind == "logits" else case.q
     if case.measure == "entropy":
-        return ib.entropy(case.p, base="nats", check=case.check)
+        return ib.entropy(q if case.q_kind == "logits" else case.p, base="nats", check=case.check)
     if case.measure == "perplexity":
         return ib.perplexity(case.p, q, check=case.check)
     return getattr(ib, case.measure)(case.p, q, base="nats", check=case.check)
@@ -222,7 +224,9 @@ def check_reference(case: Case, got: np.ndarray) -> str | None:
     smallest subnormal: kept, or rounded to 0)."""
     name = "cross_entropy" if case.measure == "perplexity" else case.measure
     inputs = [("probs", case.p.astype(np.float64))]
-    if name != "entropy":
+    if name == "entropy" and case.q_kind == "logits":
+        inputs = [("logits", case.q.astype(np.float64))]
+    elif name != "entropy":
         inputs.append((case.q_kind, case.q.astype(np.float64)))
     edge = 4 * float(np.finfo(case.dtype).smallest_subnormal)
     flushes: list[float | list[float]] = [0.0]

@@ -402,13 +402,17 @@ def test_logit_rows_give_the_same_answer_and_match_mpmath(check: bool) -> None:
             "KL(zp, zq)": lambda za=za, zb=zb, kw=kw: ib.kl_divergence(
                 ib.logits(za), ib.logits(zb), **kw
             ),
+            "H(zq)": lambda zb=zb, kw=kw: ib.entropy(ib.logits(zb), **kw),
         }
         for label, fn in fns.items():
             got = _same_answer(fn, 1e-12)
             if got is None or name in ("nan logit", "+inf logit"):
                 continue
             for i in (0, 1, 2, 4, 5):
-                ref = _mp_logit_measure(label, p[i] if "(p" in label else None, za[i], zb[i])
+                if label == "H(zq)":  # the entropy is H(zq, zq)
+                    ref = _mp_logit_measure(label, None, zb[i], zb[i])
+                else:
+                    ref = _mp_logit_measure(label, p[i] if "(p" in label else None, za[i], zb[i])
                 v = float(got[i])
                 if ref == mpmath.inf:
                     assert v == np.inf, (name, label, i)

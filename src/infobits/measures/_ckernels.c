@@ -536,6 +536,7 @@ logit_rows(int kl, int p_logits, int low, const char *pb, npy_intp ps, const cha
            npy_intp qs, npy_intp m, npy_intp k, double *out, npy_intp os)
 {
     double e[CHUNK] ALIGN64, w[CHUNK] ALIGN64;
+    int same = pb == qb && ps == qs;
     for (npy_intp i = 0; i < m; i++) {
         const double *zp = (const double *)(pb + i * ps);
         const double *zq = (const double *)(qb + i * qs);
@@ -543,19 +544,25 @@ logit_rows(int kl, int p_logits, int low, const char *pb, npy_intp ps, const cha
         double lo = INFINITY;
         for (npy_intp c0 = 0; c0 < k; c0 += CHUNK) {
             npy_intp n = k - c0 < CHUNK ? k - c0 : CHUNK;
-            prefetch_next(pb, ps, i, m, c0, k, CHUNK, sizeof(double));
+            if (!same) {
+                prefetch_next(pb, ps, i, m, c0, k, CHUNK, sizeof(double));
+            }
             prefetch_next(qb, qs, i, m, c0, k, CHUNK, sizeof(double));
             const double *a = zp + c0, *c = zq + c0;
             run_loop(&EXP_D, c, e, n, sizeof(double));
             acc_add(&sq, sum_d(e, n));
             double x, y;
             if (p_logits) {
-                run_loop(&EXP_D, a, w, n, sizeof(double));
+                const double *ea = e; /* zp is zq (the entropy of logits): e^zp is e */
+                if (!same) {
+                    run_loop(&EXP_D, a, w, n, sizeof(double));
+                    ea = w;
+                }
                 if (kl) {
-                    dotdiff_sum_d(w, a, c, n, &x, &y);
+                    dotdiff_sum_d(ea, a, c, n, &x, &y);
                 }
                 else {
-                    dot_sum_d(w, c, n, &x, &y);
+                    dot_sum_d(ea, c, n, &x, &y);
                 }
             }
             else if (kl) {

@@ -537,8 +537,24 @@ def _fast_logits(
 # The measures (the contract shared with the array-API engine)
 
 
+def _fast_logit_entropy(z: Any, base: Base, axis: Axis, keepdims: bool, check: bool) -> Any:
+    """H of float64 logit rows as H(z, z) = lse − Σ e^z·z / Σ e^z, one exp pass a row
+    (see above); None for anything else, or when any row needs the general path."""
+    if not (isinstance(z, Tagged) and z.kind is Kind.LOGITS):
+        return None
+    rows = _logit_rows((z,), axis)
+    if rows is None:
+        return None
+    got = _logits_nats("ce", (z, z), [rows[0], rows[0]], check)
+    if got is None or got[1].any():
+        return None
+    return _rows_result(got[0], base, rows[0].dtype, rows[0].shape, keepdims, z.values.ndim)
+
+
 def entropy(p: Any, *, base: Base, axis: Axis, keepdims: bool, check: bool) -> Any:
     fast = _fast(ENTROPY, (p,), base, axis, keepdims, check)
+    if fast is None:
+        fast = _fast_logit_entropy(p, base, axis, keepdims, check)
     if fast is not None:
         return fast
     dists, shape, axes = prepare_many([(p, "p")], axis)
