@@ -540,13 +540,19 @@ def _part(
                 else:
                     np.copyto(lg, z)
                 # log(c/top) rounds once; a positive count is >= 1, so c/top is
-                # subnormal (and its log short of digits) only where top > 1/tiny.
-                if np.all(top <= _huge(dtype)):
-                    np.divide(lg, top, out=lg)
-                    np.log(lg, out=lg)
-                else:
-                    np.log(lg, out=lg)
-                    np.subtract(lg, np.log(top), out=lg)
+                # subnormal (and its log short of digits) only where top > 1/tiny,
+                # and there only for counts far below top: those cells take
+                # log c - log top instead (which loses eps·|log c| where c/top is not
+                # small, so it is not used for the rest).
+                np.divide(lg, top, out=lg)
+                sub = None
+                if not np.all(top <= _huge(dtype)):
+                    sub = (lg < np.finfo(dtype).tiny) & (lg > 0)
+                np.log(lg, out=lg)
+                if sub is not None and sub.any():
+                    zs = np.maximum(z, 0.5) if first else z
+                    lt = np.broadcast_to(np.log(top), z.shape)
+                    lg[sub] = np.log(zs[sub]) - lt[sub]
         mass = 1.0 if single or wants == "log" else rowsum(w) / s
         return Part(w, lg, c, s, mass, True), bad
     if d.kind is Kind.LOGITS:  # a row in one block: the fused log-softmax

@@ -173,8 +173,12 @@ def _entropy_reference(v: torch.Tensor, kind: Kind) -> torch.Tensor:
     return -(torch.exp(lps) * lps * pos).sum(dim=-1)
 
 
-#: A row whose likeliest outcome has log-probability above -this is near certainty.
-_NEAR_CERTAIN = 1e-4
+#: A row whose likeliest outcome has log-probability above -this is near certainty: the
+#: fused log-softmax gives that entry to an absolute error of about eps, a share of H
+#: of eps / H. Float64 (eps 1e-16) keeps 1e-12 of H down to rest = 1e-4 of the other
+#: outcomes' mass; float32 and narrower (eps 6e-8, 1e-5 of H) down to rest = 1e-2.
+_NEAR_CERTAIN = {torch.float64: 1e-4}
+_NEAR_CERTAIN_NARROW = 1e-2
 
 
 def _log_softmax_certain(z: torch.Tensor, fused: torch.Tensor) -> torch.Tensor:
@@ -197,7 +201,7 @@ class _Entropy(torch.autograd.Function):
         if kind is Kind.LOGITS:
             # Near certainty, log(1 + rest) rounds rest away and the likeliest outcome's
             # log-probability, about -rest, comes out 0: a share of H is lost.
-            flag |= lp.amax(dim=-1) > -_NEAR_CERTAIN
+            flag |= lp.amax(dim=-1) > -_NEAR_CERTAIN.get(lp.dtype, _NEAR_CERTAIN_NARROW)
         redo = _rows(flag)
         if redo is not None:
             if kind is Kind.LOGITS:

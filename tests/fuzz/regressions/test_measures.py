@@ -704,3 +704,31 @@ def test_unchecked_float32_kl_beyond_the_range_does_not_warn(batch: bool) -> Non
         warnings.simplefilter("error")
         got = np.asarray(ib.kl_divergence(p, ib.logits(z), check=False))
     assert (got == np.inf).all()
+
+
+def test_float32_torch_entropy_of_logits_near_certainty_keeps_its_digits() -> None:
+    # logits [0, 9]: the likeliest outcome's log-probability, -1.2e-4, came from the
+    # fused log-softmax with an absolute error of ~eps32, 2.3e-5 of H (tolerance 1e-5)
+    for z in ([0.0, 9.0], [0.0, 6.0], [0.0, 4.0, -3.0]):
+        ref = mp_h(mp_logprobs(np.array(z), "logits"))
+        got = ib.entropy(ib.logits(torch.tensor(z, dtype=torch.float32)), base="nats")
+        assert float(got) == pytest.approx(float(ref), rel=1e-6)
+
+
+def test_kl_of_counts_near_the_top_of_float64_keeps_its_digits() -> None:
+    # counts near 1e308: log c - log top lost eps·|log c| (~1.6e-13) in every log-probability
+    a = np.array([6.61254925e307, 0, 0, 6.61263497e307, 0, 0, 0])
+    b = np.array([3.61935829e307, 0, 0, 7.48599602e307, 0, 0, 0])
+    ref = mp_kl_p(mp_logprobs(a, "counts"), mp_logprobs(b, "counts"))
+    got = ib.kl_divergence(ib.counts(a), ib.counts(b), base="nats")
+    assert abs(float(got) - float(ref)) <= 1e-14 * float(ref)
+    small = np.array([1.0, 3.0, 1.5e308])  # counts far below the largest: log c - log top
+    ref = mp_h(mp_logprobs(small, "counts"))
+    assert float(ib.entropy(ib.counts(small), base="nats")) == pytest.approx(float(ref), rel=1e-12)
+
+
+def test_perplexity_beyond_float64_is_inf() -> None:
+    # H(p, q) = 709.95 nats: e^H exceeds the largest float64, so the answer is inf
+    p = np.array([0.0, 0.0, 1.0])
+    lq = np.array([-0.7, -0.7, -709.94591014905529])
+    assert ib.perplexity(p, ib.log_probs(lq), check=False) == np.inf
