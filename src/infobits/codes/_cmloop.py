@@ -644,7 +644,7 @@ e8e9: Any = None
 
 
 def build(njit: Any) -> Any:
-    """The loops of models 1-2 and of model 3, compiled on first call (numba caches the
+    """The loops of models 1-2 and of models 3-4, compiled on first call (numba caches the
     machine code on disk, so a later process loads it instead)."""
     global _update, _claim, _claim1, _update16, e8e9
     e8e9 = njit(cache=True, nogil=True)(_e8e9_py)

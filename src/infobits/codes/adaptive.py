@@ -18,7 +18,7 @@ against it.
 Model version 2 (``model_params(..., version=2)``) adds an x86 call transform before
 coding, two word contexts (the word being read; it and the previous word) and mixer
 weight sets chosen also by the class of the previous byte. Model version 3 (the default
-of ``infobits compress``) keeps version 2's transform, word context and weight sets but
+of ``infobits compress`` before version 4) keeps version 2's transform, word context and weight sets but
 is leaner: hashed counters of 16 bits (a 12-bit probability and a 4-bit count, so the
 learning rate settles at 1/16.5 rather than 1/256.5, which suits contexts that share a
 slot), orders 2, 3, 4 and 6 rather than 0 to 5, one word context rather than two. It is
