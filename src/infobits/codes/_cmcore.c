@@ -574,6 +574,9 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH, const int V
     uint16_t *bucket[MAX_CTX];
     int16_t st[MAX_CTX + 3 + 8] = {0};
     const uint16_t *next16 = a->next16;
+    /* stretch of a stored probability (p XOR 0x800): one xor less a counter */
+    int32_t stretchx[4096];
+    for (int k = 0; k < 4096; k++) stretchx[k] = stretch[k ^ 0x800];
     double total = a->cost[0];
     int64_t i = a->start;
     const int64_t end = a->end;
@@ -626,6 +629,8 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH, const int V
         const int32_t *wbase = mix + (int64_t)CLASS[c1] * 256 * 4 * (NH + 3);
         int64_t c0 = 1, nib = 1;
         int64_t o1 = c1 << 8;
+        /* the byte to code, read once (a store through any counter may alias data) */
+        const int64_t cbyte = decoding ? 0 : (int64_t)data[i];
         uint32_t *t1row = t1 + o1;
         uint16_t *apmrow = V4 ? apm : apm + o1 * 33; /* model 4 reads no knots */
         if (!decoding && !V4) {
@@ -682,8 +687,8 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH, const int V
             if (mlen > 0 && (eb >> (j + 1)) == c0) {
                 int64_t ln = mlen < 31 ? mlen : 31;
                 tix = ln * 2 + ((eb >> j) & 1);
-                if (V4) s = stretch[((tm[tix] & 0xFFFF) >> 4) ^ 0x800];
-                else s = stretch[(tm[tix] >> 20) ^ 0x800];
+                if (V4) s = stretchx[(tm[tix] & 0xFFFF) >> 4];
+                else s = stretchx[tm[tix] >> 20];
                 ms = (int32_t)mstate;
             } else {
                 s = 0;
@@ -692,12 +697,12 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH, const int V
             int32_t *wrow = (int32_t *)wbase + (c0 * 4 + ms) * (NH + 3);
             int64_t dot = (int64_t)s * wrow[NH + 1];
             uint32_t *t1e = t1row + c0;
-            if (V4) s = stretch[((*t1e & 0xFFFF) >> 4) ^ 0x800];
-            else s = stretch[(*t1e >> 20) ^ 0x800];
+            if (V4) s = stretchx[(*t1e & 0xFFFF) >> 4];
+            else s = stretchx[*t1e >> 20];
             st[0] = (int16_t)s;
             dot += (int64_t)s * wrow[0];
             for (int64_t r = 0; r < NH; r++) {
-                s = stretch[(bucket[r][nib] >> 4) ^ 0x800];
+                s = stretchx[bucket[r][nib] >> 4];
                 st[r + 1] = (int16_t)s;
                 dot += (int64_t)s * wrow[r + 1];
             }
@@ -739,7 +744,7 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH, const int V
                     pos++;
                 }
             } else {
-                bit = ((int64_t)data[i] >> j) & 1;
+                bit = (cbyte >> j) & 1;
                 if (bit) {
                     rng = bound;
                 } else {
