@@ -140,6 +140,20 @@ def test_either_loop_resumes_the_others_state(version, monkeypatch):
     assert decompress_bytes(whole, len(raw), p) == raw
 
 
+@pytest.mark.parametrize("version", [3, 4])
+@pytest.mark.parametrize("ctx", [[6, 2, 100, 3, 101], [101, 4, 4, 2], [16, 100]])
+def test_any_context_list_codes_alike(ctx, version, monkeypatch):
+    """Context lists in any order (an order after a higher one takes the higher one's
+    hash), with repeats and both word contexts, give the same stream in both loops."""
+    monkeypatch.setattr(adaptive, "_contexts3", lambda order: ctx)
+    raw = (b"".join(t for _, t in _real_texts()) or b"any context list " * 2000)[:30_000]
+    p = model_params(5, len(raw), version=version)
+    blob = _with("c", compress_bytes, raw, p)[0]
+    assert blob == _with("numba", compress_bytes, raw, p)[0]
+    assert _with("c", decompress_bytes, blob, len(raw), p) == raw
+    assert _with("numba", decompress_bytes, blob, len(raw), p) == raw
+
+
 def test_the_c_loop_codes_in_threads_at_once():
     """The loop releases the GIL and keeps no global state: threads coding different
     inputs at once each get the stream of coding alone."""

@@ -25,6 +25,7 @@
 #define WORD 100
 #define WORD_PAIR 101
 #define MAX_CTX 16
+#define MAX_ORDER3 16 /* the highest order a model 3-4 context may have */
 
 #if defined(__GNUC__)
 #define INLINE static inline __attribute__((always_inline))
@@ -421,27 +422,39 @@ typedef struct {
     int64_t ncosts;
 } Args3;
 
-/* the hashes of model 3's contexts for the byte at i (before the claims) */
-INLINE void hash3(const uint8_t *data, int64_t i, int64_t wh, int64_t pw, const int64_t *ctx,
-                  const int64_t NH, int64_t *hk) {
+/* the hashes of model 3's contexts for the byte at i (before the claims). The orders'
+ * hashes form one chain over the previous bytes, chain[k] covering bytes i-1..i-k; a
+ * context r takes chain[pick[r]], where pick[r] is the highest order listed up to r (so
+ * an order listed after a higher one takes the higher one's hash, as the chain's single
+ * pass always did), or -1 (WORD) or -2 (WORD_PAIR); maxo is the highest order. */
+INLINE void hash3(const uint8_t *data, int64_t i, int64_t wh, int64_t pw, const int64_t *pick,
+                  int64_t maxo, const int64_t NH, int64_t *hk) {
     int64_t c1 = i >= 1 ? (int64_t)data[i - 1] : 0;
+    uint64_t chain[MAX_ORDER3 + 1];
     uint64_t h = 0;
-    int64_t k = 1;
+    chain[0] = 0;
+    if (LIKELY(i >= maxo)) {
+        for (int64_t k = 1; k <= maxo; k++) {
+            h = ((h + (uint64_t)data[i - k] + 1) * 0x2F0B4C13u + (uint64_t)k) & 0xFFFFFFFFu;
+            chain[k] = h;
+        }
+    } else {
+        for (int64_t k = 1; k <= maxo; k++) {
+            uint64_t b = i >= k ? (uint64_t)data[i - k] : 0;
+            h = ((h + b + 1) * 0x2F0B4C13u + (uint64_t)k) & 0xFFFFFFFFu;
+            chain[k] = h;
+        }
+    }
     for (int64_t r = 0; r < NH; r++) {
-        int64_t o = ctx[r];
-        if (o == WORD) {
+        int64_t o = pick[r];
+        if (o == -1) {
             hk[r] = (int64_t)((((uint64_t)wh + (uint64_t)(wh == 0 ? c1 : 0) + 1) * 0x6F4F2A35u +
                                101) & 0xFFFFFFFFu);
-        } else if (o == WORD_PAIR) {
+        } else if (o == -2) {
             hk[r] = (int64_t)((((uint64_t)wh * 0x2F0B4C13u + (uint64_t)pw + 1) * 0x5851F42Du +
                                211) & 0xFFFFFFFFu);
         } else {
-            while (k <= o) {
-                uint64_t b = i >= k ? (uint64_t)data[i - k] : 0;
-                h = ((h + b + 1) * 0x2F0B4C13u + (uint64_t)k) & 0xFFFFFFFFu;
-                k++;
-            }
-            hk[r] = (int64_t)h;
+            hk[r] = (int64_t)chain[o];
         }
     }
 }
@@ -574,6 +587,16 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH, const int V
     uint16_t *bucket[MAX_CTX];
     int16_t st[MAX_CTX + 3 + 8] = {0};
     const uint16_t *next16 = a->next16;
+    int64_t pick[MAX_CTX], maxo = 0;
+    for (int64_t r = 0; r < NH; r++) {
+        int64_t o = ctx[r];
+        if (o == WORD || o == WORD_PAIR) {
+            pick[r] = o == WORD ? -1 : -2;
+        } else {
+            if (o > maxo) maxo = o;
+            pick[r] = maxo;
+        }
+    }
     /* stretch of a stored probability (p XOR 0x800): one xor less a counter */
     int32_t stretchx[4096];
     for (int k = 0; k < 4096; k++) stretchx[k] = stretch[k ^ 0x800];
@@ -587,6 +610,7 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH, const int V
         if (decoding && pos > nbuf) break;
         int64_t c1 = i >= 1 ? (int64_t)data[i - 1] : 0;
         int64_t s1[MAX_CTX], k1[MAX_CTX];
+        int64_t mslot = 0;
         if (have_next) {
             for (int64_t r = 0; r < NH; r++) {
                 hk[r] = hkn[r];
@@ -594,7 +618,7 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH, const int V
                 k1[r] = k1n[r];
             }
         } else {
-            hash3(data, i, wh, pw, ctx, NH, hk);
+            hash3(data, i, wh, pw, pick, maxo, NH, hk);
             for (int64_t r = 0; r < NH; r++) s1[r] = slot_check3(hk[r], 0, r, tb, &k1[r]);
         }
         if (!decoding) {
@@ -608,7 +632,7 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH, const int V
             if (i + 1 < end) {
                 int64_t nwh = wh, npw = pw;
                 word_step(byte, &nwh, &npw);
-                hash3(data, i + 1, nwh, npw, ctx, NH, hkn);
+                hash3(data, i + 1, nwh, npw, pick, maxo, NH, hkn);
                 for (int64_t r = 0; r < NH; r++) {
                     s1n[r] = slot_check3(hkn[r], 0, r, tb, &k1n[r]);
                     PREFETCH(th + s1n[r]);
@@ -617,7 +641,10 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH, const int V
             } else {
                 have_next = 0;
             }
-            if (i + 1 >= MIN_MATCH) PREFETCH(mhash + match_slot(data, i, mmask));
+            if (i + 1 >= MIN_MATCH) {
+                mslot = match_slot(data, i, mmask);
+                PREFETCH(mhash + mslot);
+            }
         }
         for (int64_t r = 0; r < NH; r++) {
             bucket[r] = th + s1[r];
@@ -670,7 +697,7 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH, const int V
                     int64_t nwh = wh, npw = pw;
                     data[i] = (uint8_t)byte;
                     word_step(byte, &nwh, &npw);
-                    hash3(data, i + 1, nwh, npw, ctx, NH, hkn);
+                    hash3(data, i + 1, nwh, npw, pick, maxo, NH, hkn);
                     for (int64_t r = 0; r < NH; r++) PREFETCH(th + slot3(hkn[r], 0, r, tb));
                     if (i + 1 >= MIN_MATCH) PREFETCH(mhash + match_slot(data, i, mmask));
                 }
@@ -803,7 +830,8 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH, const int V
             mlen = 0;
         }
         if (i + 1 >= MIN_MATCH) {
-            int64_t hmi = match_slot(data, i, mmask);
+            /* the encoder's slot was found above, from the same bytes */
+            int64_t hmi = decoding ? match_slot(data, i, mmask) : mslot;
             if (mlen == 0) {
                 int64_t cand = mhash[hmi];
                 if (cand > 0 && cand <= i) { /* always so in a real state */

@@ -18,10 +18,10 @@ against it.
 Model version 2 (``model_params(..., version=2)``) adds an x86 call transform before
 coding, two word contexts (the word being read; it and the previous word) and mixer
 weight sets chosen also by the class of the previous byte. Model version 3 (the default
-of ``infobits compress`` before version 4) keeps version 2's transform, word context and weight sets but
-is leaner: hashed counters of 16 bits (a 12-bit probability and a 4-bit count, so the
-learning rate settles at 1/16.5 rather than 1/256.5, which suits contexts that share a
-slot), orders 2, 3, 4 and 6 rather than 0 to 5, one word context rather than two. It is
+of ``infobits compress`` before version 4) keeps version 2's transform, word context and
+weight sets but is leaner: hashed counters of 16 bits (a 12-bit probability and a 4-bit
+count, so the learning rate settles at 1/16.5 rather than 1/256.5, which suits contexts
+that share a slot), orders 2, 3, 4 and 6 rather than 0 to 5, one word context rather than two. It is
 1.4 to 2 times as fast as version 2 and 1-2% smaller on text (below order 2 it codes as
 version 2). Model version 4 (now the default) is version 3 made cheaper: its order-1 and
 match counters are 16-bit ones too, and the mixer's probability is coded as it is, with
