@@ -51,6 +51,22 @@ def test_every_model_round_trips(capsys, src, tmp_path, model):
     assert back.read_bytes() == TEXT
 
 
+def test_compress_writes_model_4_and_decompress_reads_every_model(capsys, src, tmp_path):
+    from infobits.codes.container import pack, read_header
+
+    packed = tmp_path / "notes.txt.ibz"
+    assert run(capsys, "compress", str(src))[0] == 0
+    h = read_header(packed.read_bytes())
+    assert (h.version, h.model, h.params.version) == (4, 4, 4)
+    for model in (1, 2, 3):  # files of earlier models, as pack(model=...) writes them
+        old = tmp_path / f"m{model}.ibz"
+        old.write_bytes(pack(TEXT, 5, model=model)[0])
+        assert read_header(old.read_bytes()).model == model
+        back = tmp_path / f"m{model}.out"
+        assert run(capsys, "decompress", str(old), "-o", str(back))[0] == 0
+        assert back.read_bytes() == TEXT
+
+
 def test_json_report_has_sizes_and_the_ideal(capsys, src, tmp_path):
     code, out, _ = run(capsys, "compress", str(src), "-o", str(tmp_path / "x.ibz"), "--json")
     assert code == 0

@@ -73,6 +73,7 @@ def _generated() -> list[tuple[str, bytes]]:
 
 
 MODELS = [(1, 0), (1, 1), (1, 3), (1, 8), (2, 2), (2, 5), (3, 1), (3, 2), (3, 4), (3, 5), (3, 8)]
+MODELS += [(4, 1), (4, 2), (4, 3), (4, 5), (4, 8)]
 
 
 @pytest.mark.parametrize("version,order", MODELS)
@@ -87,7 +88,7 @@ def test_c_and_numba_write_the_same_bytes_and_decode_each_other(name, raw, versi
     assert _with("numba", decompress_bytes, c_blob, len(raw), p) == raw
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_byte_costs_agree(version):
     raw = _real_texts()[0][1][:20_000] if _real_texts() else b"text, more text " * 1000
     p = model_params(5, len(raw), version=version)
@@ -95,7 +96,7 @@ def test_byte_costs_agree(version):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.binary(max_size=3000), st.integers(0, 8), st.sampled_from([1, 2, 3]))
+@given(st.binary(max_size=3000), st.integers(0, 8), st.sampled_from([1, 2, 3, 4]))
 def test_any_bytes_code_alike(raw, order, version):
     p = model_params(order, len(raw), version=version)
     blob = _with("c", compress_bytes, raw, p)[0]
@@ -113,7 +114,7 @@ def test_the_call_transforms_agree(raw, forward):
     assert np.array_equal(a, b)
 
 
-@pytest.mark.parametrize("version", [1, 3])
+@pytest.mark.parametrize("version", [1, 3, 4])
 def test_either_loop_resumes_the_others_state(version, monkeypatch):
     """Chunks coded in turn by the C and the numba loop make the stream of either alone:
     the state arrays mean the same to both."""
@@ -137,6 +138,20 @@ def test_either_loop_resumes_the_others_state(version, monkeypatch):
     monkeypatch.setattr(adaptive, "_step", swapping_step)
     assert compress_bytes(raw, p)[0] == whole
     assert decompress_bytes(whole, len(raw), p) == raw
+
+
+@pytest.mark.parametrize("version", [3, 4])
+@pytest.mark.parametrize("ctx", [[6, 2, 100, 3, 101], [101, 4, 4, 2], [16, 100]])
+def test_any_context_list_codes_alike(ctx, version, monkeypatch):
+    """Context lists in any order (an order after a higher one takes the higher one's
+    hash), with repeats and both word contexts, give the same stream in both loops."""
+    monkeypatch.setattr(adaptive, "_contexts3", lambda order: ctx)
+    raw = (b"".join(t for _, t in _real_texts()) or b"any context list " * 2000)[:30_000]
+    p = model_params(5, len(raw), version=version)
+    blob = _with("c", compress_bytes, raw, p)[0]
+    assert blob == _with("numba", compress_bytes, raw, p)[0]
+    assert _with("c", decompress_bytes, blob, len(raw), p) == raw
+    assert _with("numba", decompress_bytes, blob, len(raw), p) == raw
 
 
 def test_the_c_loop_codes_in_threads_at_once():
@@ -165,20 +180,37 @@ def test_the_c_loop_codes_in_threads_at_once():
     assert got == alone
 
 
-def _args3(n: int = 100):
-    st3 = adaptive._State3(model_params(5, n, version=3))
+def _args3(n: int = 100, version: int = 3):
+    st3 = adaptive._State3(model_params(5, n, version=version))
     data = np.zeros(n, np.uint8)
     buf = np.zeros(n + 200, np.uint8)
     return [
         data, 0, n, buf, st3.regs, st3.cost, st3.t1, st3.th, st3.tm, st3.mix, st3.mhash,
         st3.apm, adaptive._STRETCH32, adaptive._SQUASH32, adaptive._RECIP32, adaptive._COST,
-        st3.ctx, model_params(5, n, version=3).table_bits, False, adaptive._NO_COSTS,
+        st3.ctx, model_params(5, n, version=version).table_bits, False, adaptive._NO_COSTS,
+        version,
     ]  # fmt: skip
 
 
 def test_the_c_loop_runs_on_good_arguments():
     args = _args3()
     assert cmcore.loop3(*args) == 100
+    args = _args3()
+    assert cmcore.loop3(*args[:-1]) == 100  # the version is 3 unless given
+
+
+def test_the_model_4_loop_needs_no_knots_and_model_3_does():
+    args = _args3(version=4)
+    assert len(args[11]) < 1000  # model 4's state has no secondary estimate
+    assert cmcore.loop3(*args) == 100
+    args = _args3(version=3)
+    args[11] = _args3(version=4)[11]
+    with pytest.raises(ValueError, match="apm"):
+        cmcore.loop3(*args)
+    args = _args3()
+    args[-1] = 5
+    with pytest.raises(ValueError, match="ver"):
+        cmcore.loop3(*args)
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,8 @@ def test_header_records_model_length_and_checksum():
     blob, _ = pack(TEXT, 4)
     h = read_header(blob)
     assert blob[:4] == MAGIC
-    assert (h.version, h.model, h.model_name, h.original_size) == (3, 3, "order4", len(TEXT))
-    assert h.params.version == 3
+    assert (h.version, h.model, h.model_name, h.original_size) == (4, 4, "order4", len(TEXT))
+    assert h.params.version == 4
     assert h.payload_size == len(blob) - HEADER_SIZE
     assert h.crc32 == zlib.crc32(TEXT)
     assert unpack(blob) == TEXT
@@ -122,15 +122,45 @@ def test_files_of_model_2_still_decompress_and_model_2_still_writes_them():
     assert pack(raw, 4, model=2)[0] == V2_TEXT
 
 
-def test_model_3_is_the_default_and_needs_container_version_3():
-    blob, _ = pack(TEXT, 5)
+#: Written by model 3 (the default before model 4), container version 3: the same call as
+#: V2_TEXT's with model=3.
+V3_TEXT = bytes.fromhex(
+    "8949425a0303040c470000000000000035000000000000002e40c9ce9e4e84ee16f97b48d2e94066a162"
+    "794ded665decd3db407fc0426911fb48bee8055a2f7317c5980c8020b0227197f2ddfdcdfb20099585de"
+    "47d4db299c"
+)
+#: SHA-256 of pack(_text(30_000) + _x86_like(10_000), 5, model=3) (tests/codes/
+#: test_adaptive.py's generators), as model 3 wrote it before model 4 came.
+V3_LONG_SHA256 = "c74e42bac47c28133985a273146bdd3736afef2f669e7fa6f55f0e39a15265bd"
+
+
+def test_files_of_model_3_still_decompress_and_model_3_still_writes_them():
+    import hashlib
+
+    from .test_adaptive import _text, _x86_like
+
+    raw = b"A code is a distribution, and a distribution is a code. \xe8\x10\x00\x00\x00 call call"
+    assert unpack(V3_TEXT) == raw
+    assert (read_header(V3_TEXT).version, read_header(V3_TEXT).model) == (3, 3)
+    assert pack(raw, 4, model=3)[0] == V3_TEXT
+    long = _text(30_000) + _x86_like(10_000)
+    blob = pack(long, 5, model=3)[0]
+    assert hashlib.sha256(blob).hexdigest() == V3_LONG_SHA256
+    assert unpack(blob) == long
+
+
+@pytest.mark.parametrize("model,container", [(4, 4), (3, 3)])
+def test_model_4_is_the_default_and_each_model_needs_its_container_version(model, container):
+    blob, _ = pack(TEXT, 5, model=model)
     h = read_header(blob)
-    assert (h.version, h.model, h.params.version) == (3, 3, 3)
+    assert (h.version, h.model, h.params.version) == (container, model, model)
     assert unpack(blob) == TEXT
-    assert pack(TEXT, 5, model=2)[0][HEADER_SIZE:] != blob[HEADER_SIZE:]
-    # a header that says version 2 cannot name model 3
+    assert pack(TEXT, 5, model=model - 1)[0][HEADER_SIZE:] != blob[HEADER_SIZE:]
+    if model == 4:
+        assert pack(TEXT, 5)[0] == blob
+    # a header that says the container version before cannot name the model
     head = bytearray(blob[:HEADER_SIZE])
-    head[4] = 2
+    head[4] = container - 1
     head[-4:] = struct.pack("<I", zlib.crc32(bytes(head[:-4])))
     with pytest.raises(ContainerError, match="unknown model"):
         read_header(bytes(head) + blob[HEADER_SIZE:])
@@ -151,7 +181,7 @@ def test_model_2_round_trips_and_needs_container_version_2():
         read_header(bytes(head) + blob[HEADER_SIZE:])
 
 
-@pytest.mark.parametrize("model", [0, 4, True, "2"])
+@pytest.mark.parametrize("model", [0, 5, True, "2"])
 def test_pack_refuses_a_model_that_does_not_code(model):
     with pytest.raises(ValueError, match="model"):
         pack(TEXT, 3, model=model)
@@ -200,8 +230,8 @@ def test_stored_headers_are_checked():
         unpack(crafted(order=3))
     with pytest.raises(ContainerError, match="cannot restore"):
         unpack(crafted(size=99))
-    with pytest.raises(ContainerError, match="version 4; this infobits reads versions 1 to 3"):
-        unpack(crafted(version=4))
+    with pytest.raises(ContainerError, match="version 5; this infobits reads versions 1 to 4"):
+        unpack(crafted(version=5))
 
 
 def test_every_single_bit_flip_in_a_stored_file_is_detected():

@@ -32,7 +32,7 @@ def _with(name: str, fn, *args):
 
 
 @fuzz(fast=25, long=800)
-@given(contents(), st.integers(0, 8), st.sampled_from([1, 2, 3]))
+@given(contents(), st.integers(0, 8), st.sampled_from([1, 2, 3, 4]))
 def test_c_loop_matches_numba(raw, order, version):
     p = model_params(order, len(raw), version=version)
 
@@ -58,7 +58,7 @@ def _decode_or_error(name: str, blob: bytes, n: int, p: adaptive.ModelParams) ->
 
 
 @fuzz(fast=20, long=600)
-@given(contents(), st.integers(2, 8), st.sampled_from([1, 3]), st.data())
+@given(contents(), st.integers(2, 8), st.sampled_from([1, 3, 4]), st.data())
 def test_c_loop_decodes_damage_as_numba_does(raw, order, version, data):
     if not raw:
         return
@@ -80,13 +80,14 @@ def test_c_loop_decodes_damage_as_numba_does(raw, order, version, data):
     )
 
 
-def _args3(n: int) -> list:
-    params = model_params(5, n, version=3)
+def _args3(n: int, version: int = 3) -> list:
+    params = model_params(5, n, version=version)
     s = adaptive._State3(params)
     return [
         np.zeros(n, np.uint8), 0, n, np.zeros(n + 200, np.uint8), s.regs, s.cost, s.t1, s.th,
         s.tm, s.mix, s.mhash, s.apm, adaptive._STRETCH32, adaptive._SQUASH32,
         adaptive._RECIP32, adaptive._COST, s.ctx, params.table_bits, False, adaptive._NO_COSTS,
+        version,
     ]  # fmt: skip
 
 
@@ -112,6 +113,7 @@ _BAD = {
     17: ("tb", [2, 31]),
     2: ("end", [51, -1]),
     1: ("start", [-5]),
+    20: ("ver", [0, 2, 5]),
 }
 
 
@@ -128,11 +130,11 @@ def test_c_loop_refuses_bad_arguments(where, data):
 
 
 @fuzz(fast=20, long=500)
-@given(st.integers(0, 9), st.integers(-(2**62), 2**62))
-def test_c_loop_refuses_impossible_registers_or_codes_safely(reg, value):
+@given(st.integers(0, 9), st.integers(-(2**62), 2**62), st.sampled_from([3, 4]))
+def test_c_loop_refuses_impossible_registers_or_codes_safely(reg, value, version):
     """Any value in any register either is refused by name or codes within the arrays
     (a crash here would kill the run)."""
-    args = _args3(50)
+    args = _args3(50, version)
     args[0][:] = np.arange(50, dtype=np.uint8)
     args[4][reg] = value
 
@@ -148,4 +150,47 @@ def test_c_loop_refuses_impossible_registers_or_codes_safely(reg, value):
         "codes: C loop registers",
         call,
         lambda r: True if r == "refused" or (isinstance(r, int) and 0 <= r <= 50) else str(r),
+    )
+
+
+def _numba_loop3(args: list) -> int:
+    old = adaptive.BACKEND
+    adaptive.BACKEND = "numba"
+    try:
+        arrays = [a if isinstance(a, (int, bool)) else np.asarray(a) for a in args]
+        return int(adaptive._kernel()[1](*arrays))
+    finally:
+        adaptive.BACKEND = old
+
+
+@fuzz(fast=15, long=300)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([3, 4]), st.booleans())
+def test_c_loop_codes_any_counter_state_as_numba_does(seed, version, decoding):
+    """Counters of any 32-bit value (model 4 reads the low 16 bits of its order-1 and
+    match counters) code within the arrays, and alike in both loops."""
+    rng = np.random.default_rng(seed)
+    n = 300
+    data = rng.integers(0, 256, n, dtype=np.uint8)
+    t1 = rng.integers(0, 2**32, 1 << 16, dtype=np.uint32)
+    tm = rng.integers(0, 2**32, 64, dtype=np.uint32)
+    stream = rng.integers(0, 256, n + 200, dtype=np.uint8)
+
+    def run(loop) -> tuple:
+        args = _args3(n, version)
+        args[0] = data.copy()
+        args[3] = stream.copy() if decoding else np.zeros(n + 200, np.uint8)
+        np.asarray(args[6])[:] = t1
+        np.asarray(args[8])[:] = tm
+        if decoding:
+            args[4][4] = 5  # the decoder's position and code register
+            args[4][5] = int.from_bytes(stream[1:5].tobytes(), "big")
+        args[18] = decoding
+        i = loop(args)
+        return i, args[0].tobytes(), args[3].tobytes(), bytes(args[6]), bytes(args[8])
+
+    ref = run(_numba_loop3)
+    check_valid(
+        "codes: C loop on any counters",
+        lambda: run(lambda args: cmcore.loop3(*args)),
+        lambda got: True if got == ref else "differs from numba's",
     )

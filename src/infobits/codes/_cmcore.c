@@ -1,6 +1,6 @@
 /*
  * The inner loop of the adaptive byte coder in C: a drop-in for the numba loops of
- * infobits/codes/_cmloop.py (loop = _loop, models 1-2; loop3 = _loop3, model 3;
+ * infobits/codes/_cmloop.py (loop = _loop, models 1-2; loop3 = _loop3, models 3-4;
  * e8e9 = _e8e9_py). Same arguments, same state arrays, same integer arithmetic, so the
  * streams are byte-identical to the numba loop's, and either loop can resume the other's
  * state. All arrays come through the buffer protocol (C-contiguous, typed as checked
@@ -25,6 +25,7 @@
 #define WORD 100
 #define WORD_PAIR 101
 #define MAX_CTX 16
+#define MAX_ORDER3 16 /* the highest order a model 3-4 context may have */
 
 #if defined(__GNUC__)
 #define INLINE static inline __attribute__((always_inline))
@@ -394,7 +395,10 @@ INLINE int64_t loop12(Args12 *a, const int decoding) {
 static int64_t loop12_enc(Args12 *a) { return loop12(a, 0); }
 static int64_t loop12_dec(Args12 *a) { return loop12(a, 1); }
 
-/* ---- model 3 ------------------------------------------------------------------- */
+/* ---- models 3 and 4 ------------------------------------------------------------ */
+/* Model 4 (V4 below) is model 3 with 16-bit order-1 and match counters (the low 16 bits
+ * of their entries, updated by the NEXT16 table as the hashed ones are) and no secondary
+ * estimate: the mixer's probability is coded as it is. */
 
 typedef struct {
     uint8_t *data;
@@ -413,32 +417,44 @@ typedef struct {
     const double *bitcost;
     const int64_t *ctx;
     const uint16_t *next16;
-    int64_t nh, tb;
+    int64_t nh, tb, ver;
     double *costs;
     int64_t ncosts;
 } Args3;
 
-/* the hashes of model 3's contexts for the byte at i (before the claims) */
-INLINE void hash3(const uint8_t *data, int64_t i, int64_t wh, int64_t pw, const int64_t *ctx,
-                  const int64_t NH, int64_t *hk) {
+/* the hashes of model 3's contexts for the byte at i (before the claims). The orders'
+ * hashes form one chain over the previous bytes, chain[k] covering bytes i-1..i-k; a
+ * context r takes chain[pick[r]], where pick[r] is the highest order listed up to r (so
+ * an order listed after a higher one takes the higher one's hash, as the chain's single
+ * pass always did), or -1 (WORD) or -2 (WORD_PAIR); maxo is the highest order. */
+INLINE void hash3(const uint8_t *data, int64_t i, int64_t wh, int64_t pw, const int64_t *pick,
+                  int64_t maxo, const int64_t NH, int64_t *hk) {
     int64_t c1 = i >= 1 ? (int64_t)data[i - 1] : 0;
+    uint64_t chain[MAX_ORDER3 + 1];
     uint64_t h = 0;
-    int64_t k = 1;
+    chain[0] = 0;
+    if (LIKELY(i >= maxo)) {
+        for (int64_t k = 1; k <= maxo; k++) {
+            h = ((h + (uint64_t)data[i - k] + 1) * 0x2F0B4C13u + (uint64_t)k) & 0xFFFFFFFFu;
+            chain[k] = h;
+        }
+    } else {
+        for (int64_t k = 1; k <= maxo; k++) {
+            uint64_t b = i >= k ? (uint64_t)data[i - k] : 0;
+            h = ((h + b + 1) * 0x2F0B4C13u + (uint64_t)k) & 0xFFFFFFFFu;
+            chain[k] = h;
+        }
+    }
     for (int64_t r = 0; r < NH; r++) {
-        int64_t o = ctx[r];
-        if (o == WORD) {
+        int64_t o = pick[r];
+        if (o == -1) {
             hk[r] = (int64_t)((((uint64_t)wh + (uint64_t)(wh == 0 ? c1 : 0) + 1) * 0x6F4F2A35u +
                                101) & 0xFFFFFFFFu);
-        } else if (o == WORD_PAIR) {
+        } else if (o == -2) {
             hk[r] = (int64_t)((((uint64_t)wh * 0x2F0B4C13u + (uint64_t)pw + 1) * 0x5851F42Du +
                                211) & 0xFFFFFFFFu);
         } else {
-            while (k <= o) {
-                uint64_t b = i >= k ? (uint64_t)data[i - k] : 0;
-                h = ((h + b + 1) * 0x2F0B4C13u + (uint64_t)k) & 0xFFFFFFFFu;
-                k++;
-            }
-            hk[r] = (int64_t)h;
+            hk[r] = (int64_t)chain[o];
         }
     }
 }
@@ -548,7 +564,7 @@ static uint16_t *next16_table(const int32_t *recip, int *owned) {
 }
 
 /* NH: the number of hashed contexts, a constant in each specialised copy */
-INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
+INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH, const int V4) {
     uint8_t *data = a->data;
     uint8_t *buf = a->buf;
     int64_t *regs = a->regs;
@@ -571,6 +587,19 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
     uint16_t *bucket[MAX_CTX];
     int16_t st[MAX_CTX + 3 + 8] = {0};
     const uint16_t *next16 = a->next16;
+    int64_t pick[MAX_CTX], maxo = 0;
+    for (int64_t r = 0; r < NH; r++) {
+        int64_t o = ctx[r];
+        if (o == WORD || o == WORD_PAIR) {
+            pick[r] = o == WORD ? -1 : -2;
+        } else {
+            if (o > maxo) maxo = o;
+            pick[r] = maxo;
+        }
+    }
+    /* stretch of a stored probability (p XOR 0x800): one xor less a counter */
+    int32_t stretchx[4096];
+    for (int k = 0; k < 4096; k++) stretchx[k] = stretch[k ^ 0x800];
     double total = a->cost[0];
     int64_t i = a->start;
     const int64_t end = a->end;
@@ -581,6 +610,7 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
         if (decoding && pos > nbuf) break;
         int64_t c1 = i >= 1 ? (int64_t)data[i - 1] : 0;
         int64_t s1[MAX_CTX], k1[MAX_CTX];
+        int64_t mslot = 0;
         if (have_next) {
             for (int64_t r = 0; r < NH; r++) {
                 hk[r] = hkn[r];
@@ -588,7 +618,7 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
                 k1[r] = k1n[r];
             }
         } else {
-            hash3(data, i, wh, pw, ctx, NH, hk);
+            hash3(data, i, wh, pw, pick, maxo, NH, hk);
             for (int64_t r = 0; r < NH; r++) s1[r] = slot_check3(hk[r], 0, r, tb, &k1[r]);
         }
         if (!decoding) {
@@ -602,7 +632,7 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
             if (i + 1 < end) {
                 int64_t nwh = wh, npw = pw;
                 word_step(byte, &nwh, &npw);
-                hash3(data, i + 1, nwh, npw, ctx, NH, hkn);
+                hash3(data, i + 1, nwh, npw, pick, maxo, NH, hkn);
                 for (int64_t r = 0; r < NH; r++) {
                     s1n[r] = slot_check3(hkn[r], 0, r, tb, &k1n[r]);
                     PREFETCH(th + s1n[r]);
@@ -611,7 +641,10 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
             } else {
                 have_next = 0;
             }
-            if (i + 1 >= MIN_MATCH) PREFETCH(mhash + match_slot(data, i, mmask));
+            if (i + 1 >= MIN_MATCH) {
+                mslot = match_slot(data, i, mmask);
+                PREFETCH(mhash + mslot);
+            }
         }
         for (int64_t r = 0; r < NH; r++) {
             bucket[r] = th + s1[r];
@@ -623,9 +656,11 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
         const int32_t *wbase = mix + (int64_t)CLASS[c1] * 256 * 4 * (NH + 3);
         int64_t c0 = 1, nib = 1;
         int64_t o1 = c1 << 8;
+        /* the byte to code, read once (a store through any counter may alias data) */
+        const int64_t cbyte = decoding ? 0 : (int64_t)data[i];
         uint32_t *t1row = t1 + o1;
-        uint16_t *apmrow = apm + o1 * 33;
-        if (!decoding) {
+        uint16_t *apmrow = V4 ? apm : apm + o1 * 33; /* model 4 reads no knots */
+        if (!decoding && !V4) {
             /* the secondary estimate's knots of each bit of this byte, ahead of use */
             int64_t byte = data[i];
             for (int jj = 7; jj >= 0; jj--) {
@@ -662,12 +697,12 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
                     int64_t nwh = wh, npw = pw;
                     data[i] = (uint8_t)byte;
                     word_step(byte, &nwh, &npw);
-                    hash3(data, i + 1, nwh, npw, ctx, NH, hkn);
+                    hash3(data, i + 1, nwh, npw, pick, maxo, NH, hkn);
                     for (int64_t r = 0; r < NH; r++) PREFETCH(th + slot3(hkn[r], 0, r, tb));
                     if (i + 1 >= MIN_MATCH) PREFETCH(mhash + match_slot(data, i, mmask));
                 }
             }
-            if (decoding) {
+            if (decoding && !V4) {
                 /* the next bit's knots: one of two neighbouring rows */
                 const uint16_t *ap = apmrow + (c0 << 1) * 33;
                 PREFETCH(ap);
@@ -679,7 +714,8 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
             if (mlen > 0 && (eb >> (j + 1)) == c0) {
                 int64_t ln = mlen < 31 ? mlen : 31;
                 tix = ln * 2 + ((eb >> j) & 1);
-                s = stretch[(tm[tix] >> 20) ^ 0x800];
+                if (V4) s = stretchx[(tm[tix] & 0xFFFF) >> 4];
+                else s = stretchx[tm[tix] >> 20];
                 ms = (int32_t)mstate;
             } else {
                 s = 0;
@@ -688,11 +724,12 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
             int32_t *wrow = (int32_t *)wbase + (c0 * 4 + ms) * (NH + 3);
             int64_t dot = (int64_t)s * wrow[NH + 1];
             uint32_t *t1e = t1row + c0;
-            s = stretch[(*t1e >> 20) ^ 0x800];
+            if (V4) s = stretchx[(*t1e & 0xFFFF) >> 4];
+            else s = stretchx[*t1e >> 20];
             st[0] = (int16_t)s;
             dot += (int64_t)s * wrow[0];
             for (int64_t r = 0; r < NH; r++) {
-                s = stretch[(bucket[r][nib] >> 4) ^ 0x800];
+                s = stretchx[bucket[r][nib] >> 4];
                 st[r + 1] = (int16_t)s;
                 dot += (int64_t)s * wrow[r + 1];
             }
@@ -702,12 +739,18 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
             if (dot > 2047) dot = 2047;
             if (dot < -2047) dot = -2047;
             int64_t pm = squash[dot + 2047];
-            uint16_t *ap = apmrow + c0 * 33;
-            int64_t d = stretch[pm] + 2048;
-            int64_t lo = d >> 7;
-            int64_t w = d & 127;
-            int64_t pa = ((int64_t)ap[lo] * (128 - w) + (int64_t)ap[lo + 1] * w) >> 11;
-            int64_t p = (pm + 3 * pa + 2) >> 2;
+            uint16_t *ap = V4 ? apmrow : apmrow + c0 * 33;
+            int64_t lo = 0, w = 0, p;
+            if (V4) {
+                p = pm; /* no secondary estimate */
+            } else {
+                int64_t d;
+                d = stretch[pm] + 2048;
+                lo = d >> 7;
+                w = d & 127;
+                int64_t pa = ((int64_t)ap[lo] * (128 - w) + (int64_t)ap[lo + 1] * w) >> 11;
+                p = (pm + 3 * pa + 2) >> 2;
+            }
             if (p < 1) p = 1;
             if (p > 4095) p = 4095;
             int64_t bound = (rng >> 12) * p;
@@ -728,7 +771,7 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
                     pos++;
                 }
             } else {
-                bit = ((int64_t)data[i] >> j) & 1;
+                bit = (cbyte >> j) & 1;
                 if (bit) {
                     rng = bound;
                 } else {
@@ -758,15 +801,21 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
              * wrap as int32 stores of the int64 sums do */
             mix_update(wrow, st, (int32_t)(((bit << 12) - pm) * MIX_LR), NH + 3);
             int64_t target = bit ? 65535 : 0;
-            *t1e = (uint32_t)UPDATE(*t1e, target, recip);
+            if (V4) *t1e = next16[(bit << 16) | (*t1e & 0xFFFF)];
+            else *t1e = (uint32_t)UPDATE(*t1e, target, recip);
             for (int64_t r = 0; r < NH; r++) {
                 uint16_t *e = bucket[r] + nib;
                 *e = next16[(bit << 16) | *e];
             }
-            if (tix >= 0) tm[tix] = (uint32_t)UPDATE(tm[tix], target, recip);
-            int64_t ai = lo + (w >> 6);
-            int64_t g = bit ? 65535 : 0;
-            ap[ai] = (uint16_t)((int64_t)ap[ai] + ((g - (int64_t)ap[ai]) >> APM_RATE));
+            if (tix >= 0) {
+                if (V4) tm[tix] = next16[(bit << 16) | (tm[tix] & 0xFFFF)];
+                else tm[tix] = (uint32_t)UPDATE(tm[tix], target, recip);
+            }
+            if (!V4) {
+                int64_t ai = lo + (w >> 6);
+                int64_t g = bit ? 65535 : 0;
+                ap[ai] = (uint16_t)((int64_t)ap[ai] + ((g - (int64_t)ap[ai]) >> APM_RATE));
+            }
             c0 = (c0 << 1) | bit;
             nib = (nib << 1) | bit;
         }
@@ -781,7 +830,8 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
             mlen = 0;
         }
         if (i + 1 >= MIN_MATCH) {
-            int64_t hmi = match_slot(data, i, mmask);
+            /* the encoder's slot was found above, from the same bytes */
+            int64_t hmi = decoding ? match_slot(data, i, mmask) : mslot;
             if (mlen == 0) {
                 int64_t cand = mhash[hmi];
                 if (cand > 0 && cand <= i) { /* always so in a real state */
@@ -811,15 +861,21 @@ INLINE int64_t loop3(Args3 *a, const int decoding, const int64_t NH) {
     return i;
 }
 
-#define LOOP3_FOR(dec)                                                                    \
+#define LOOP3_NH(dec, V4)                                                                 \
     switch (a->nh) {                                                                      \
-    case 1: return loop3(a, dec, 1);                                                      \
-    case 2: return loop3(a, dec, 2);                                                      \
-    case 3: return loop3(a, dec, 3);                                                      \
-    case 4: return loop3(a, dec, 4);                                                      \
-    case 5: return loop3(a, dec, 5);                                                      \
-    case 6: return loop3(a, dec, 6);                                                      \
-    default: return loop3(a, dec, a->nh);                                                 \
+    case 1: return loop3(a, dec, 1, V4);                                                  \
+    case 2: return loop3(a, dec, 2, V4);                                                  \
+    case 3: return loop3(a, dec, 3, V4);                                                  \
+    case 4: return loop3(a, dec, 4, V4);                                                  \
+    case 5: return loop3(a, dec, 5, V4);                                                  \
+    case 6: return loop3(a, dec, 6, V4);                                                  \
+    default: return loop3(a, dec, a->nh, V4);                                             \
+    }
+#define LOOP3_FOR(dec)                                                                    \
+    if (a->ver >= 4) {                                                                    \
+        LOOP3_NH(dec, 1)                                                                  \
+    } else {                                                                              \
+        LOOP3_NH(dec, 0)                                                                  \
     }
 
 static int64_t loop3_enc(Args3 *a) { LOOP3_FOR(0) }
@@ -990,16 +1046,17 @@ done:
 }
 
 /* loop3(data, start, end, buf, regs, cost, t1, th, tm, mix, mhash, apm, stretch, squash,
- *       recip, bitcost, ctx, tb, decoding, costs) -> i */
+ *       recip, bitcost, ctx, tb, decoding, costs[, ver = 3]) -> i */
 static PyObject *py_loop3(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *o[16];
     long long start, end, tb;
     int decoding;
     PyObject *ocosts;
-    if (!PyArg_ParseTuple(args, "OLLOOOOOOOOOOOOOOLpO:loop3", &o[0], &start, &end, &o[1],
+    long long ver = 3;
+    if (!PyArg_ParseTuple(args, "OLLOOOOOOOOOOOOOOLpO|L:loop3", &o[0], &start, &end, &o[1],
                           &o[2], &o[3], &o[4], &o[5], &o[6], &o[7], &o[8], &o[9], &o[10],
-                          &o[11], &o[12], &o[13], &o[14], &tb, &decoding, &ocosts))
+                          &o[11], &o[12], &o[13], &o[14], &tb, &decoding, &ocosts, &ver))
         return NULL;
     Buf b[17];
     for (int q = 0; q < 17; q++) b[q].held = 0;
@@ -1038,7 +1095,10 @@ static PyObject *py_loop3(PyObject *self, PyObject *args) {
     if (b[7].view.shape[1] != nh + 3 || b[7].view.shape[0] < 8 * 256 * 4)
         FAIL(PyExc_ValueError, "mix must be (8192, len(ctx) + 3)");
     if (!is_pow2(nitems(&b[8]))) FAIL(PyExc_ValueError, "mhash's length must be a power of 2");
-    if (get_tables(&b[10], &b[11], &b[12], &b[13], &b[9], 1024, 65536 * 33) < 0) goto done;
+    if (ver != 3 && ver != 4) FAIL(PyExc_ValueError, "ver must be 3 or 4, got %lld", ver);
+    /* model 4 has no secondary estimate: its apm may be empty */
+    if (get_tables(&b[10], &b[11], &b[12], &b[13], &b[9], 1024, ver >= 4 ? 0 : 65536 * 33) < 0)
+        goto done;
     int64_t *regs = (int64_t *)b[2].view.buf;
     if (check_common(start, end, nitems(&b[0]), nitems(&b[1]), regs, nitems(&b[2]),
                      nitems(&b[15]), decoding, 0) < 0)
@@ -1064,6 +1124,7 @@ static PyObject *py_loop3(PyObject *self, PyObject *args) {
     a.bitcost = b[13].view.buf;
     a.ctx = ctx;
     a.nh = nh;
+    a.ver = ver;
     a.tb = tb;
     a.costs = b[15].view.buf;
     a.ncosts = nitems(&b[15]);
@@ -1130,8 +1191,8 @@ static PyMethodDef methods[] = {
      "The coding loop of models 1 and 2 (infobits.codes._cmloop._loop)."},
     {"loop3", py_loop3, METH_VARARGS,
      "loop3(data, start, end, buf, regs, cost, t1, th, tm, mix, mhash, apm, stretch, "
-     "squash, recip, bitcost, ctx, tb, decoding, costs) -> int\n\n"
-     "The coding loop of model 3 (infobits.codes._cmloop._loop3)."},
+     "squash, recip, bitcost, ctx, tb, decoding, costs, ver=3) -> int\n\n"
+     "The coding loop of models 3 and 4 (infobits.codes._cmloop._loop3)."},
     {"e8e9", py_e8e9, METH_VARARGS,
      "e8e9(data, forward) -> None\n\n"
      "The x86 call transform, in place (infobits.codes._cmloop._e8e9_py)."},

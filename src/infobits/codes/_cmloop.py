@@ -1,6 +1,6 @@
 """The compiled inner loop of the adaptive byte coder (see :mod:`infobits.codes.adaptive`).
 
-``_loop`` runs models 1 and 2, ``_loop3`` model 3. Each is one function that both encodes
+``_loop`` runs models 1 and 2, ``_loop3`` models 3 and 4. Each is one function that both encodes
 and decodes, so that the two cannot drift apart: the decoder runs exactly the encoder's
 model updates, with the bit taken from the stream instead of the data. All state lives
 in arrays owned by the caller, so the loop can stop after any byte (for progress
@@ -323,11 +323,17 @@ def _loop3(
     tb: int,
     decoding: bool,
     costs: np.ndarray,
+    ver: int = 3,
 ) -> int:
     """Model 3: the loop of model 2 made lean. The contexts are listed in ``ctx`` (an
     order k >= 2, or WORD / WORD_PAIR), each with its own hashed table of ``2**tb``
     counters in row ``r`` of the flat ``th``; order 1 is indexed directly, and there is
-    no order-0 input."""
+    no order-0 input.
+
+    Model 4 (``ver`` 4) is the same loop made cheaper still: its order-1 and match
+    counters are 16-bit ones like the hashed counters (:func:`_update16_py`, the low 16
+    bits of their 32-bit entries), and the mixer's probability is coded as it is, with no
+    secondary estimate (``apm`` is not read, and may be empty)."""
     low = regs[0]
     rng = regs[1]
     cache = regs[2]
@@ -341,6 +347,7 @@ def _loop3(
     nbuf = buf.shape[0]
     nh = ctx.shape[0]
     n_in = nh + 3
+    v4 = ver >= 4
     mmask = mhash.shape[0] - 1
     shift = 32 - tb
     hk = np.zeros(nh, dtype=np.int64)
@@ -390,7 +397,10 @@ def _loop3(
             if mlen > 0 and (eb >> (j + 1)) == c0:
                 ln = mlen if mlen < 31 else 31
                 ix = ln * 2 + ((eb >> j) & 1)
-                s = stretch[(np.int64(tm[ix]) >> 20) ^ 0x800]
+                if v4:
+                    s = stretch[((np.int64(tm[ix]) & 0xFFFF) >> 4) ^ 0x800]
+                else:
+                    s = stretch[(np.int64(tm[ix]) >> 20) ^ 0x800]
                 ms = mstate
             else:
                 ix = -1
@@ -402,7 +412,10 @@ def _loop3(
             dot = s * mix[wset, nh + 1]
             ix = o1 | c0
             idx[0] = ix
-            s = stretch[(np.int64(t1[ix]) >> 20) ^ 0x800]
+            if v4:
+                s = stretch[((np.int64(t1[ix]) & 0xFFFF) >> 4) ^ 0x800]
+            else:
+                s = stretch[(np.int64(t1[ix]) >> 20) ^ 0x800]
             st[0] = s
             dot += s * mix[wset, 0]
             for r in range(nh):
@@ -420,11 +433,16 @@ def _loop3(
                 dot = -2047
             pm = squash[dot + 2047]
             actx = (o1 | c0) * 33
-            d = stretch[pm] + 2048
-            lo = d >> 7
-            w = d & 127
-            pa = (apm[actx + lo] * (128 - w) + apm[actx + lo + 1] * w) >> 11
-            p = (pm + 3 * pa + 2) >> 2
+            lo = 0
+            w = 0
+            if v4:
+                p = pm  # no secondary estimate
+            else:
+                d = stretch[pm] + 2048
+                lo = d >> 7
+                w = d & 127
+                pa = (apm[actx + lo] * (128 - w) + apm[actx + lo + 1] * w) >> 11
+                p = (pm + 3 * pa + 2) >> 2
             if p < 1:
                 p = 1
             if p > 4095:
@@ -473,16 +491,23 @@ def _loop3(
                 mix[wset, q] += (st[q] * err) >> MIX_SHIFT
             target = 65535 if bit else 0
             ix = idx[0]
-            t1[ix] = _update(np.int64(t1[ix]), target, recip)
+            if v4:
+                t1[ix] = _update16(np.int64(t1[ix]) & 0xFFFF, bit, recip)
+            else:
+                t1[ix] = _update(np.int64(t1[ix]), target, recip)
             for r in range(nh):
                 ix = idx[r + 1]
                 th[ix] = _update16(np.int64(th[ix]), bit, recip)
             ix = idx[nh + 1]
             if ix >= 0:
-                tm[ix] = _update(np.int64(tm[ix]), target, recip)
-            ai = actx + lo + (w >> 6)
-            g = 65535 if bit else 0  # 16-bit knots
-            apm[ai] += (g - apm[ai]) >> APM_RATE
+                if v4:
+                    tm[ix] = _update16(np.int64(tm[ix]) & 0xFFFF, bit, recip)
+                else:
+                    tm[ix] = _update(np.int64(tm[ix]), target, recip)
+            if not v4:
+                ai = actx + lo + (w >> 6)
+                g = 65535 if bit else 0  # 16-bit knots
+                apm[ai] += (g - apm[ai]) >> APM_RATE
             c0 = (c0 << 1) | bit
             nib = (nib << 1) | bit
         byte = c0 & 255
@@ -619,7 +644,7 @@ e8e9: Any = None
 
 
 def build(njit: Any) -> Any:
-    """The loops of models 1-2 and of model 3, compiled on first call (numba caches the
+    """The loops of models 1-2 and of models 3-4, compiled on first call (numba caches the
     machine code on disk, so a later process loads it instead)."""
     global _update, _claim, _claim1, _update16, e8e9
     e8e9 = njit(cache=True, nogil=True)(_e8e9_py)
