@@ -361,8 +361,9 @@ def _block_sums(
                         buf[:tail].reshape(1, tail),
                         out[:, i, full:],
                     )
-        table = np.add.reduce(out, axis=2, dtype=np.float64)
-        low = out[-1].min(axis=1) if has_low else None
+            # pieces of +inf and -inf (unchecked input) add to NaN, as one sum would
+            table = np.add.reduce(out, axis=2, dtype=np.float64)
+            low = out[-1].min(axis=1) if has_low else None
     return table, low
 
 

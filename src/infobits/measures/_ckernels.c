@@ -530,7 +530,8 @@ PROBS_ROW(float, f, LOG_F)
  * each free of cancellation, summed with compensation (Σt + Σd, lane sums with TwoSum
  * corrections, then the lanes with Neumaier's), so that a KL of 1e-15 keeps its digits.
  * p = 0 gives t = d = 0; q = 0 < p gives inf. NaN (the caller's careful path answers)
- * when a row holds a negative entry or a ratio p/q beyond float64's range.
+ * when a row holds a negative entry or a ratio p/q beyond float64's range, or does not
+ * sum to 1 within ``tol`` (unchecked input).
  */
 
 static const double F_COEF[15] = {
@@ -542,16 +543,19 @@ static const double F_COEF[15] = {
 
 #define KL_NEAR(T, SUF)                                                                 \
     CLONES static double kl_near_##SUF(const T *restrict p, const T *restrict q,         \
-                                       npy_intp k)                                       \
+                                       npy_intp k, double tol)                           \
     {                                                                                   \
         double r[CHUNK] ALIGN64, tb[CHUNK] ALIGN64, db[CHUNK] ALIGN64;                  \
         double ts[LANES] = {0}, tc[LANES] = {0}, ds[LANES] = {0}, dc[LANES] = {0};      \
+        double sp = 0.0, sq = 0.0;                                                      \
         int bad = 0;                                                                    \
         for (npy_intp c0 = 0; c0 < k; c0 += CHUNK) {                                    \
             npy_intp n = k - c0 < CHUNK ? k - c0 : CHUNK;                               \
             const T *pc = p + c0, *qc = q + c0;                                         \
             for (npy_intp j = 0; j < n; j++) {                                          \
                 r[j] = (double)pc[j] / (double)qc[j];                                   \
+                sp += (double)pc[j];                                                    \
+                sq += (double)qc[j];                                                    \
             }                                                                           \
             run_loop(&LOG_D, r, r, n, sizeof(double));                                  \
             for (npy_intp j = 0; j < n; j++) {                                          \
@@ -595,7 +599,8 @@ static const double F_COEF[15] = {
                 ds[0] = a;                                                              \
             }                                                                           \
         }                                                                               \
-        if (bad) {                                                                      \
+        /* the terms' Σd cancels only for rows that sum to 1 (unchecked input may not) */ \
+        if (bad || !(fabs(sp - 1.0) <= tol) || !(fabs(sq - 1.0) <= tol)) {               \
             return NAN;                                                                 \
         }                                                                               \
         Acc tot = {0, 0};                                                               \
@@ -974,8 +979,8 @@ py_measure(PyObject *self, PyObject *args)
                 break;
             }
             const char *pr = pb + i * ps, *qr = qb + i * qs;
-            v = dbl ? kl_near_d((const double *)pr, (const double *)qr, k)
-                    : (double)(float)kl_near_f((const float *)pr, (const float *)qr, k);
+            v = dbl ? kl_near_d((const double *)pr, (const double *)qr, k, tol)
+                    : (double)(float)kl_near_f((const float *)pr, (const float *)qr, k, tol);
             if (!isfinite(v)) {
                 ok = 0;
                 break;
