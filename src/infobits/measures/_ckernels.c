@@ -429,15 +429,12 @@ SUMS(float, f)
 #define PREFETCH_LINE(a) ((void)0)
 #endif
 
-#ifndef AHEAD
-#define AHEAD 1
-#endif
 static inline void
 prefetch_next(const char *base, npy_intp stride, npy_intp i, npy_intp m, npy_intp c0,
               npy_intp k, npy_intp nc, npy_intp itemsize)
 {
-    /* the chunk AHEAD chunks on, counting across the ends of rows */
-    npy_intp col = c0 + AHEAD * nc, row = i;
+    /* the next chunk, counting across the ends of rows */
+    npy_intp col = c0 + nc, row = i;
     if (col >= k) {
         row += col / k;
         col %= k;

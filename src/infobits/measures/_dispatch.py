@@ -53,8 +53,7 @@ def options(
 ) -> None:
     """The options every measure takes, checked before any array is touched: a bad
     ``base``, ``axis``, ``check`` or ``keepdims`` fails at once, with a message naming it."""
-    if type(base) is not int or base < 2:  # an integer base >= 2 is fine as it is
-        log_of_base(base)
+    log_of_base(base)
     if type(axis) is not int:
         check_axis(axis, axis_name)
     if type(check) is not bool:
